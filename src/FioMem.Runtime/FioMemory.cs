@@ -1,0 +1,124 @@
+// The public face of the allocator: NativeMemory's API, served by FioMem's blocks.
+using System;
+using System.Runtime.CompilerServices;
+
+namespace FioMem;
+
+/// <summary>
+/// Native memory for many small, short-lived allocations made and freed by many threads: a .NET port of
+/// facil.io's <c>fio_mem</c> allocator. The members mirror <see cref="System.Runtime.InteropServices.NativeMemory"/>,
+/// so a call site moves over by changing the type name.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Every allocation is zeroed and aligned on <see cref="Alignment"/> bytes. Small allocations (below
+/// <see cref="LargeAllocationThreshold"/>) are sliced from blocks of <see cref="BlockSize"/> bytes that are aligned on
+/// their own size; a block counts its live allocations and is recycled whole when the count drops to zero. Larger
+/// allocations go straight to the operating system.
+/// </para>
+/// <para>
+/// Fragmentation inside a block is ignored: a single allocation that lives long keeps its whole block reserved.
+/// Use <see cref="AllocLongLived(nuint)"/> (or <c>NativeMemory</c>, or the GC) for data that lives long.
+/// </para>
+/// <para>
+/// Any thread may free memory that any other thread allocated. A pointer that FioMem did not hand out is rejected
+/// with an <see cref="ArgumentException"/> that names it; checked mode (<c>FioMem.Checked</c> /
+/// <c>FIOMEM_CHECKED=1</c>) also catches double and interior frees and writes after free.
+/// </para>
+/// </remarks>
+public static unsafe class FioMemory
+{
+    /// <summary>The alignment of every pointer FioMem returns, in bytes.</summary>
+    public const int Alignment = 16;
+
+    /// <summary>The size of a block, in bytes; blocks are aligned on this size.</summary>
+    public const int BlockSize = Layout.BlockSize;
+
+    /// <summary>Allocations of this many bytes or more bypass the blocks and go to the operating system.</summary>
+    public const int LargeAllocationThreshold = Layout.LargeThreshold;
+
+    /// <summary>Allocates <paramref name="byteCount"/> zeroed bytes aligned on <see cref="Alignment"/>.</summary>
+    /// <param name="byteCount">The size in bytes. Zero gives a unique, non-null pointer.</param>
+    /// <returns>A pointer to the allocation; release it with <see cref="Free(void*)"/>.</returns>
+    /// <exception cref="OutOfMemoryException">The memory could not be allocated.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void* Alloc(nuint byteCount) => Allocator.Alloc(byteCount);
+
+    /// <summary>Allocates <paramref name="elementCount"/> × <paramref name="elementSize"/> zeroed bytes.</summary>
+    /// <param name="elementCount">The number of elements.</param>
+    /// <param name="elementSize">The size of one element, in bytes.</param>
+    /// <returns>A pointer to the allocation; release it with <see cref="Free(void*)"/>.</returns>
+    /// <exception cref="OutOfMemoryException">The product overflows, or the memory could not be allocated.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void* Alloc(nuint elementCount, nuint elementSize) => Allocator.Alloc(CheckedProduct(elementCount, elementSize));
+
+    /// <summary>Same as <see cref="Alloc(nuint)"/>: FioMem memory is always zeroed. Kept so migrating from
+    /// <c>NativeMemory.AllocZeroed</c> is a rename.</summary>
+    /// <param name="byteCount">The size in bytes.</param>
+    /// <returns>A pointer to the zeroed allocation.</returns>
+    /// <exception cref="OutOfMemoryException">The memory could not be allocated.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void* AllocZeroed(nuint byteCount) => Allocator.Alloc(byteCount);
+
+    /// <summary>Same as <see cref="Alloc(nuint, nuint)"/>: FioMem memory is always zeroed.</summary>
+    /// <param name="elementCount">The number of elements.</param>
+    /// <param name="elementSize">The size of one element, in bytes.</param>
+    /// <returns>A pointer to the zeroed allocation.</returns>
+    /// <exception cref="OutOfMemoryException">The product overflows, or the memory could not be allocated.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void* AllocZeroed(nuint elementCount, nuint elementSize) => Allocator.Alloc(CheckedProduct(elementCount, elementSize));
+
+    /// <summary>
+    /// Resizes an allocation, keeping its first min(old, new) bytes; bytes past the old size read as zero.
+    /// A <see langword="null"/> <paramref name="ptr"/> allocates. Small allocations move; large ones may grow in place.
+    /// </summary>
+    /// <param name="ptr">A pointer FioMem returned, or <see langword="null"/>.</param>
+    /// <param name="byteCount">The new size in bytes.</param>
+    /// <returns>The resized allocation; <paramref name="ptr"/> is no longer valid unless it is returned.</returns>
+    /// <exception cref="ArgumentException"><paramref name="ptr"/> is not a live FioMem allocation.</exception>
+    /// <exception cref="OutOfMemoryException">The memory could not be allocated; <paramref name="ptr"/> stays valid.</exception>
+    public static void* Realloc(void* ptr, nuint byteCount) => Allocator.Realloc(ptr, byteCount, nuint.MaxValue);
+
+    /// <summary>
+    /// Resizes an allocation, copying only its first <paramref name="copyLength"/> bytes (facil.io's <c>fio_realloc2</c>);
+    /// everything else in the result reads as zero.
+    /// </summary>
+    /// <param name="ptr">A pointer FioMem returned, or <see langword="null"/>.</param>
+    /// <param name="byteCount">The new size in bytes.</param>
+    /// <param name="copyLength">How many leading bytes to keep; capped at the old and the new size.</param>
+    /// <returns>The resized allocation.</returns>
+    /// <exception cref="ArgumentException"><paramref name="ptr"/> is not a live FioMem allocation.</exception>
+    /// <exception cref="OutOfMemoryException">The memory could not be allocated; <paramref name="ptr"/> stays valid.</exception>
+    public static void* Realloc(void* ptr, nuint byteCount, nuint copyLength) => Allocator.Realloc(ptr, byteCount, copyLength);
+
+    /// <summary>Frees memory that FioMem allocated, on any thread. <see langword="null"/> does nothing.</summary>
+    /// <param name="ptr">A pointer FioMem returned, or <see langword="null"/>.</param>
+    /// <exception cref="ArgumentException"><paramref name="ptr"/> is not a live FioMem allocation (the message names it).</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Free(void* ptr) => Allocator.Free(ptr);
+
+    /// <summary>
+    /// Allocates zeroed, 16-byte-aligned memory for data that lives long (facil.io's <c>fio_mmap</c>): a dedicated
+    /// system allocation that never keeps a block reserved. Release it with <see cref="Free(void*)"/>.
+    /// </summary>
+    /// <param name="byteCount">The size in bytes.</param>
+    /// <returns>A pointer to the allocation.</returns>
+    /// <exception cref="OutOfMemoryException">The memory could not be allocated.</exception>
+    public static void* AllocLongLived(nuint byteCount) => Allocator.AllocLongLived(byteCount);
+
+    /// <summary>Reads the allocator's figures: reserved bytes, blocks in use and pooled, large allocations.</summary>
+    /// <returns>A snapshot; the figures move while other threads allocate.</returns>
+    public static FioMemoryStatistics GetStatistics() => Allocator.GetStatistics();
+
+    /// <summary>Returns every pooled block to the operating system, and reclaims the blocks of threads that exited.</summary>
+    public static void Trim() => Allocator.Trim();
+
+    /// <summary>elementCount × elementSize, or <see cref="OutOfMemoryException"/> when it overflows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static nuint CheckedProduct(nuint elementCount, nuint elementSize)
+    {
+        if (elementSize != 0 && elementCount > nuint.MaxValue / elementSize)
+            ThrowHelper.ThrowProductOverflow(elementCount, elementSize);
+        return elementCount * elementSize;
+    }
+}

@@ -1,0 +1,40 @@
+// Throw sites kept out of the fast paths so those stay small enough to inline.
+using System;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+
+namespace FioMem;
+
+internal static unsafe class ThrowHelper
+{
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    public static void ThrowProductOverflow(nuint count, nuint size) =>
+        throw new OutOfMemoryException($"FioMem: {count} elements of {size} bytes overflow the address space.");
+
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    public static void ThrowOutOfMemory(nuint byteCount) =>
+        throw new OutOfMemoryException($"FioMem could not allocate {byteCount} bytes.");
+
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    public static void ThrowForeignPointer(void* ptr, string? parameterName = "ptr") =>
+        throw new ArgumentException(
+            $"The pointer 0x{(nuint)ptr:X} was not allocated by FioMem, or was already freed: it is not the start of any live block or large allocation FioMem holds.",
+            parameterName);
+
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    public static void ThrowNotAnAllocationStart(void* ptr, void* block, string? parameterName = "ptr") =>
+        throw new ArgumentException(
+            $"The pointer 0x{(nuint)ptr:X} lies inside FioMem block 0x{(nuint)block:X} but is not the start of an allocation (an interior pointer).",
+            parameterName);
+
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    public static void ThrowDoubleFree(void* ptr, void* block, string? parameterName = "ptr") =>
+        throw new ArgumentException(
+            $"The pointer 0x{(nuint)ptr:X} in FioMem block 0x{(nuint)block:X} was already freed (double free).",
+            parameterName);
+
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    public static void ThrowWriteAfterFree(void* address, void* block) =>
+        throw new InvalidOperationException(
+            $"FioMem checked mode: memory at 0x{(nuint)address:X} in block 0x{(nuint)block:X} was written after it was freed. The block has been recycled; the write happened through a dangling pointer.");
+}

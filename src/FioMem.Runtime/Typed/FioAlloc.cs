@@ -1,0 +1,62 @@
+// Typed allocation of [FioAllocated] structs: no casts, no sizeof arithmetic.
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace FioMem;
+
+/// <summary>
+/// Typed FioMem allocation of a <see cref="FioAllocatedAttribute"/> struct: zeroed, 16-byte aligned, freed with
+/// <see cref="Free(T*)"/> or <see cref="FreeArray(Span{T})"/> on any thread.
+/// </summary>
+/// <typeparam name="T">A struct marked <see cref="FioAllocatedAttribute"/>.</typeparam>
+public static unsafe class FioAlloc<T> where T : unmanaged, IFioAllocated<T>
+{
+    /// <summary>Allocates one zeroed <typeparamref name="T"/>.</summary>
+    /// <returns>A pointer to it; release it with <see cref="Free(T*)"/>.</returns>
+    /// <exception cref="OutOfMemoryException">The memory could not be allocated.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T* New() => (T*)FioMemory.Alloc((nuint)sizeof(T));
+
+    /// <summary>Allocates <paramref name="count"/> zeroed elements.</summary>
+    /// <param name="count">How many elements; zero gives an empty span that may still be freed.</param>
+    /// <returns>The elements; release them with <see cref="FreeArray(Span{T})"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
+    /// <exception cref="OutOfMemoryException">The size overflows or the memory could not be allocated.</exception>
+    public static Span<T> NewArray(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        return new Span<T>(FioMemory.Alloc((nuint)count, (nuint)sizeof(T)), count);
+    }
+
+    /// <summary>Allocates one zeroed <typeparamref name="T"/> owned by a <see cref="FioOwned{T}"/> that frees it on dispose.</summary>
+    /// <returns>The owner.</returns>
+    /// <exception cref="OutOfMemoryException">The memory could not be allocated.</exception>
+    public static FioOwned<T> NewOwned() => new(New());
+
+    /// <summary>Frees a <typeparamref name="T"/> from <see cref="New"/>; <see langword="null"/> does nothing.</summary>
+    /// <param name="value">The pointer to free.</param>
+    /// <exception cref="ArgumentException"><paramref name="value"/> is not a live FioMem allocation.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Free(T* value) => FioMemory.Free(value);
+
+    /// <summary>Frees elements from <see cref="NewArray(int)"/> or <see cref="Resize(Span{T}, int)"/>; an empty default span does nothing.</summary>
+    /// <param name="array">The span that <see cref="NewArray(int)"/> returned.</param>
+    /// <exception cref="ArgumentException">The span does not start at a live FioMem allocation.</exception>
+    public static void FreeArray(Span<T> array) => FioMemory.Free(Unsafe.AsPointer(ref MemoryMarshal.GetReference(array)));
+
+    /// <summary>Resizes elements from <see cref="NewArray(int)"/>, keeping the first min(old, new) elements; new ones are zero.</summary>
+    /// <param name="array">The span that <see cref="NewArray(int)"/> or an earlier resize returned.</param>
+    /// <param name="newCount">The new number of elements.</param>
+    /// <returns>The resized elements; <paramref name="array"/> is no longer valid.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="newCount"/> is negative.</exception>
+    /// <exception cref="OutOfMemoryException">The memory could not be allocated; <paramref name="array"/> stays valid.</exception>
+    public static Span<T> Resize(Span<T> array, int newCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(newCount);
+        nuint bytes = FioMemory.CheckedProduct((nuint)newCount, (nuint)sizeof(T));
+        void* old = Unsafe.AsPointer(ref MemoryMarshal.GetReference(array));
+        nuint keep = (nuint)Math.Min(array.Length, newCount) * (nuint)sizeof(T);
+        return new Span<T>(FioMemory.Realloc(old, bytes, keep), newCount);
+    }
+}
