@@ -1,0 +1,96 @@
+// Every FioMem diagnostic in one place; the code fixes reuse the ID constants.
+using Microsoft.CodeAnalysis;
+
+namespace FioMem.Analyzers.Diagnostics;
+
+/// <summary>The IDs of FioMem's diagnostics.</summary>
+public static class DiagnosticIds
+{
+    public const string StaticStorage = "FIO001";
+    public const string MismatchedRelease = "FIO002";
+    public const string NativeMemoryMigration = "FIO003";
+    public const string IneligibleType = "FIO004";
+    public const string LargeType = "FIO005";
+    public const string UseAfterFree = "FIO006";
+    public const string ReallocInLoop = "FIO007";
+}
+
+/// <summary>The descriptors of FioMem's diagnostics, each with a help link to <c>docs/diagnostics/</c>.</summary>
+internal static class DiagnosticDescriptors
+{
+    private const string HelpBase = "https://github.com/fiomem/fiomem/blob/main/docs/diagnostics/";
+
+    private const string Usage = "FioMem.Usage";
+    private const string Performance = "FioMem.Performance";
+    private const string Migration = "FioMem.Migration";
+
+    public static readonly DiagnosticDescriptor StaticStorage = new(
+        DiagnosticIds.StaticStorage,
+        title: "FioMem allocation kept in static storage",
+        messageFormat: "FioMem allocation is stored in static '{0}': it pins a whole {1}-byte block for the life of the process; use FioMemory.AllocLongLived for long-lived data",
+        category: Usage,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "FioMem reclaims memory a whole block at a time. An allocation reachable from static storage lives as long as the process and keeps its block (and every other slice in it) reserved.",
+        helpLinkUri: HelpBase + "FIO001.md");
+
+    public static readonly DiagnosticDescriptor MismatchedRelease = new(
+        DiagnosticIds.MismatchedRelease,
+        title: "Memory released by another allocator than the one that made it",
+        messageFormat: "Memory from {0} is released with {1}; release it with {2}",
+        category: Usage,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "Each allocator can only release its own memory. Passing FioMem memory to NativeMemory or Marshal, or their memory to FioMemory, corrupts the heap or throws.",
+        helpLinkUri: HelpBase + "FIO002.md");
+
+    public static readonly DiagnosticDescriptor NativeMemoryMigration = new(
+        DiagnosticIds.NativeMemoryMigration,
+        title: "NativeMemory call can use FioMem",
+        messageFormat: "NativeMemory.{0} can be served by FioMemory.{1}",
+        category: Migration,
+        defaultSeverity: DiagnosticSeverity.Info,
+        isEnabledByDefault: true,
+        description: "FioMemory mirrors NativeMemory's API with a faster allocator for small, short-lived allocations. The code fix rewrites the call and the matching Free/Realloc of the same pointer.",
+        helpLinkUri: HelpBase + "FIO003.md");
+
+    public static readonly DiagnosticDescriptor IneligibleType = new(
+        DiagnosticIds.IneligibleType,
+        title: "[FioAllocated] type cannot be allocated by FioMem",
+        messageFormat: "'{0}' cannot be [FioAllocated]: {1}",
+        category: Usage,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "[FioAllocated] applies to non-generic, unmanaged, partial structs whose containing types are all partial.",
+        helpLinkUri: HelpBase + "FIO004.md");
+
+    public static readonly DiagnosticDescriptor LargeType = new(
+        DiagnosticIds.LargeType,
+        title: "[FioAllocated] struct is too large for FioMem's blocks",
+        messageFormat: "'{0}' is {1} bytes, at or over FioMem's large-allocation limit of {2} bytes: every allocation takes the slow system path",
+        category: Performance,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "Allocations at or over the large-allocation limit bypass FioMem's blocks and go to the operating system one by one.",
+        helpLinkUri: HelpBase + "FIO005.md");
+
+    public static readonly DiagnosticDescriptor UseAfterFree = new(
+        DiagnosticIds.UseAfterFree,
+        title: "FioMem pointer used after it was freed",
+        messageFormat: "'{0}' is {1} after it was freed",
+        category: Usage,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "Once freed, FioMem memory may be handed to another allocation on any thread; reading, writing or freeing it again corrupts that allocation.",
+        helpLinkUri: HelpBase + "FIO006.md");
+
+    public static readonly DiagnosticDescriptor ReallocInLoop = new(
+        DiagnosticIds.ReallocInLoop,
+        title: "FioMemory.Realloc inside a loop",
+        messageFormat: "FioMemory.Realloc in a loop copies small allocations on every call; allocate the final size once or grow geometrically",
+        category: Performance,
+        defaultSeverity: DiagnosticSeverity.Info,
+        isEnabledByDefault: true,
+        description: "FioMem does not grow small allocations in place: every Realloc allocates and copies.",
+        helpLinkUri: HelpBase + "FIO007.md");
+}
