@@ -166,9 +166,34 @@ internal static unsafe class Allocator
         int slice = ValidateSlice(ptr, block);
         if (FioMemoryOptions.Checked)
             CheckedMode.OnFree(ptr, block, slice);
+        ThreadCache? cache = ThreadCache.Current;
+        if (cache is not null && cache.Block == block)
+        {
+            FreeFromOwnBlock(cache, block, slice);
+            return;
+        }
         int remaining = Interlocked.Decrement(ref Block.Header(block)->References);
         if (remaining <= 0)
             LastReferenceGone(block, ptr, remaining);
+    }
+
+    /// <summary>
+    /// A free by the thread that is slicing the block: the thread's private count drops instead of the shared one
+    /// (no atomic), and when the allocation is the latest one the bump pointer steps back over it, so a
+    /// "malloc then immediate free" pattern reuses the same, cache-hot slices (except in checked mode).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FreeFromOwnBlock(ThreadCache cache, byte* block, int slice)
+    {
+        cache.Allocated--;
+        int next = cache.Next;
+        // Checked mode leaves freed slices poisoned until the block is recycled, so writes after free show up.
+        if (FioMemoryOptions.Checked || Block.EndOf(block, slice) != next)
+            return;
+        Block.Boundaries(block)[next >> 6] &= ~(1UL << next);
+        cache.Next = slice;
+        if (cache.DirtyEnd < next)
+            cache.DirtyEnd = next;
     }
 
     /// <summary>

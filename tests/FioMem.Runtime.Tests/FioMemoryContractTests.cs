@@ -47,6 +47,19 @@ public unsafe class FioMemoryContractTests
     }
 
     [Fact]
+    public void Immediate_free_of_the_latest_allocation_reuses_its_zeroed_slices()
+    {
+        byte* a = (byte*)FioMemory.Alloc(64);
+        Bytes.Fill(a, 64, 0xCC);
+        FioMemory.Free(a);
+        byte* b = (byte*)FioMemory.Alloc(64);
+        // Checked mode keeps freed slices poisoned until the block is recycled, so it never steps back.
+        Assert.Equal(!FioMemory.GetStatistics().CheckedMode, a == b);
+        Bytes.AssertAll(b, 64, 0);
+        FioMemory.Free(b);
+    }
+
+    [Fact]
     public void Alloc_zero_returns_unique_non_null_pointers()
     {
         void* a = FioMemory.Alloc(0);
