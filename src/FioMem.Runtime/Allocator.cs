@@ -276,7 +276,8 @@ internal static unsafe class Allocator
         int slice = ValidateSlice(ptr, block);
         if (FioMemoryOptions.Checked)
             CheckedMode.CheckLive(ptr, block, slice);
-        nuint oldSize = (nuint)(Block.EndOf(block, slice) - slice) << Layout.SliceShift;
+        int oldEnd = Block.EndOf(block, slice);
+        nuint oldSize = (nuint)(oldEnd - slice) << Layout.SliceShift;
         nuint keep = Math.Min(Math.Min(oldSize, byteCount), copyLength);
 
         if (byteCount <= oldSize && byteCount < Layout.LargeThreshold)
@@ -285,10 +286,34 @@ internal static unsafe class Allocator
             NativeMemory.Clear((byte*)ptr + keep, oldSize - keep);
             return ptr;
         }
+        if (byteCount < Layout.LargeThreshold && TryGrowInPlace(block, ptr, oldEnd, slice, byteCount))
+        {
+            NativeMemory.Clear((byte*)ptr + keep, oldSize - keep);
+            return ptr;
+        }
         void* result = Alloc(byteCount);
         Buffer.MemoryCopy(ptr, result, byteCount, keep);
         FreeSlice(ptr);
         return result;
+    }
+
+    /// <summary>
+    /// Grows the calling thread's latest allocation over the free slices after it, when it is the last one in the
+    /// block the thread is slicing and they fit: a buffer grown step by step then never copies.
+    /// </summary>
+    private static bool TryGrowInPlace(byte* block, void* ptr, int oldEnd, int slice, nuint byteCount)
+    {
+        ThreadCache? cache = ThreadCache.Current;
+        int newEnd = slice + (int)((byteCount + (Layout.SliceSize - 1)) >> Layout.SliceShift);
+        if (cache is null || cache.Block != block || cache.Next != oldEnd || newEnd > Layout.SlicesPerBlock)
+            return false;
+        ulong* bits = Block.Boundaries(block);
+        bits[oldEnd >> 6] &= ~(1UL << oldEnd);
+        bits[newEnd >> 6] |= 1UL << newEnd;
+        cache.Next = newEnd;
+        if (oldEnd < cache.DirtyEnd)
+            NativeMemory.Clear(block + ((nuint)oldEnd << Layout.SliceShift), (nuint)(Math.Min(newEnd, cache.DirtyEnd) - oldEnd) << Layout.SliceShift);
+        return true;
     }
 
     // ---------------------------------------------------------------- long-lived, statistics, trim

@@ -172,6 +172,37 @@ public unsafe class FioMemoryContractTests
     }
 
     [Fact]
+    public void Realloc_grows_the_latest_allocation_in_place_and_zeroes_the_growth()
+    {
+        byte* p = (byte*)FioMemory.Alloc(100);
+        Bytes.Fill(p, 100, 0x42);
+        byte* q = (byte*)FioMemory.Realloc(p, 1000);
+        Assert.True(p == q, "the latest allocation in the thread's block should grow in place");
+        Bytes.AssertAll(q, 100, 0x42);
+        Bytes.AssertAll(q + 100, 900, 0);
+        byte* next = (byte*)FioMemory.Alloc(16);
+        Assert.True(next >= q + 1000, "the next allocation must start after the grown one");
+        FioMemory.Free(next);
+        FioMemory.Free(q);
+    }
+
+    [Fact]
+    public void Realloc_of_an_older_allocation_moves_it_and_keeps_neighbours_intact()
+    {
+        byte* a = (byte*)FioMemory.Alloc(64);
+        byte* b = (byte*)FioMemory.Alloc(64);
+        Bytes.Fill(a, 64, 1);
+        Bytes.Fill(b, 64, 2);
+        byte* grown = (byte*)FioMemory.Realloc(a, 500);
+        Assert.True(grown != a);
+        Bytes.AssertAll(grown, 64, 1);
+        Bytes.AssertAll(grown + 64, 436, 0);
+        Bytes.AssertAll(b, 64, 2);
+        FioMemory.Free(grown);
+        FioMemory.Free(b);
+    }
+
+    [Fact]
     public void Realloc_shrink_then_grow_reads_zero_past_the_smaller_size()
     {
         byte* p = (byte*)FioMemory.Alloc(100);
