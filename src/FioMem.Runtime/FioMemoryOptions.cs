@@ -11,7 +11,7 @@ namespace FioMem;
 /// <remarks>
 /// <list type="table">
 /// <item><term><c>FioMem.Checked</c> / <c>FIOMEM_CHECKED</c></term><description>checked mode: double and interior frees throw, freed slices are poisoned and writes after free are reported when the block is recycled (default off).</description></item>
-/// <item><term><c>FioMem.MaxPooledBlocks</c> / <c>FIOMEM_MAX_POOLED_BLOCKS</c></term><description>empty blocks kept for reuse before blocks go back to the operating system (default 128 per processor, at least 256).</description></item>
+/// <item><term><c>FioMem.MaxPooledBlocks</c> / <c>FIOMEM_MAX_POOLED_BLOCKS</c></term><description>empty blocks kept for reuse before blocks go back to the operating system (default 128 per processor, at least 512: 64 MiB).</description></item>
 /// <item><term><c>FioMem.ReserveBytes</c> / <c>FIOMEM_RESERVE_BYTES</c></term><description>address space reserved for blocks (default 64 GiB on 64-bit, 1 GiB on 32-bit); only what is used is committed.</description></item>
 /// <item><term><c>FioMem.PortableMemory</c> / <c>FIOMEM_PORTABLE_MEMORY</c></term><description>take blocks from <c>NativeMemory.AlignedAlloc</c> instead of reserving address space (the fallback on systems without mmap/VirtualAlloc).</description></item>
 /// </list>
@@ -23,7 +23,7 @@ internal static class FioMemoryOptions
 
     /// <summary>The pool cap, in blocks.</summary>
     public static readonly int MaxPooledBlocks = (int)ReadInteger("FioMem.MaxPooledBlocks", "FIOMEM_MAX_POOLED_BLOCKS",
-        Math.Max(256, 128 * Environment.ProcessorCount), min: 0, max: int.MaxValue);
+        Math.Max(512, 128 * Environment.ProcessorCount), min: 0, max: int.MaxValue);
 
     /// <summary>Address space to reserve for blocks, in bytes.</summary>
     public static readonly long ReserveBytes = ReadInteger("FioMem.ReserveBytes", "FIOMEM_RESERVE_BYTES",
