@@ -46,17 +46,24 @@ internal static class FioMemoryOptions
             if (text is null)
                 return false;
         }
-        return text.Trim().ToLowerInvariant() switch
+        return ParseBoolean(name, variable, text);
+    }
+
+    private static long ReadInteger(string name, string variable, long fallback, long min, long max) =>
+        ParseInteger(name, variable, Environment.GetEnvironmentVariable(variable) ?? AppContext.GetData(name)?.ToString(), fallback, min, max);
+
+    /// <summary>Parses a switch: 1/0, true/false, yes/no, on/off; anything else is a configuration error.</summary>
+    internal static bool ParseBoolean(string name, string variable, string text) =>
+        text.Trim().ToLowerInvariant() switch
         {
             "1" or "true" or "yes" or "on" => true,
             "0" or "false" or "no" or "off" or "" => false,
             _ => throw new InvalidOperationException($"FioMem setting {name} ({variable}) must be true/false or 1/0; got '{text}'."),
         };
-    }
 
-    private static long ReadInteger(string name, string variable, long fallback, long min, long max)
+    /// <summary>Parses an integer setting in [min, max]; empty means the fallback; anything else is a configuration error.</summary>
+    internal static long ParseInteger(string name, string variable, string? text, long fallback, long min, long max)
     {
-        string? text = Environment.GetEnvironmentVariable(variable) ?? AppContext.GetData(name)?.ToString();
         if (string.IsNullOrWhiteSpace(text))
             return fallback;
         if (!long.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out long value) || value < min || value > max)

@@ -15,6 +15,12 @@ public unsafe class CheckedModeTests
     }
 
     [Fact]
+    public void Configured_pool_cap_is_read_from_runtimeconfig()
+    {
+        Assert.Equal(8, FioMemory.GetStatistics().MaxPooledBlocks);
+    }
+
+    [Fact]
     public void Double_free_throws_naming_the_address_and_block()
     {
         void* keep = FioMemory.Alloc(32);

@@ -35,6 +35,27 @@ public unsafe class StatisticsTests
     }
 
     [Fact]
+    public void Pool_never_holds_more_than_its_cap()
+    {
+        // Free more blocks' worth than the cap from another thread so every block is retired and recycled.
+        int cap = FioMemory.GetStatistics().MaxPooledBlocks;
+        var pointers = new nint[(cap + 16) * 3];
+        var thread = new Thread(() =>
+        {
+            for (int i = 0; i < pointers.Length; i++)
+                pointers[i] = (nint)FioMemory.Alloc(40_000);
+        });
+        thread.Start();
+        thread.Join();
+        long releasedBefore = FioMemory.GetStatistics().BlocksReleased;
+        foreach (nint p in pointers)
+            FioMemory.Free((void*)p);
+        FioMemoryStatistics after = FioMemory.GetStatistics();
+        Assert.True(after.BlocksPooled <= cap, $"{after.BlocksPooled} pooled, cap {cap}");
+        Assert.True(after.BlocksReleased > releasedBefore, "blocks past the cap go back to the OS");
+    }
+
+    [Fact]
     public void Statistics_count_large_and_long_lived_allocations()
     {
         FioMemoryStatistics before = FioMemory.GetStatistics();
