@@ -1,46 +1,350 @@
-// Temporary allocator core (to be replaced by the block allocator).
+// The allocation, free and realloc paths. The fast paths come first; everything rare is a call out of them.
 using System;
-using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Threading;
 
 namespace FioMem;
 
+/// <summary>
+/// FioMem's engine. Small allocations are bump-sliced from the calling thread's current block in 16-byte slices:
+/// no lock, no atomic, no per-allocation header. A free is one atomic decrement of the block's reference count;
+/// the thread that brings it to zero recycles the whole block. Large and long-lived allocations go to
+/// <see cref="LargeAllocations"/>.
+/// </summary>
 internal static unsafe class Allocator
 {
-    private static readonly object s_lock = new();
-    private static readonly Dictionary<nuint, nuint> s_live = new();
+    // ---------------------------------------------------------------- allocation
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void* Alloc(nuint byteCount)
     {
-        void* p = NativeMemory.AlignedAlloc(byteCount == 0 ? 1 : byteCount, 16);
-        NativeMemory.Clear(p, byteCount);
-        lock (s_lock) s_live[(nuint)p] = byteCount;
+        ThreadCache? cache = ThreadCache.Current;
+        if (byteCount < Layout.LargeThreshold && cache is not null)
+        {
+            int slices = byteCount == 0 ? 1 : (int)((byteCount + (Layout.SliceSize - 1)) >> Layout.SliceShift);
+            int start = cache.Next;
+            int end = start + slices;
+            if (end <= Layout.SlicesPerBlock)
+                return Slice(cache, start, end);
+        }
+        return AllocSlow(byteCount);
+    }
+
+    /// <summary>Hands out slices [start, end) of the cache's block, which the caller checked fit.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void* Slice(ThreadCache cache, int start, int end)
+    {
+        byte* block = cache.Block;
+        cache.Next = end;
+        cache.Allocated++;
+        // Mark where this allocation starts and ends before anyone can see the pointer (see BlockHeader).
+        ulong* bits = Block.Boundaries(block);
+        bits[start >> 6] |= 1UL << start;
+        bits[end >> 6] |= 1UL << end;
+        byte* p = block + ((nuint)start << Layout.SliceShift);
+        if (start < cache.DirtyEnd)
+            ZeroDirty(p, start, end, cache.DirtyEnd);
+        if (FioMemoryOptions.Checked)
+            CheckedMode.OnAllocate(block, start);
         return p;
     }
 
-    public static void* AllocLongLived(nuint byteCount) => Alloc(byteCount);
+    /// <summary>Zeroes the part of a slice range that an earlier use of the block wrote.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ZeroDirty(byte* p, int start, int end, int dirtyEnd)
+    {
+        int slices = Math.Min(end, dirtyEnd) - start;
+        if (slices <= 4)
+        {
+            // Up to 64 bytes: four vector stores beat a call.
+            Unsafe.InitBlockUnaligned(p, 0, 16);
+            if (slices > 1) Unsafe.InitBlockUnaligned(p + 16, 0, 16);
+            if (slices > 2) Unsafe.InitBlockUnaligned(p + 32, 0, 16);
+            if (slices > 3) Unsafe.InitBlockUnaligned(p + 48, 0, 16);
+        }
+        else
+        {
+            NativeMemory.Clear(p, (nuint)slices << Layout.SliceShift);
+        }
+    }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void* AllocSlow(nuint byteCount)
+    {
+        if (byteCount >= Layout.LargeThreshold)
+            return LargeAllocations.Allocate(byteCount, longLived: false);
+        ThreadCache cache = ThreadCache.Current ?? ThreadCache.CreateForCurrentThread();
+        int slices = byteCount == 0 ? 1 : (int)((byteCount + (Layout.SliceSize - 1)) >> Layout.SliceShift);
+        int start = cache.Next;
+        if (start + slices > Layout.SlicesPerBlock)
+        {
+            Refill(cache);
+            start = cache.Next;
+        }
+        return Slice(cache, start, start + slices);
+    }
+
+    /// <summary>Retires the cache's block and gives it a new one: the same block if it is already empty, else a pooled or fresh one.</summary>
+    private static void Refill(ThreadCache cache)
+    {
+        byte* block = RetireCurrentBlock(cache, reuse: true);
+        if (block == null)
+            block = BlockPool.Rent();
+        if (block == null)
+        {
+            block = AddressSpace.TakeFreshBlock();
+            if (block == null)
+            {
+                // Blocks of exited threads may be all that is left; take them back and try once more.
+                ThreadCache.SweepExitedThreads();
+                block = BlockPool.Rent();
+                if (block == null)
+                    ThrowHelper.ThrowOutOfMemory(Layout.BlockSize);
+            }
+        }
+        BlockHeader* header = Block.Header(block);
+        header->State = (int)BlockState.Active;
+        Volatile.Write(ref header->References, Layout.SlicingBias);
+        cache.Block = block;
+        cache.Next = Layout.FirstDataSlice;
+        cache.Allocated = 0;
+        cache.DirtyEnd = header->DirtyEnd;
+    }
+
+    /// <summary>
+    /// Ends the cache's hold on its block: settles its private allocation count with the block's reference count.
+    /// </summary>
+    /// <param name="cache">The cache; its owner is the calling thread, or has exited.</param>
+    /// <param name="reuse">Return the block to the caller, reset, when it turns out empty (instead of pooling it).</param>
+    /// <returns>The reset block when <paramref name="reuse"/> and it was empty; otherwise null.</returns>
+    internal static byte* RetireCurrentBlock(ThreadCache cache, bool reuse)
+    {
+        byte* block = cache.Block;
+        if (block == null)
+            return null;
+        BlockHeader* header = Block.Header(block);
+        header->UsedEnd = cache.Next;
+        header->DirtyEnd = Math.Max(cache.DirtyEnd, cache.Next);
+        header->State = (int)BlockState.Retired;
+        int allocated = cache.Allocated;
+        cache.Block = null;
+        cache.Next = ThreadCache.NoBlock;
+        cache.Allocated = 0;
+        // Full fence: the header writes above are visible to whichever thread brings the count to zero.
+        if (Interlocked.Add(ref header->References, allocated - Layout.SlicingBias) != 0)
+            return null;
+        if (!reuse)
+        {
+            Recycle(block);
+            return null;
+        }
+        Exception? problem = Reset(block);
+        if (problem is not null)
+        {
+            BlockPool.Return(block);
+            throw problem;
+        }
+        return block;
+    }
+
+    // ---------------------------------------------------------------- free
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Free(void* ptr)
     {
-        if (ptr == null) return;
-        lock (s_lock)
-            if (!s_live.Remove((nuint)ptr)) ThrowHelper.ThrowForeignPointer(ptr);
-        NativeMemory.AlignedFree(ptr);
+        if (AddressSpace.InRegion(ptr))
+            FreeSlice(ptr);
+        else if (ptr != null)
+            FreeOther(ptr);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FreeSlice(void* ptr)
+    {
+        byte* block = Block.Of(ptr);
+        int slice = ValidateSlice(ptr, block);
+        if (FioMemoryOptions.Checked)
+            CheckedMode.OnFree(ptr, block, slice);
+        ThreadCache? cache = ThreadCache.Current;
+        if (cache is not null && cache.Block == block)
+        {
+            FreeFromOwnBlock(cache, block, slice);
+            return;
+        }
+        int remaining = Interlocked.Decrement(ref Block.Header(block)->References);
+        if (remaining <= 0)
+            LastReferenceGone(block, ptr, remaining);
+    }
+
+    /// <summary>
+    /// A free by the thread that is slicing the block: the thread's private count drops instead of the shared one
+    /// (no atomic), and when the allocation is the latest one the bump pointer steps back over it, so a
+    /// "malloc then immediate free" pattern reuses the same, cache-hot slices (except in checked mode).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FreeFromOwnBlock(ThreadCache cache, byte* block, int slice)
+    {
+        cache.Allocated--;
+        int next = cache.Next;
+        // Checked mode leaves freed slices poisoned until the block is recycled, so writes after free show up.
+        if (FioMemoryOptions.Checked || Block.EndOf(block, slice) != next)
+            return;
+        Block.Boundaries(block)[next >> 6] &= ~(1UL << next);
+        cache.Next = slice;
+        if (cache.DirtyEnd < next)
+            cache.DirtyEnd = next;
+    }
+
+    /// <summary>
+    /// Checks that <paramref name="ptr"/> is the start of an allocation in a live block and returns its slice:
+    /// aligned, past the header, in a block that is sliced or retired, on a boundary the slicer marked.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ValidateSlice(void* ptr, byte* block)
+    {
+        nuint offset = (nuint)ptr & Layout.BlockMask;
+        int slice = (int)(offset >> Layout.SliceShift);
+        if ((offset & (Layout.SliceSize - 1)) != 0 || slice < Layout.FirstDataSlice || !AddressSpace.IsCarved(ptr)
+            || (uint)(Block.Header(block)->State - (int)BlockState.Active) > 1u)
+            ThrowHelper.ThrowForeignPointer(ptr);
+        if (!Block.IsSet(Block.Boundaries(block), slice))
+            ThrowHelper.ThrowNotAnAllocationStart(ptr, block);
+        return slice;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void LastReferenceGone(byte* block, void* ptr, int remaining)
+    {
+        if (remaining < 0)
+        {
+            // More frees than allocations: a double free that checked mode would have named. Undo and report.
+            Interlocked.Increment(ref Block.Header(block)->References);
+            ThrowHelper.ThrowDoubleFree(ptr, block);
+        }
+        Recycle(block);
+    }
+
+    /// <summary>An empty, retired block: reset it and pool it (or release it past the cap).</summary>
+    private static void Recycle(byte* block)
+    {
+        Exception? problem = Reset(block);
+        BlockPool.Return(block);
+        if (problem is not null)
+            throw problem;
+    }
+
+    /// <summary>
+    /// Makes an empty block ready to slice again: clears its bitmaps; in checked mode first verifies the poison of
+    /// its freed slices. The data stays as it is (<see cref="BlockHeader.DirtyEnd"/> says how far to zero).
+    /// </summary>
+    /// <returns>The write-after-free found by checked mode, to throw once the block is safely put away.</returns>
+    private static Exception? Reset(byte* block)
+    {
+        BlockHeader* header = Block.Header(block);
+        int usedEnd = header->UsedEnd;
+        Exception? problem = FioMemoryOptions.Checked ? CheckedMode.VerifyPoison(block, usedEnd) : null;
+        Block.ClearBitmap(Block.Boundaries(block), usedEnd);
+        if (FioMemoryOptions.Checked)
+            Block.ClearBitmap(Block.LiveBits(block), usedEnd);
+        header->UsedEnd = 0;
+        return problem;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void FreeOther(void* ptr)
+    {
+        if (AddressSpace.IsPortable && AddressSpace.OwnsBlockOf(ptr))
+        {
+            FreeSlice(ptr);
+            return;
+        }
+        if (!LargeAllocations.TryFree(ptr))
+            ThrowHelper.ThrowForeignPointer(ptr);
+    }
+
+    // ---------------------------------------------------------------- realloc
 
     public static void* Realloc(void* ptr, nuint byteCount, nuint copyLength)
     {
-        if (ptr == null) return Alloc(byteCount);
-        nuint old;
-        lock (s_lock)
-            if (!s_live.TryGetValue((nuint)ptr, out old)) ThrowHelper.ThrowForeignPointer(ptr);
-        void* q = Alloc(byteCount);
-        Buffer.MemoryCopy(ptr, q, byteCount, Math.Min(Math.Min(old, byteCount), copyLength));
-        Free(ptr);
-        return q;
+        if (ptr == null)
+            return Alloc(byteCount);
+        if (!AddressSpace.OwnsBlockOf(ptr))
+            return LargeAllocations.Reallocate(ptr, byteCount, copyLength);
+
+        byte* block = Block.Of(ptr);
+        int slice = ValidateSlice(ptr, block);
+        if (FioMemoryOptions.Checked)
+            CheckedMode.CheckLive(ptr, block, slice);
+        int oldEnd = Block.EndOf(block, slice);
+        nuint oldSize = (nuint)(oldEnd - slice) << Layout.SliceShift;
+        nuint keep = Math.Min(Math.Min(oldSize, byteCount), copyLength);
+
+        if (byteCount <= oldSize && byteCount < Layout.LargeThreshold)
+        {
+            // Shrinking: stay in place, and zero what is no longer kept so a later growth reads zeros past the new size.
+            NativeMemory.Clear((byte*)ptr + keep, oldSize - keep);
+            return ptr;
+        }
+        if (byteCount < Layout.LargeThreshold && TryGrowInPlace(block, ptr, oldEnd, slice, byteCount))
+        {
+            NativeMemory.Clear((byte*)ptr + keep, oldSize - keep);
+            return ptr;
+        }
+        void* result = Alloc(byteCount);
+        Buffer.MemoryCopy(ptr, result, byteCount, keep);
+        FreeSlice(ptr);
+        return result;
     }
 
-    public static FioMemoryStatistics GetStatistics() => new() { BlockSize = Layout.BlockSize };
+    /// <summary>
+    /// Grows the calling thread's latest allocation over the free slices after it, when it is the last one in the
+    /// block the thread is slicing and they fit: a buffer grown step by step then never copies.
+    /// </summary>
+    private static bool TryGrowInPlace(byte* block, void* ptr, int oldEnd, int slice, nuint byteCount)
+    {
+        ThreadCache? cache = ThreadCache.Current;
+        int newEnd = slice + (int)((byteCount + (Layout.SliceSize - 1)) >> Layout.SliceShift);
+        if (cache is null || cache.Block != block || cache.Next != oldEnd || newEnd > Layout.SlicesPerBlock)
+            return false;
+        ulong* bits = Block.Boundaries(block);
+        bits[oldEnd >> 6] &= ~(1UL << oldEnd);
+        bits[newEnd >> 6] |= 1UL << newEnd;
+        cache.Next = newEnd;
+        if (oldEnd < cache.DirtyEnd)
+            NativeMemory.Clear(block + ((nuint)oldEnd << Layout.SliceShift), (nuint)(Math.Min(newEnd, cache.DirtyEnd) - oldEnd) << Layout.SliceShift);
+        return true;
+    }
 
-    public static void Trim() { }
+    // ---------------------------------------------------------------- long-lived, statistics, trim
+
+    public static void* AllocLongLived(nuint byteCount) => LargeAllocations.Allocate(byteCount, longLived: true);
+
+    public static FioMemoryStatistics GetStatistics()
+    {
+        long committed = AddressSpace.CommittedBlocks;
+        int pooled = BlockPool.Count;
+        LargeAllocations.Totals large = LargeAllocations.GetTotals();
+        return new FioMemoryStatistics
+        {
+            BlockSize = Layout.BlockSize,
+            ReservedBytes = committed * Layout.BlockSize + large.LargeBytes + large.LongLivedBytes,
+            BlocksInUse = Math.Max(0, committed - pooled),
+            BlocksPooled = pooled,
+            BlocksReleased = AddressSpace.ReleasedBlocks,
+            LargeAllocations = large.LargeCount,
+            LargeBytes = large.LargeBytes,
+            LongLivedAllocations = large.LongLivedCount,
+            LongLivedBytes = large.LongLivedBytes,
+            ThreadCaches = ThreadCache.Count,
+            MaxPooledBlocks = FioMemoryOptions.MaxPooledBlocks,
+            CheckedMode = FioMemoryOptions.Checked,
+        };
+    }
+
+    public static void Trim()
+    {
+        ThreadCache.SweepExitedThreads();
+        BlockPool.Trim();
+    }
 }

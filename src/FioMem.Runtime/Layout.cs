@@ -22,21 +22,33 @@ internal static class Layout
     /// <summary>Slices per block, header included: one bit each in a bitmap.</summary>
     public const int SlicesPerBlock = BlockSize / SliceSize;
 
-    /// <summary>64-bit words in one bitmap.</summary>
-    public const int BitmapWords = SlicesPerBlock / 64;
+    /// <summary>
+    /// 64-bit words in one bitmap: one bit per slice, plus one word so the end-of-block boundary
+    /// (bit <see cref="SlicesPerBlock"/>) can be marked without a branch.
+    /// </summary>
+    public const int BitmapWords = SlicesPerBlock / 64 + 1;
 
-    /// <summary>Byte offset of the boundary bitmap (after the header's first cache line).</summary>
+    /// <summary>Byte offset of the boundary bitmap (after the header's cache line, which remote frees write).</summary>
     public const int BoundaryBitmapOffset = 64;
 
     /// <summary>Byte offset of the live-allocation bitmap that checked mode keeps.</summary>
     public const int LiveBitmapOffset = BoundaryBitmapOffset + BitmapWords * 8;
 
-    /// <summary>Byte offset of the first slice handed out.</summary>
-    public const int DataOffset = LiveBitmapOffset + BitmapWords * 8;
+    /// <summary>Byte offset of the first slice handed out (rounded up to a cache line).</summary>
+    public const int DataOffset = (LiveBitmapOffset + BitmapWords * 8 + 63) & ~63;
 
     /// <summary>The first slice index handed out.</summary>
     public const int FirstDataSlice = DataOffset / SliceSize;
 
+    /// <summary>Slices a block can hand out.</summary>
+    public const int DataSlices = SlicesPerBlock - FirstDataSlice;
+
     /// <summary>Allocations of this many bytes or more are large (37.5% of a block, as in facil.io).</summary>
     public const int LargeThreshold = BlockSize / 8 * 3;
+
+    /// <summary>
+    /// The reference-count bias a block carries while a thread slices it. The thread counts its allocations
+    /// privately and settles with the block once, when it retires it, so allocation needs no atomic.
+    /// </summary>
+    public const int SlicingBias = 1 << 30;
 }

@@ -33,8 +33,7 @@ internal static unsafe class ThrowHelper
             $"The pointer 0x{(nuint)ptr:X} in FioMem block 0x{(nuint)block:X} was already freed (double free).",
             parameterName);
 
-    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
-    public static void ThrowWriteAfterFree(void* address, void* block) =>
-        throw new InvalidOperationException(
+    public static InvalidOperationException WriteAfterFree(void* address, void* block) =>
+        new InvalidOperationException(
             $"FioMem checked mode: memory at 0x{(nuint)address:X} in block 0x{(nuint)block:X} was written after it was freed. The block has been recycled; the write happened through a dangling pointer.");
 }

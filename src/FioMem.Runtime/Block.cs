@@ -1,0 +1,92 @@
+// The block header and its invariants; blocks are BlockSize bytes, aligned on BlockSize.
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace FioMem;
+
+/// <summary>Where a block is in its life.</summary>
+internal enum BlockState
+{
+    /// <summary>Never handed out, or its pages were returned to the operating system (reads as zero).</summary>
+    Unused = 0,
+
+    /// <summary>Empty and kept in the <see cref="BlockPool"/> for reuse.</summary>
+    Pooled = 1,
+
+    /// <summary>A thread is slicing it; <see cref="BlockHeader.References"/> carries <see cref="Layout.SlicingBias"/>.</summary>
+    Active = 2,
+
+    /// <summary>No thread slices it; it lives until its last allocation is freed.</summary>
+    Retired = 3,
+}
+
+/// <summary>
+/// The first cache line of every block. Layout of a block:
+/// <c>[header 64 B][boundary bitmap][live bitmap (checked mode)][slices …]</c>.
+/// </summary>
+/// <remarks>
+/// <para><see cref="References"/> is the only word other threads write while the block is in use (one atomic
+/// decrement per free), which is why the bitmaps, written by the slicing thread, start on the next cache line.</para>
+/// <para>The boundary bitmap has one bit per 16-byte slice: a set bit marks where an allocation starts or where one
+/// ends. The slicing thread sets both bits before it hands the pointer out, so the size of an allocation is the
+/// distance to the next set bit, and it never depends on a neighbour being sliced concurrently.</para>
+/// </remarks>
+[StructLayout(LayoutKind.Explicit, Size = 64)]
+internal struct BlockHeader
+{
+    /// <summary>
+    /// Live allocations, plus <see cref="Layout.SlicingBias"/> minus the slicing thread's private count while the
+    /// block is <see cref="BlockState.Active"/>. Written with atomics by every freeing thread; zero means empty.
+    /// </summary>
+    [FieldOffset(0)] public int References;
+
+    /// <summary>A <see cref="BlockState"/>. Written by the thread that owns the block's transition (slicer, last freer, pool).</summary>
+    [FieldOffset(4)] public int State;
+
+    /// <summary>One past the last slice handed out; written by the slicing thread when it retires the block.</summary>
+    [FieldOffset(8)] public int UsedEnd;
+
+    /// <summary>Slices below this may hold bytes of an earlier use and are zeroed when handed out again.</summary>
+    [FieldOffset(12)] public int DirtyEnd;
+}
+
+/// <summary>Arithmetic on block addresses and bitmaps.</summary>
+internal static unsafe class Block
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static byte* Of(void* ptr) => (byte*)((nuint)ptr & ~Layout.BlockMask);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static BlockHeader* Header(byte* block) => (BlockHeader*)block;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong* Boundaries(byte* block) => (ulong*)(block + Layout.BoundaryBitmapOffset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong* LiveBits(byte* block) => (ulong*)(block + Layout.LiveBitmapOffset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool IsSet(ulong* bitmap, int slice) => (bitmap[slice >> 6] & (1UL << slice)) != 0;
+
+    /// <summary>The first slice after <paramref name="start"/> whose boundary bit is set: the end of the allocation at <paramref name="start"/>.</summary>
+    public static int EndOf(byte* block, int start)
+    {
+        ulong* bits = Boundaries(block);
+        int word = start >> 6;
+        ulong current = bits[word] & (~0UL << (start & 63) << 1);
+        while (current == 0)
+        {
+            if (++word >= Layout.BitmapWords)
+                return Layout.SlicesPerBlock;
+            current = bits[word];
+        }
+        return (word << 6) + System.Numerics.BitOperations.TrailingZeroCount(current);
+    }
+
+    /// <summary>Clears the bitmap words that cover slices [0, <paramref name="usedEnd"/>].</summary>
+    public static void ClearBitmap(ulong* bitmap, int usedEnd)
+    {
+        int words = (usedEnd >> 6) + 1;
+        new System.Span<ulong>(bitmap, words).Clear();
+    }
+}

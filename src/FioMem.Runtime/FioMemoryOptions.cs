@@ -1,0 +1,73 @@
+// Configuration, read once at start-up: AppContext switches / runtimeconfig.json, overridden by environment variables.
+using System;
+using System.Globalization;
+
+namespace FioMem;
+
+/// <summary>
+/// FioMem's settings. Each is read once, the first time FioMem is used: an environment variable wins over the
+/// matching <c>runtimeconfig.json</c> property (<c>&lt;RuntimeHostConfigurationOption&gt;</c> or <c>AppContext</c> data).
+/// </summary>
+/// <remarks>
+/// <list type="table">
+/// <item><term><c>FioMem.Checked</c> / <c>FIOMEM_CHECKED</c></term><description>checked mode: double and interior frees throw, freed slices are poisoned and writes after free are reported when the block is recycled (default off).</description></item>
+/// <item><term><c>FioMem.MaxPooledBlocks</c> / <c>FIOMEM_MAX_POOLED_BLOCKS</c></term><description>empty blocks kept for reuse before blocks go back to the operating system (default 128 per processor, at least 512: 64 MiB).</description></item>
+/// <item><term><c>FioMem.ReserveBytes</c> / <c>FIOMEM_RESERVE_BYTES</c></term><description>address space reserved for blocks (default 64 GiB on 64-bit, 1 GiB on 32-bit); only what is used is committed.</description></item>
+/// <item><term><c>FioMem.PortableMemory</c> / <c>FIOMEM_PORTABLE_MEMORY</c></term><description>take blocks from <c>NativeMemory.AlignedAlloc</c> instead of reserving address space (the fallback on systems without mmap/VirtualAlloc).</description></item>
+/// </list>
+/// </remarks>
+internal static class FioMemoryOptions
+{
+    /// <summary>Whether checked mode is on.</summary>
+    public static readonly bool Checked = ReadBool("FioMem.Checked", "FIOMEM_CHECKED");
+
+    /// <summary>The pool cap, in blocks.</summary>
+    public static readonly int MaxPooledBlocks = (int)ReadInteger("FioMem.MaxPooledBlocks", "FIOMEM_MAX_POOLED_BLOCKS",
+        Math.Max(512, 128 * Environment.ProcessorCount), min: 0, max: int.MaxValue);
+
+    /// <summary>Address space to reserve for blocks, in bytes.</summary>
+    public static readonly long ReserveBytes = ReadInteger("FioMem.ReserveBytes", "FIOMEM_RESERVE_BYTES",
+        Environment.Is64BitProcess ? 64L << 30 : 1L << 30, min: Layout.BlockSize * 4L, max: long.MaxValue);
+
+    /// <summary>Whether to use the portable block source.</summary>
+    public static readonly bool PortableMemory = ReadBool("FioMem.PortableMemory", "FIOMEM_PORTABLE_MEMORY");
+
+    private static bool ReadBool(string name, string variable)
+    {
+        string? text = Environment.GetEnvironmentVariable(variable);
+        if (text is null)
+        {
+            object? data = AppContext.GetData(name);
+            if (data is bool b)
+                return b;
+            if (AppContext.TryGetSwitch(name, out bool enabled))
+                return enabled;
+            text = data as string;
+            if (text is null)
+                return false;
+        }
+        return ParseBoolean(name, variable, text);
+    }
+
+    private static long ReadInteger(string name, string variable, long fallback, long min, long max) =>
+        ParseInteger(name, variable, Environment.GetEnvironmentVariable(variable) ?? AppContext.GetData(name)?.ToString(), fallback, min, max);
+
+    /// <summary>Parses a switch: 1/0, true/false, yes/no, on/off; anything else is a configuration error.</summary>
+    internal static bool ParseBoolean(string name, string variable, string text) =>
+        text.Trim().ToLowerInvariant() switch
+        {
+            "1" or "true" or "yes" or "on" => true,
+            "0" or "false" or "no" or "off" or "" => false,
+            _ => throw new InvalidOperationException($"FioMem setting {name} ({variable}) must be true/false or 1/0; got '{text}'."),
+        };
+
+    /// <summary>Parses an integer setting in [min, max]; empty means the fallback; anything else is a configuration error.</summary>
+    internal static long ParseInteger(string name, string variable, string? text, long fallback, long min, long max)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+            return fallback;
+        if (!long.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out long value) || value < min || value > max)
+            throw new InvalidOperationException($"FioMem setting {name} ({variable}) must be an integer from {min} to {max}; got '{text}'.");
+        return value;
+    }
+}

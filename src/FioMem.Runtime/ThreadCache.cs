@@ -1,0 +1,102 @@
+// Each thread's current block: the allocation fast path slices it with no atomic and no lock.
+using System;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using System.Threading;
+
+namespace FioMem;
+
+/// <summary>
+/// The block a thread is slicing, and the thread's private count of what it handed out from it. Only the owning
+/// thread touches these fields, except <see cref="SweepExitedThreads"/>, which takes over caches whose thread has
+/// exited (so a thread that ends never strands its block).
+/// </summary>
+internal sealed unsafe class ThreadCache
+{
+    /// <summary>A <see cref="Next"/> that makes every fit test fail: the cache has no block.</summary>
+    public const int NoBlock = Layout.SlicesPerBlock + 1;
+
+    [ThreadStatic] private static ThreadCache? t_current;
+
+    private static readonly Lock s_registryLock = new();
+
+    /// <summary>Every cache whose block has not been given up. Guarded by <see cref="s_registryLock"/>.</summary>
+    private static readonly List<ThreadCache> s_registry = new();
+
+    /// <summary>Registry size at which the next new cache first sweeps out exited threads. Guarded by <see cref="s_registryLock"/>.</summary>
+    private static int s_sweepAt = 64;
+
+    /// <summary>The block being sliced, or null.</summary>
+    public byte* Block;
+
+    /// <summary>The next free slice in <see cref="Block"/>; <see cref="NoBlock"/> when there is none.</summary>
+    public int Next = NoBlock;
+
+    /// <summary>Allocations handed out from <see cref="Block"/> since it became current (settled at retirement).</summary>
+    public int Allocated;
+
+    /// <summary>Slices of <see cref="Block"/> below this may hold old bytes and are zeroed as they are handed out.</summary>
+    public int DirtyEnd;
+
+    /// <summary>The thread this cache belongs to.</summary>
+    public readonly Thread Owner;
+
+    private ThreadCache(Thread owner) => Owner = owner;
+
+    /// <summary>The calling thread's cache, or null before its first allocation.</summary>
+    public static ThreadCache? Current
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => t_current;
+    }
+
+    public static int Count
+    {
+        get
+        {
+            lock (s_registryLock)
+                return s_registry.Count;
+        }
+    }
+
+    /// <summary>Creates and registers the calling thread's cache.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static ThreadCache CreateForCurrentThread()
+    {
+        FioMemoryMetrics.EnsureCreated();
+        var cache = new ThreadCache(Thread.CurrentThread);
+        bool sweep;
+        lock (s_registryLock)
+        {
+            s_registry.Add(cache);
+            sweep = s_registry.Count >= s_sweepAt;
+        }
+        if (sweep)
+            SweepExitedThreads();
+        t_current = cache;
+        return cache;
+    }
+
+    /// <summary>Retires the blocks of threads that have exited, so their slices can be reclaimed.</summary>
+    public static void SweepExitedThreads()
+    {
+        List<ThreadCache>? exited = null;
+        lock (s_registryLock)
+        {
+            for (int i = s_registry.Count - 1; i >= 0; i--)
+            {
+                ThreadCache cache = s_registry[i];
+                if (cache.Owner.IsAlive)
+                    continue;
+                (exited ??= new()).Add(cache);
+                s_registry[i] = s_registry[^1];
+                s_registry.RemoveAt(s_registry.Count - 1);
+            }
+            s_sweepAt = System.Math.Max(64, s_registry.Count * 2);
+        }
+        if (exited is null)
+            return;
+        foreach (ThreadCache cache in exited)
+            Allocator.RetireCurrentBlock(cache, reuse: false);
+    }
+}

@@ -1,0 +1,89 @@
+// Checked mode: double free, interior free and write after free are named; freed slices are poisoned.
+using System;
+using System.Threading;
+using Xunit;
+
+namespace FioMem.Tests;
+
+public unsafe class CheckedModeTests
+{
+    [Fact]
+    public void Checked_mode_and_portable_memory_are_on_in_this_project()
+    {
+        Assert.True(FioMemory.GetStatistics().CheckedMode);
+        Assert.True(AddressSpace.IsPortable);
+    }
+
+    [Fact]
+    public void Configured_pool_cap_is_read_from_runtimeconfig()
+    {
+        Assert.Equal(8, FioMemory.GetStatistics().MaxPooledBlocks);
+    }
+
+    [Fact]
+    public void Double_free_throws_naming_the_address_and_block()
+    {
+        void* keep = FioMemory.Alloc(32);
+        void* p = FioMemory.Alloc(48);
+        FioMemory.Free(p);
+        var error = Assert.Throws<ArgumentException>(() => FioMemory.Free(p));
+        Assert.Contains($"0x{(nuint)p:X}", error.Message);
+        Assert.Contains("double free", error.Message);
+        Assert.Contains($"block 0x{(nuint)p & ~(nuint)(FioMemory.BlockSize - 1):X}", error.Message);
+        FioMemory.Free(keep);
+    }
+
+    [Fact]
+    public void Realloc_of_freed_pointer_throws()
+    {
+        void* keep = FioMemory.Alloc(32);
+        void* p = FioMemory.Alloc(48);
+        FioMemory.Free(p);
+        var error = Assert.Throws<ArgumentException>(() => FioMemory.Realloc(p, 100));
+        Assert.Contains("already freed", error.Message);
+        FioMemory.Free(keep);
+    }
+
+    [Fact]
+    public void Freed_slices_are_poisoned()
+    {
+        byte* keep = (byte*)FioMemory.Alloc(32);
+        byte* p = (byte*)FioMemory.Alloc(64);
+        FioMemory.Free(p);
+        Bytes.AssertAll(p, 64, CheckedMode.Poison);
+        FioMemory.Free(keep);
+    }
+
+    [Fact]
+    public void Write_after_free_is_reported_when_the_block_is_recycled()
+    {
+        Exception? reported = null;
+        nint dangling = 0;
+        var thread = new Thread(() =>
+        {
+            byte* p = (byte*)FioMemory.Alloc(64);
+            dangling = (nint)p;
+            FioMemory.Free(p);
+            p[10] = 42; // the bug: a write through a dangling pointer
+            try
+            {
+                // Fill the thread's block with short-lived allocations until it is retired empty and recycled.
+                for (int i = 0; i < 10; i++)
+                    FioMemory.Free(FioMemory.Alloc(40_000));
+            }
+            catch (InvalidOperationException e)
+            {
+                reported = e;
+            }
+            // The allocator keeps working after the report.
+            void* q = FioMemory.Alloc(64);
+            Bytes.AssertAll(q, 64, 0);
+            FioMemory.Free(q);
+        });
+        thread.Start();
+        thread.Join();
+        Assert.NotNull(reported);
+        Assert.Contains($"0x{dangling + 10:X}", reported!.Message);
+        Assert.Contains("written after it was freed", reported.Message);
+    }
+}

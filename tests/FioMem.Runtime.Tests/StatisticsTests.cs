@@ -1,0 +1,145 @@
+// Statistics, Trim, thread exit and the metrics meter. These read global figures, so they run serially.
+using System;
+using System.Collections.Generic;
+using System.Diagnostics.Metrics;
+using System.Threading;
+using Xunit;
+
+namespace FioMem.Tests;
+
+[Collection(SerialCollection.Name)]
+public unsafe class StatisticsTests
+{
+    [Fact]
+    public void Reserved_bytes_drop_back_after_free_and_trim()
+    {
+        FioMemory.Trim();
+        long before = FioMemory.GetStatistics().ReservedBytes;
+        var pointers = new List<nint>();
+        for (int i = 0; i < 20_000; i++)
+            pointers.Add((nint)FioMemory.Alloc((nuint)(16 + i % 2000)));
+        for (int i = 0; i < 20; i++)
+            pointers.Add((nint)FioMemory.Alloc(100_000));
+        FioMemoryStatistics peak = FioMemory.GetStatistics();
+        Assert.True(peak.ReservedBytes >= before + 20_000L * 16, $"reserved {peak.ReservedBytes} after allocating, {before} before");
+        Assert.Equal(20, peak.LargeAllocations);
+
+        foreach (nint p in pointers)
+            FioMemory.Free((void*)p);
+        FioMemory.Trim();
+        FioMemoryStatistics after = FioMemory.GetStatistics();
+        Assert.Equal(0, after.BlocksPooled);
+        Assert.Equal(0, after.LargeAllocations);
+        // What remains is at most the blocks threads are still slicing (this one and the test runner's).
+        Assert.True(after.ReservedBytes <= before + 2L * FioMemory.BlockSize, $"reserved {after.ReservedBytes} after trim, {before} before");
+    }
+
+    [Fact]
+    public void Pool_never_holds_more_than_its_cap()
+    {
+        // Free more blocks' worth than the cap from another thread so every block is retired and recycled.
+        int cap = FioMemory.GetStatistics().MaxPooledBlocks;
+        var pointers = new nint[(cap + 16) * 3];
+        var thread = new Thread(() =>
+        {
+            for (int i = 0; i < pointers.Length; i++)
+                pointers[i] = (nint)FioMemory.Alloc(40_000);
+        });
+        thread.Start();
+        thread.Join();
+        long releasedBefore = FioMemory.GetStatistics().BlocksReleased;
+        foreach (nint p in pointers)
+            FioMemory.Free((void*)p);
+        FioMemoryStatistics after = FioMemory.GetStatistics();
+        Assert.True(after.BlocksPooled <= cap, $"{after.BlocksPooled} pooled, cap {cap}");
+        Assert.True(after.BlocksReleased > releasedBefore, "blocks past the cap go back to the OS");
+    }
+
+    [Fact]
+    public void Statistics_count_large_and_long_lived_allocations()
+    {
+        FioMemoryStatistics before = FioMemory.GetStatistics();
+        void* large = FioMemory.Alloc(200_000);
+        void* longLived = FioMemory.AllocLongLived(1000);
+        FioMemoryStatistics during = FioMemory.GetStatistics();
+        Assert.Equal(before.LargeAllocations + 1, during.LargeAllocations);
+        Assert.True(during.LargeBytes >= before.LargeBytes + 200_000);
+        Assert.Equal(before.LongLivedAllocations + 1, during.LongLivedAllocations);
+        Assert.Equal(before.LongLivedBytes + 1000, during.LongLivedBytes);
+        FioMemory.Free(large);
+        FioMemory.Free(longLived);
+        FioMemoryStatistics after = FioMemory.GetStatistics();
+        Assert.Equal(before.LargeAllocations, after.LargeAllocations);
+        Assert.Equal(before.LongLivedAllocations, after.LongLivedAllocations);
+        Assert.Equal(FioMemory.BlockSize, after.BlockSize);
+    }
+
+    [Fact]
+    public void Thousands_of_short_lived_threads_leave_reserved_memory_bounded()
+    {
+        FioMemory.Trim();
+        long before = FioMemory.GetStatistics().ReservedBytes;
+        long peak = 0;
+        for (int batch = 0; batch < 50; batch++)
+        {
+            var threads = new Thread[50];
+            for (int t = 0; t < threads.Length; t++)
+            {
+                threads[t] = new Thread(() =>
+                {
+                    // Each thread takes a block, keeps one allocation alive past its own exit, frees the rest.
+                    void* kept = FioMemory.Alloc(64);
+                    void* other = FioMemory.Alloc(1000);
+                    FioMemory.Free(other);
+                    FioMemory.Free(kept);
+                });
+                threads[t].Start();
+            }
+            foreach (Thread t in threads) t.Join();
+            peak = Math.Max(peak, FioMemory.GetStatistics().ReservedBytes);
+        }
+        FioMemory.Trim();
+        FioMemoryStatistics after = FioMemory.GetStatistics();
+        // 2,500 threads each took a block; without reclaiming exited threads' blocks that would be ~320 MiB.
+        long bound = before + (long)(FioMemory.GetStatistics().MaxPooledBlocks + 200) * FioMemory.BlockSize;
+        Assert.True(peak <= bound, $"peak reserved {peak} bytes, bound {bound}");
+        Assert.True(after.ReservedBytes <= before + 4L * FioMemory.BlockSize, $"reserved {after.ReservedBytes} after trim, {before} before");
+        Assert.True(after.ThreadCaches < 100, $"{after.ThreadCaches} thread caches still registered");
+    }
+
+    [Fact]
+    public void Block_of_an_exited_thread_is_recycled_when_its_last_allocation_is_freed()
+    {
+        nint survivor = 0;
+        var thread = new Thread(() => survivor = (nint)FioMemory.Alloc(32));
+        thread.Start();
+        thread.Join();
+        FioMemory.Trim();
+        long inUse = FioMemory.GetStatistics().BlocksInUse;
+        FioMemory.Free((void*)survivor);
+        Assert.Equal(inUse - 1, FioMemory.GetStatistics().BlocksInUse);
+    }
+
+    [Fact]
+    public void Meter_publishes_the_statistics()
+    {
+        var seen = new Dictionary<string, long>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == FioMemoryMetrics.MeterName)
+                l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => seen[instrument.Name] = value);
+        _ = FioMemoryMetrics.Meter;
+        listener.Start();
+        void* p = FioMemory.Alloc(150_000);
+        listener.RecordObservableInstruments();
+        FioMemory.Free(p);
+
+        foreach (string name in FioMemoryMetrics.InstrumentNames)
+            Assert.True(seen.ContainsKey(name), $"instrument {name} not observed");
+        Assert.True(seen["fiomem.large.allocations"] >= 1);
+        Assert.True(seen["fiomem.reserved"] >= 150_000);
+    }
+}
