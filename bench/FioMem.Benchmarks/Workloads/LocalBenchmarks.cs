@@ -36,7 +36,7 @@ public unsafe class LocalBenchmarks
     private PointerTable[] _tables = null!;
     private byte[][][] _arrays = null!;
     private Action<int> _fioMem = null!, _nativeZeroed = null!, _native = null!, _miZalloc = null!, _miMalloc = null!;
-    private Action<int> _gc = null!, _arrayPool = null!;
+    private Action<int> _miMallocClear = null!, _gc = null!, _arrayPool = null!;
 
     /// <summary>Threads allocating at once.</summary>
     [Params(1, 2, 4, 8)]
@@ -62,6 +62,7 @@ public unsafe class LocalBenchmarks
         _native = worker => RunRounds<NativeAllocator>(_tables[worker].Items, _sizes, rounds);
         _miZalloc = worker => RunRounds<MimallocZeroedAllocator>(_tables[worker].Items, _sizes, rounds);
         _miMalloc = worker => RunRounds<MimallocAllocator>(_tables[worker].Items, _sizes, rounds);
+        _miMallocClear = worker => RunRounds<MimallocClearingAllocator>(_tables[worker].Items, _sizes, rounds);
         _gc = worker => RunGcRounds(_arrays[worker], _sizes, rounds);
         _arrayPool = worker => RunArrayPoolRounds(_arrays[worker], _sizes, rounds);
     }
@@ -93,6 +94,10 @@ public unsafe class LocalBenchmarks
     /// <summary>mimalloc's plain allocation (not zeroed).</summary>
     [Benchmark(Description = "mi_malloc (not zeroed)", OperationsPerInvoke = PairsPerInvoke)]
     public void MimallocMalloc() => _gang.Run(_miMalloc);
+
+    /// <summary>Reference line: mi_malloc plus clearing the requested bytes, the cost of zeroing reused memory.</summary>
+    [Benchmark(Description = "mi_malloc + memset (zeroing floor)", OperationsPerInvoke = PairsPerInvoke)]
+    public void MimallocMallocThenClear() => _gang.Run(_miMallocClear);
 
     /// <summary>GC arrays (zeroed); "free" drops the reference and the collections that follow are part of the time.</summary>
     [Benchmark(Description = "GC new byte[] (zeroed)", OperationsPerInvoke = PairsPerInvoke)]
