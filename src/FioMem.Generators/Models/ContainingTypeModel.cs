@@ -1,0 +1,8 @@
+// A type that encloses a [FioAllocated] struct, as much of it as the generated partial declaration must repeat.
+namespace FioMem.Generators.Models;
+
+/// <summary>One enclosing type, outermost first in <see cref="FioAllocatedStructModel.ContainingTypes"/>.</summary>
+/// <param name="Keyword">The declaration keyword(s) every partial part must repeat: <c>class</c>, <c>struct</c>,
+/// <c>ref struct</c>, <c>record</c>, <c>record struct</c> or <c>interface</c>.</param>
+/// <param name="Name">The type's name, escaped with <c>@</c> when it is a keyword.</param>
+internal sealed record ContainingTypeModel(string Keyword, string Name);
