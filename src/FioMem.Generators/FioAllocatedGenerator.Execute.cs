@@ -40,7 +40,7 @@ public sealed partial class FioAllocatedGenerator
 
         ImmutableArray<ContainingTypeModel>.Builder containing = ImmutableArray.CreateBuilder<ContainingTypeModel>();
         for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
-            containing.Insert(0, new ContainingTypeModel(GetKeyword(outer), EscapeIdentifier(outer.Name)));
+            containing.Insert(0, new ContainingTypeModel(outer.IsRefLikeType ? "ref " : "", GetKeyword(outer), EscapeIdentifier(outer.Name)));
 
         string? ns = type.ContainingNamespace is { IsGlobalNamespace: false } containingNamespace
             ? containingNamespace.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Substring("global::".Length)
@@ -109,8 +109,7 @@ public sealed partial class FioAllocatedGenerator
     private static string GetKeyword(INamedTypeSymbol type) => type.TypeKind switch
     {
         TypeKind.Interface => "interface",
-        TypeKind.Struct when type.IsRecord => type.IsRefLikeType ? "ref record struct" : "record struct",
-        TypeKind.Struct => type.IsRefLikeType ? "ref struct" : "struct",
+        TypeKind.Struct => type.IsRecord ? "record struct" : "struct",
         _ => type.IsRecord ? "record" : "class",
     };
 
@@ -191,7 +190,7 @@ public sealed partial class FioAllocatedGenerator
         List<IndentedSourceWriter.Block> blocks = new();
         foreach (ContainingTypeModel outer in model.ContainingTypes)
         {
-            writer.WriteLine($"partial {outer.Keyword} {outer.Name}");
+            writer.WriteLine($"{outer.Modifiers}partial {outer.Keyword} {outer.Name}");
             blocks.Add(writer.WriteBlock());
         }
 
