@@ -1,6 +1,7 @@
 // The generator's work: deciding eligibility, building the model from symbols, and writing the source.
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using System.Text;
 using System.Threading;
 using FioMem.Generators.Helpers;
@@ -13,47 +14,50 @@ namespace FioMem.Generators;
 
 public sealed partial class FioAllocatedGenerator
 {
-    private const string InterfaceMetadataName = "FioMem.IFioAllocated`1";
-
     /// <summary>The tool name and version written into <c>[GeneratedCode]</c>.</summary>
     private static readonly string s_generatedCodeAttribute =
         $"[global::System.CodeDom.Compiler.GeneratedCode(\"FioMem.Generators\", \"{typeof(FioAllocatedGenerator).Assembly.GetName().Version}\")]";
-
-    /// <summary>Namespace and enclosing types, dot-separated, without <c>global::</c> or <c>@</c> escapes.</summary>
-    private static readonly SymbolDisplayFormat s_displayNameFormat = new(
-        typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypesAndNamespaces);
 
     /// <summary>A cheap syntactic filter: only struct declarations (plain or record) can be eligible.</summary>
     private static bool IsCandidate(SyntaxNode node) =>
         node is StructDeclarationSyntax || node.IsKind(SyntaxKind.RecordStructDeclaration);
 
     /// <summary>Builds the model of an eligible struct, or returns <see langword="null"/> when it is not eligible.</summary>
+    /// <remarks>This runs for every marked struct whenever the compilation changes, so it avoids SymbolDisplay
+    /// and member binding: names are assembled from the containing-symbol chain.</remarks>
     private static FioAllocatedStructModel? CreateModel(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
         if (context.TargetSymbol is not INamedTypeSymbol type || !IsEligible(type, cancellationToken))
             return null;
 
-        // A duplicated attribute (CS0579) or one on several partial parts must still give one file, not two with the
-        // same hint name: only the declaration carrying the type's first [FioAllocated] emits.
-        if (!IsFirstMarkedDeclaration(type, context.TargetNode))
+        // A struct marked on several partial parts (CS0579) must still give one file, not two with the same hint
+        // name: only the declaration carrying the type's first [FioAllocated] emits.
+        if (type.DeclaringSyntaxReferences.Length > 1 && !IsFirstMarkedDeclaration(type, context))
             return null;
 
-        ImmutableArray<ContainingTypeModel>.Builder containing = ImmutableArray.CreateBuilder<ContainingTypeModel>();
-        for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
-            containing.Insert(0, new ContainingTypeModel(outer.IsRefLikeType ? "ref " : "", GetKeyword(outer), EscapeIdentifier(outer.Name)));
+        List<string> namespaces = new();
+        for (INamespaceSymbol? ns = type.ContainingNamespace; ns is { IsGlobalNamespace: false }; ns = ns.ContainingNamespace)
+            namespaces.Insert(0, ns.Name);
+        List<INamedTypeSymbol> types = new();
+        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+            types.Insert(0, current);
 
-        string? ns = type.ContainingNamespace is { IsGlobalNamespace: false } containingNamespace
-            ? containingNamespace.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Substring("global::".Length)
-            : null;
+        ImmutableArray<ContainingTypeModel>.Builder containing = ImmutableArray.CreateBuilder<ContainingTypeModel>(types.Count - 1);
+        for (int i = 0; i < types.Count - 1; i++)
+            containing.Add(new ContainingTypeModel(types[i].IsRefLikeType ? "ref " : "", GetKeyword(types[i]), EscapeIdentifier(types[i].Name)));
+
+        string? escapedNamespace = namespaces.Count == 0 ? null : string.Join(".", namespaces.Select(EscapeIdentifier));
+        string qualifiedName = "global::" + string.Join(".", namespaces.Concat(types.Select(t => t.Name)).Select(EscapeIdentifier));
+        string displayName = string.Join(".", namespaces.Concat(types.Select(t => t.Name)));
 
         return new FioAllocatedStructModel(
-            HintName: GetHintName(type),
-            Namespace: ns,
-            ContainingTypes: new EquatableArray<ContainingTypeModel>(containing.ToImmutable()),
+            HintName: GetHintName(namespaces, types),
+            Namespace: escapedNamespace,
+            ContainingTypes: new EquatableArray<ContainingTypeModel>(containing.MoveToImmutable()),
             Keyword: type.IsRecord ? "record struct" : "struct",
             Name: EscapeIdentifier(type.Name),
-            QualifiedName: type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
-            DisplayName: type.ToDisplayString(s_displayNameFormat),
+            QualifiedName: qualifiedName,
+            DisplayName: displayName,
             Members: GetMembersToEmit(type));
     }
 
@@ -91,15 +95,16 @@ public sealed partial class FioAllocatedGenerator
         return true;
     }
 
-    private static bool IsFirstMarkedDeclaration(INamedTypeSymbol type, SyntaxNode targetNode)
+    private static bool IsFirstMarkedDeclaration(INamedTypeSymbol type, GeneratorAttributeSyntaxContext context)
     {
+        INamedTypeSymbol? attributeClass = context.Attributes.IsEmpty ? null : context.Attributes[0].AttributeClass;
         foreach (AttributeData attribute in type.GetAttributes())
         {
-            if (attribute.AttributeClass?.ToDisplayString() != AttributeMetadataName)
+            if (!SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, attributeClass))
                 continue;
             SyntaxReference? application = attribute.ApplicationSyntaxReference;
             return application is null
-                || (application.SyntaxTree == targetNode.SyntaxTree && targetNode.Span.Contains(application.Span));
+                || (application.SyntaxTree == context.TargetNode.SyntaxTree && context.TargetNode.Span.Contains(application.Span));
         }
 
         return true;
@@ -120,8 +125,8 @@ public sealed partial class FioAllocatedGenerator
         bool implementsInterface = false;
         foreach (INamedTypeSymbol implemented in type.Interfaces)
         {
-            if (implemented.OriginalDefinition.MetadataName == "IFioAllocated`1"
-                && implemented.OriginalDefinition.ContainingNamespace.ToDisplayString() == "FioMem")
+            if (implemented.MetadataName == "IFioAllocated`1"
+                && implemented.ContainingNamespace is { Name: "FioMem", ContainingNamespace.IsGlobalNamespace: true })
             {
                 implementsInterface = true;
             }
@@ -129,34 +134,28 @@ public sealed partial class FioAllocatedGenerator
 
         if (!implementsInterface)
             members |= ShorthandMembers.Interface;
-        members |= Include(type, "New", ShorthandMembers.New);
-        members |= Include(type, "NewArray", ShorthandMembers.NewArray);
-        members |= Include(type, "NewOwned", ShorthandMembers.NewOwned);
-        members |= Include(type, "Free", ShorthandMembers.Free);
-        members |= Include(type, "FreeArray", ShorthandMembers.FreeArray);
+        // MemberNames comes from the declarations, without binding the members.
+        HashSet<string> taken = new(type.MemberNames) { type.Name };
+        foreach (INamedTypeSymbol nested in type.GetTypeMembers())
+            taken.Add(nested.Name);
+        members |= Include("New", ShorthandMembers.New);
+        members |= Include("NewArray", ShorthandMembers.NewArray);
+        members |= Include("NewOwned", ShorthandMembers.NewOwned);
+        members |= Include("Free", ShorthandMembers.Free);
+        members |= Include("FreeArray", ShorthandMembers.FreeArray);
         return members;
 
-        static ShorthandMembers Include(INamedTypeSymbol type, string name, ShorthandMembers member) =>
-            type.Name != name && type.GetMembers(name).IsEmpty ? member : ShorthandMembers.None;
+        ShorthandMembers Include(string name, ShorthandMembers member) =>
+            taken.Contains(name) ? ShorthandMembers.None : member;
     }
 
     /// <summary><c>Ns.Outer+Inner.g.cs</c>: unique per type, stable across runs and hosts.</summary>
-    private static string GetHintName(INamedTypeSymbol type)
+    private static string GetHintName(List<string> namespaces, List<INamedTypeSymbol> types)
     {
         StringBuilder name = new();
-        Stack<INamedTypeSymbol> chain = new();
-        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
-            chain.Push(current);
-        if (type.ContainingNamespace is { IsGlobalNamespace: false } ns)
-            name.Append(ns.ToDisplayString(s_displayNameFormat)).Append('.');
-        bool first = true;
-        foreach (INamedTypeSymbol current in chain)
-        {
-            if (!first)
-                name.Append('+');
-            name.Append(current.MetadataName);
-            first = false;
-        }
+        foreach (string ns in namespaces)
+            name.Append(ns).Append('.');
+        name.Append(string.Join("+", types.Select(t => t.MetadataName)));
 
         // Identifiers never hold these, but a hint name must be a valid file name on every host.
         for (int i = 0; i < name.Length; i++)

@@ -240,6 +240,12 @@ public static class GeneratorCases
 
             [FioAllocated]
             public partial struct NewArray { public int A; }
+
+            [FioAllocated]
+            public partial record struct Positional(int NewOwned, long FreeArray);
+
+            [FioAllocated]
+            public partial struct WithNestedType { public int A; public struct New { } }
             """),
         new("HandWrittenInterface", """
             using FioMem;
