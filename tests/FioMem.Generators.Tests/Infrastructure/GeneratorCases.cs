@@ -202,6 +202,28 @@ public static class GeneratorCases
             [DebuggerTypeProxy(typeof(object))]
             public partial struct Sample { public long Count; public double Sum; }
             """),
+        new("ObsoleteStruct", """
+            using System;
+            using FioMem;
+
+            namespace Legacy;
+
+            [Obsolete("use Current")]
+            [FioAllocated]
+            public partial struct Old { public int A; }
+            """),
+        new("PrimaryConstructor", """
+            using FioMem;
+
+            namespace Modern;
+
+            [FioAllocated]
+            public partial struct Range(int start, int length)
+            {
+                public int Start = start;
+                public int Length = length;
+            }
+            """),
         new("AttributeSpellings", """
             using Alias = FioMem.FioAllocatedAttribute;
 

@@ -12,8 +12,11 @@ internal static class SnapshotStore
 
     public static bool IsUpdating => Environment.GetEnvironmentVariable(UpdateVariable) == "1";
 
-    /// <summary>The Snapshots folder in the source tree (found from this file's compile-time path).</summary>
-    public static string Directory { get; } = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(ThisFile()))!, "Snapshots");
+    /// <summary>
+    /// The Snapshots folder in the source tree, found from this file's compile-time path; when that path was mapped
+    /// away (deterministic CI builds write <c>/_/</c>), the copy next to the test assembly, which is read-only in spirit.
+    /// </summary>
+    public static string Directory { get; } = FindDirectory();
 
     public static string PathFor(string caseName, string hintName) =>
         Path.Combine(Directory, $"{caseName}#{Path.GetFileNameWithoutExtension(hintName)}.verified.cs");
@@ -40,6 +43,12 @@ internal static class SnapshotStore
             File.Delete(stale);
         foreach ((string hint, string text) in generated)
             File.WriteAllText(PathFor(caseName, hint), text);
+    }
+
+    private static string FindDirectory()
+    {
+        string source = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(ThisFile()))!, "Snapshots");
+        return System.IO.Directory.Exists(source) ? source : Path.Combine(AppContext.BaseDirectory, "Snapshots");
     }
 
     private static string ThisFile([CallerFilePath] string path = "") => path;
