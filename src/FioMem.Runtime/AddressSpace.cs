@@ -88,6 +88,20 @@ internal static unsafe class AddressSpace
             return s_portableBlocks.Contains((nuint)block);
     }
 
+    /// <summary>Every block that has been carved (region mode) or exists (portable mode); their headers can be read.</summary>
+    public static List<nuint> SnapshotBlocks()
+    {
+        lock (s_lock)
+        {
+            if (IsPortable)
+                return new List<nuint>(s_portableBlocks);
+            var blocks = new List<nuint>((int)(s_carved / Layout.BlockSize));
+            for (nuint offset = 0; offset < s_carved; offset += Layout.BlockSize)
+                blocks.Add(RegionStart + offset);
+            return blocks;
+        }
+    }
+
     /// <summary>Commits a block that has never been used or was decommitted: every byte of it reads as zero.</summary>
     /// <returns>The block, or null when the region is full or the system is out of memory.</returns>
     public static byte* TakeFreshBlock()

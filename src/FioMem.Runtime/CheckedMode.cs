@@ -1,5 +1,6 @@
 // Checked mode: double-free, interior-free and write-after-free detection. Costs nothing when off.
 using System;
+using System.Collections.Concurrent;
 using System.Threading;
 
 namespace FioMem;
@@ -17,6 +18,19 @@ internal static unsafe class CheckedMode
     /// <summary>The byte freed slices are filled with.</summary>
     public const byte Poison = 0xDB;
 
+    /// <summary>The [FioAllocated] type of each live typed allocation, for <see cref="FioMemory.GetPinnedBlocks"/>.</summary>
+    private static readonly ConcurrentDictionary<nuint, string> s_typeNames = new();
+
+    /// <summary>Remembers which [FioAllocated] type an allocation holds (called by <see cref="FioAlloc{T}"/>).</summary>
+    public static void RecordType(void* ptr, string typeName)
+    {
+        if (ptr != null)
+            s_typeNames[(nuint)ptr] = typeName;
+    }
+
+    /// <summary>The type recorded for a live allocation, or null for an untyped one.</summary>
+    public static string? TypeOf(void* ptr) => s_typeNames.TryGetValue((nuint)ptr, out string? name) ? name : null;
+
     public static void OnAllocate(byte* block, int slice)
     {
         ulong* live = Block.LiveBits(block);
@@ -29,6 +43,7 @@ internal static unsafe class CheckedMode
         ulong before = Interlocked.And(ref Block.LiveBits(block)[slice >> 6], ~bit);
         if ((before & bit) == 0)
             ThrowHelper.ThrowDoubleFree(ptr, block);
+        s_typeNames.TryRemove((nuint)ptr, out _);
         int end = Block.EndOf(block, slice);
         new Span<byte>(ptr, (end - slice) << Layout.SliceShift).Fill(Poison);
     }

@@ -110,6 +110,13 @@ public static unsafe class FioMemory
     /// <returns>A snapshot; the figures move while other threads allocate.</returns>
     public static FioMemoryStatistics GetStatistics() => Allocator.GetStatistics();
 
+    /// <summary>
+    /// Lists the blocks that no thread is slicing but that live allocations keep reserved — what long-lived data
+    /// costs. In checked mode each entry also says which <c>[FioAllocated]</c> types the live allocations hold.
+    /// </summary>
+    /// <returns>A snapshot; it may be stale by the time it is read while other threads allocate and free.</returns>
+    public static System.Collections.Generic.IReadOnlyList<FioPinnedBlock> GetPinnedBlocks() => PinnedBlocks.Snapshot();
+
     /// <summary>Returns every pooled block to the operating system, and reclaims the blocks of threads that exited.</summary>
     public static void Trim() => Allocator.Trim();
 

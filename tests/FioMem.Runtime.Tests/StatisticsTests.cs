@@ -121,6 +121,31 @@ public unsafe class StatisticsTests
     }
 
     [Fact]
+    public void A_surviving_allocation_shows_up_as_a_pinned_block()
+    {
+        nint survivor = 0;
+        var thread = new Thread(() =>
+        {
+            survivor = (nint)FioMemory.Alloc(32);
+            // Fill the rest of the block so the thread moves on, then free the fillers: the survivor alone pins it.
+            var fillers = new nint[4];
+            for (int i = 0; i < fillers.Length; i++)
+                fillers[i] = (nint)FioMemory.Alloc(40_000);
+            foreach (nint filler in fillers)
+                FioMemory.Free((void*)filler);
+        });
+        thread.Start();
+        thread.Join();
+        nint block = survivor & ~(nint)(FioMemory.BlockSize - 1);
+        FioPinnedBlock pinned = Assert.Single(FioMemory.GetPinnedBlocks(), b => b.Address == block);
+        Assert.Equal(1, pinned.LiveAllocations);
+        if (FioMemory.GetStatistics().CheckedMode)
+            Assert.Equal(1, pinned.AllocationsByType["(untyped)"]);
+        FioMemory.Free((void*)survivor);
+        Assert.DoesNotContain(FioMemory.GetPinnedBlocks(), b => b.Address == block);
+    }
+
+    [Fact]
     public void Meter_publishes_the_statistics()
     {
         var seen = new Dictionary<string, long>();

@@ -16,7 +16,7 @@ public static unsafe class FioAlloc<T> where T : unmanaged, IFioAllocated<T>
     /// <returns>A pointer to it; release it with <see cref="Free(T*)"/>.</returns>
     /// <exception cref="OutOfMemoryException">The memory could not be allocated.</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T* New() => (T*)FioMemory.Alloc((nuint)sizeof(T));
+    public static T* New() => Typed((T*)FioMemory.Alloc((nuint)sizeof(T)));
 
     /// <summary>Allocates <paramref name="count"/> zeroed elements.</summary>
     /// <param name="count">How many elements; zero gives an empty span that may still be freed.</param>
@@ -26,7 +26,7 @@ public static unsafe class FioAlloc<T> where T : unmanaged, IFioAllocated<T>
     public static Span<T> NewArray(int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        return new Span<T>(FioMemory.Alloc((nuint)count, (nuint)sizeof(T)), count);
+        return new Span<T>(Typed((T*)FioMemory.Alloc((nuint)count, (nuint)sizeof(T))), count);
     }
 
     /// <summary>Allocates one zeroed <typeparamref name="T"/> owned by a <see cref="FioOwned{T}"/> that frees it on dispose.</summary>
@@ -57,6 +57,15 @@ public static unsafe class FioAlloc<T> where T : unmanaged, IFioAllocated<T>
         nuint bytes = FioMemory.CheckedProduct((nuint)newCount, (nuint)sizeof(T));
         void* old = Unsafe.AsPointer(ref MemoryMarshal.GetReference(array));
         nuint keep = (nuint)Math.Min(array.Length, newCount) * (nuint)sizeof(T);
-        return new Span<T>(FioMemory.Realloc(old, bytes, keep), newCount);
+        return new Span<T>(Typed((T*)FioMemory.Realloc(old, bytes, keep)), newCount);
+    }
+
+    /// <summary>Checked mode remembers the type of each typed allocation, so pinned blocks can be reported by type.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T* Typed(T* value)
+    {
+        if (FioMemoryOptions.Checked)
+            CheckedMode.RecordType(value, T.FioTypeName);
+        return value;
     }
 }

@@ -1,0 +1,277 @@
+// The generator's work: deciding eligibility, building the model from symbols, and writing the source.
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using FioMem.Generators.Helpers;
+using FioMem.Generators.Models;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace FioMem.Generators;
+
+public sealed partial class FioAllocatedGenerator
+{
+    /// <summary>The tool name and version written into <c>[GeneratedCode]</c>.</summary>
+    private static readonly string s_generatedCodeAttribute =
+        $"[global::System.CodeDom.Compiler.GeneratedCode(\"FioMem.Generators\", \"{typeof(FioAllocatedGenerator).Assembly.GetName().Version}\")]";
+
+    /// <summary>A cheap syntactic filter: only struct declarations (plain or record) can be eligible.</summary>
+    private static bool IsCandidate(SyntaxNode node) =>
+        node is StructDeclarationSyntax || node.IsKind(SyntaxKind.RecordStructDeclaration);
+
+    /// <summary>Builds the model of an eligible struct, or returns <see langword="null"/> when it is not eligible.</summary>
+    /// <remarks>This runs for every marked struct whenever the compilation changes, so it avoids SymbolDisplay
+    /// and member binding: names are assembled from the containing-symbol chain.</remarks>
+    private static FioAllocatedStructModel? CreateModel(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        if (context.TargetSymbol is not INamedTypeSymbol type || !IsEligible(type, cancellationToken))
+            return null;
+
+        // A struct marked on several partial parts (CS0579) must still give one file, not two with the same hint
+        // name: only the declaration carrying the type's first [FioAllocated] emits.
+        if (type.DeclaringSyntaxReferences.Length > 1 && !IsFirstMarkedDeclaration(type, context))
+            return null;
+
+        List<string> namespaces = new();
+        for (INamespaceSymbol? ns = type.ContainingNamespace; ns is { IsGlobalNamespace: false }; ns = ns.ContainingNamespace)
+            namespaces.Insert(0, ns.Name);
+        List<INamedTypeSymbol> types = new();
+        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+            types.Insert(0, current);
+
+        ImmutableArray<ContainingTypeModel>.Builder containing = ImmutableArray.CreateBuilder<ContainingTypeModel>(types.Count - 1);
+        for (int i = 0; i < types.Count - 1; i++)
+            containing.Add(new ContainingTypeModel(types[i].IsRefLikeType ? "ref " : "", GetKeyword(types[i]), EscapeIdentifier(types[i].Name)));
+
+        string? escapedNamespace = namespaces.Count == 0 ? null : string.Join(".", namespaces.Select(EscapeIdentifier));
+        string qualifiedName = "global::" + string.Join(".", namespaces.Concat(types.Select(t => t.Name)).Select(EscapeIdentifier));
+        string displayName = string.Join(".", namespaces.Concat(types.Select(t => t.Name)));
+
+        return new FioAllocatedStructModel(
+            HintName: GetHintName(namespaces, types),
+            Namespace: escapedNamespace,
+            ContainingTypes: new EquatableArray<ContainingTypeModel>(containing.MoveToImmutable()),
+            Keyword: type.IsRecord ? "record struct" : "struct",
+            Name: EscapeIdentifier(type.Name),
+            QualifiedName: qualifiedName,
+            DisplayName: displayName,
+            Members: GetMembersToEmit(type));
+    }
+
+    /// <summary>
+    /// The rules FIO004 enforces: an unmanaged, non-generic, partial struct (not ref-like, not file-local) whose
+    /// enclosing types are all partial and non-generic.
+    /// </summary>
+    private static bool IsEligible(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        if (type.TypeKind != TypeKind.Struct || !type.IsUnmanagedType || type.IsRefLikeType || type.IsGenericType)
+            return false;
+        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+        {
+            // A file-local type's partial parts must all live in its one file; the generated file is another.
+            if (current.IsFileLocal || current.TypeParameters.Length != 0 || !IsPartialEverywhere(current, cancellationToken))
+                return false;
+        }
+
+        return true;
+    }
+
+    private static bool IsPartialEverywhere(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        if (type.DeclaringSyntaxReferences.IsEmpty)
+            return false;
+        foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(cancellationToken) is not TypeDeclarationSyntax declaration
+                || !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsFirstMarkedDeclaration(INamedTypeSymbol type, GeneratorAttributeSyntaxContext context)
+    {
+        INamedTypeSymbol? attributeClass = context.Attributes.IsEmpty ? null : context.Attributes[0].AttributeClass;
+        foreach (AttributeData attribute in type.GetAttributes())
+        {
+            if (!SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, attributeClass))
+                continue;
+            SyntaxReference? application = attribute.ApplicationSyntaxReference;
+            return application is null
+                || (application.SyntaxTree == context.TargetNode.SyntaxTree && context.TargetNode.Span.Contains(application.Span));
+        }
+
+        return true;
+    }
+
+    /// <summary>The keyword(s) a partial part of an enclosing type must repeat.</summary>
+    private static string GetKeyword(INamedTypeSymbol type) => type.TypeKind switch
+    {
+        TypeKind.Interface => "interface",
+        TypeKind.Struct => type.IsRecord ? "record struct" : "struct",
+        _ => type.IsRecord ? "record" : "class",
+    };
+
+    /// <summary>Leaves out every member whose name the struct already uses, and the interface if the user implemented it.</summary>
+    private static ShorthandMembers GetMembersToEmit(INamedTypeSymbol type)
+    {
+        ShorthandMembers members = ShorthandMembers.None;
+        bool implementsInterface = false;
+        foreach (INamedTypeSymbol implemented in type.Interfaces)
+        {
+            if (implemented.MetadataName == "IFioAllocated`1"
+                && implemented.ContainingNamespace is { Name: "FioMem", ContainingNamespace.IsGlobalNamespace: true })
+            {
+                implementsInterface = true;
+            }
+        }
+
+        if (!implementsInterface)
+            members |= ShorthandMembers.Interface;
+        // MemberNames comes from the declarations, without binding the members.
+        HashSet<string> taken = new(type.MemberNames) { type.Name };
+        foreach (INamedTypeSymbol nested in type.GetTypeMembers())
+            taken.Add(nested.Name);
+        members |= Include("New", ShorthandMembers.New);
+        members |= Include("NewArray", ShorthandMembers.NewArray);
+        members |= Include("NewOwned", ShorthandMembers.NewOwned);
+        members |= Include("Free", ShorthandMembers.Free);
+        members |= Include("FreeArray", ShorthandMembers.FreeArray);
+        return members;
+
+        ShorthandMembers Include(string name, ShorthandMembers member) =>
+            taken.Contains(name) ? ShorthandMembers.None : member;
+    }
+
+    /// <summary><c>Ns.Outer+Inner.g.cs</c>: unique per type, stable across runs and hosts.</summary>
+    private static string GetHintName(List<string> namespaces, List<INamedTypeSymbol> types)
+    {
+        StringBuilder name = new();
+        foreach (string ns in namespaces)
+            name.Append(ns).Append('.');
+        name.Append(string.Join("+", types.Select(t => t.MetadataName)));
+
+        // Identifiers never hold these, but a hint name must be a valid file name on every host.
+        for (int i = 0; i < name.Length; i++)
+        {
+            if (name[i] is '<' or '>' or ':' or '"' or '/' or '\\' or '|' or '?' or '*' || char.IsControl(name[i]))
+                name[i] = '_';
+        }
+
+        return name.Append(".g.cs").ToString();
+    }
+
+    private static string EscapeIdentifier(string name) =>
+        SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+
+    /// <summary>Writes the generated partial declaration of one struct.</summary>
+    /// <param name="model">The struct.</param>
+    /// <param name="allowUnsafe">Whether the compilation allows unsafe code; without it the pointer members
+    /// (<c>New</c>, <c>Free</c>) are left out so the output still compiles.</param>
+    internal static string Emit(FioAllocatedStructModel model, bool allowUnsafe)
+    {
+        IndentedSourceWriter writer = new();
+        writer.WriteLine("// <auto-generated/>");
+        writer.WriteLine("#nullable enable");
+        writer.WriteLine();
+        if (model.Namespace is not null)
+        {
+            writer.WriteLine($"namespace {model.Namespace};");
+            writer.WriteLine();
+        }
+
+        List<IndentedSourceWriter.Block> blocks = new();
+        foreach (ContainingTypeModel outer in model.ContainingTypes)
+        {
+            writer.WriteLine($"{outer.Modifiers}partial {outer.Keyword} {outer.Name}");
+            blocks.Add(writer.WriteBlock());
+        }
+
+        string self = model.QualifiedName;
+        string interfaceName = $"global::FioMem.IFioAllocated<{self}>";
+        string baseList = (model.Members & ShorthandMembers.Interface) != 0 ? $" : {interfaceName}" : "";
+        writer.WriteLine($"{(allowUnsafe ? "unsafe " : "")}partial {model.Keyword} {model.Name}{baseList}");
+        using (writer.WriteBlock())
+        {
+            bool first = true;
+            void Separate()
+            {
+                if (!first)
+                    writer.WriteLine();
+                first = false;
+            }
+
+            if ((model.Members & ShorthandMembers.Interface) != 0)
+            {
+                Separate();
+                writer.WriteLine("/// <inheritdoc/>");
+                writer.WriteLine(s_generatedCodeAttribute);
+                writer.WriteLine($"static string {interfaceName}.FioTypeName => {SymbolDisplay.FormatLiteral(model.DisplayName, quote: true)};");
+            }
+
+            if (allowUnsafe && (model.Members & ShorthandMembers.New) != 0)
+            {
+                Separate();
+                writer.WriteLine($"/// <summary>Allocates one zeroed, 16-byte-aligned <see cref=\"{self}\"/> from FioMem.</summary>");
+                writer.WriteLine("/// <returns>A pointer to it; release it with <c>Free</c> (on any thread).</returns>");
+                writer.WriteLine("/// <exception cref=\"global::System.OutOfMemoryException\">The memory could not be allocated.</exception>");
+                writer.WriteLine(s_generatedCodeAttribute);
+                writer.WriteLine("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
+                writer.WriteLine($"public static {self}* New() => global::FioMem.FioAlloc<{self}>.New();");
+            }
+
+            if ((model.Members & ShorthandMembers.NewArray) != 0)
+            {
+                Separate();
+                writer.WriteLine($"/// <summary>Allocates <paramref name=\"count\"/> zeroed, 16-byte-aligned <see cref=\"{self}\"/> values from FioMem.</summary>");
+                writer.WriteLine("/// <param name=\"count\">How many elements; zero gives an empty span that may still be freed.</param>");
+                writer.WriteLine("/// <returns>The elements; release them with <c>FreeArray</c> (on any thread).</returns>");
+                writer.WriteLine("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"count\"/> is negative.</exception>");
+                writer.WriteLine("/// <exception cref=\"global::System.OutOfMemoryException\">The size overflows or the memory could not be allocated.</exception>");
+                writer.WriteLine(s_generatedCodeAttribute);
+                writer.WriteLine($"public static global::System.Span<{self}> NewArray(int count) => global::FioMem.FioAlloc<{self}>.NewArray(count);");
+            }
+
+            if ((model.Members & ShorthandMembers.NewOwned) != 0)
+            {
+                Separate();
+                writer.WriteLine($"/// <summary>Allocates one zeroed <see cref=\"{self}\"/> owned by a <see cref=\"global::FioMem.FioOwned{{T}}\"/> that frees it on dispose.</summary>");
+                writer.WriteLine("/// <returns>The owner; dispose it once (a second dispose does nothing).</returns>");
+                writer.WriteLine("/// <exception cref=\"global::System.OutOfMemoryException\">The memory could not be allocated.</exception>");
+                writer.WriteLine(s_generatedCodeAttribute);
+                writer.WriteLine($"public static global::FioMem.FioOwned<{self}> NewOwned() => global::FioMem.FioAlloc<{self}>.NewOwned();");
+            }
+
+            if (allowUnsafe && (model.Members & ShorthandMembers.Free) != 0)
+            {
+                Separate();
+                writer.WriteLine($"/// <summary>Frees a <see cref=\"{self}\"/> from <c>New</c>; <see langword=\"null\"/> does nothing.</summary>");
+                writer.WriteLine("/// <param name=\"value\">The pointer to free.</param>");
+                writer.WriteLine("/// <exception cref=\"global::System.ArgumentException\"><paramref name=\"value\"/> is not a live FioMem allocation.</exception>");
+                writer.WriteLine(s_generatedCodeAttribute);
+                writer.WriteLine("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
+                writer.WriteLine($"public static void Free({self}* value) => global::FioMem.FioAlloc<{self}>.Free(value);");
+            }
+
+            if ((model.Members & ShorthandMembers.FreeArray) != 0)
+            {
+                Separate();
+                writer.WriteLine($"/// <summary>Frees <see cref=\"{self}\"/> values from <c>NewArray</c>; an empty default span does nothing.</summary>");
+                writer.WriteLine("/// <param name=\"array\">The span that <c>NewArray</c> returned.</param>");
+                writer.WriteLine("/// <exception cref=\"global::System.ArgumentException\">The span does not start at a live FioMem allocation.</exception>");
+                writer.WriteLine(s_generatedCodeAttribute);
+                writer.WriteLine($"public static void FreeArray(global::System.Span<{self}> array) => global::FioMem.FioAlloc<{self}>.FreeArray(array);");
+            }
+        }
+
+        for (int i = blocks.Count - 1; i >= 0; i--)
+            blocks[i].Dispose();
+        return writer.ToString();
+    }
+}

@@ -1,0 +1,49 @@
+// Which blocks live allocations keep reserved after every thread stopped slicing them, and (checked mode) by what.
+using System;
+using System.Collections.Generic;
+
+namespace FioMem;
+
+/// <summary>
+/// A block that no thread is slicing any more but that live allocations keep reserved: the cost of allocations that
+/// live long. From <see cref="FioMemory.GetPinnedBlocks"/>.
+/// </summary>
+/// <param name="Address">The block's address.</param>
+/// <param name="LiveAllocations">How many allocations in it are still live.</param>
+/// <param name="AllocationsByType">Checked mode only: live allocations by <c>[FioAllocated]</c> type name
+/// (<c>"(untyped)"</c> for <see cref="FioMemory.Alloc(nuint)"/> and friends); empty otherwise.</param>
+public sealed record FioPinnedBlock(nint Address, int LiveAllocations, IReadOnlyDictionary<string, int> AllocationsByType);
+
+internal static unsafe class PinnedBlocks
+{
+    public const string Untyped = "(untyped)";
+
+    public static IReadOnlyList<FioPinnedBlock> Snapshot()
+    {
+        var result = new List<FioPinnedBlock>();
+        foreach (nuint address in AddressSpace.SnapshotBlocks())
+        {
+            byte* block = (byte*)address;
+            BlockHeader* header = Block.Header(block);
+            int live = System.Threading.Volatile.Read(ref header->References);
+            if (header->State != (int)BlockState.Retired || live <= 0)
+                continue;
+            var byType = new Dictionary<string, int>();
+            if (FioMemoryOptions.Checked)
+            {
+                ulong* bits = Block.LiveBits(block);
+                for (int word = 0; word < Layout.BitmapWords; word++)
+                {
+                    for (ulong w = bits[word]; w != 0; w &= w - 1)
+                    {
+                        int slice = (word << 6) + System.Numerics.BitOperations.TrailingZeroCount(w);
+                        string name = CheckedMode.TypeOf(block + ((nuint)slice << Layout.SliceShift)) ?? Untyped;
+                        byType[name] = byType.GetValueOrDefault(name) + 1;
+                    }
+                }
+            }
+            result.Add(new FioPinnedBlock((nint)block, live, byType));
+        }
+        return result;
+    }
+}
