@@ -30,14 +30,27 @@ internal static class PointerFlow
     }
 
     /// <summary>
-    /// The outermost conversion or parenthesis wrapping <paramref name="operation"/>; its <see cref="IOperation.Parent"/>
-    /// is the operation that consumes the value.
+    /// The outermost conversion, parenthesis or conditional expression (as one of its branches) wrapping
+    /// <paramref name="operation"/>; its <see cref="IOperation.Parent"/> is what consumes the value. In
+    /// <c>p = c ? Alloc(n) : Realloc(p, n)</c> both calls flow into <c>p</c>.
     /// </summary>
-    public static IOperation OutermostWrapper(IOperation operation)
+    public static IOperation OutermostValueWrapper(IOperation operation)
     {
-        while (operation.Parent is IConversionOperation or IParenthesizedOperation)
-            operation = operation.Parent;
-        return operation;
+        while (true)
+        {
+            switch (operation.Parent)
+            {
+                case IConversionOperation or IParenthesizedOperation:
+                    operation = operation.Parent;
+                    break;
+                case IConditionalOperation { Type: not null } conditional
+                    when conditional.WhenTrue == operation || conditional.WhenFalse == operation:
+                    operation = conditional;
+                    break;
+                default:
+                    return operation;
+            }
+        }
     }
 
     /// <summary>True for the types an address travels in: pointers, <c>nint</c>/<c>IntPtr</c>, <c>nuint</c>/<c>UIntPtr</c>.</summary>

@@ -110,7 +110,7 @@ public sealed class NativeMemoryMigrationAnalyzer : DiagnosticAnalyzer
     // Where the pointer an Alloc/Realloc returns goes.
     private static void FollowResult(IInvocationOperation invocation, MigrationCandidate candidate, INamedTypeSymbol nativeMemory, INamedTypeSymbol? containingType, PointerGroups groups)
     {
-        var wrapper = PointerFlow.OutermostWrapper(invocation);
+        var wrapper = PointerFlow.OutermostValueWrapper(invocation);
         switch (wrapper.Parent)
         {
             case IExpressionStatementOperation:
@@ -172,7 +172,7 @@ public sealed class NativeMemoryMigrationAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var wrapper = PointerFlow.OutermostWrapper(reference);
+        var wrapper = PointerFlow.OutermostValueWrapper(reference);
         switch (wrapper.Parent)
         {
             case ISimpleAssignmentOperation assignment when assignment.Target == reference:
@@ -228,6 +228,13 @@ public sealed class NativeMemoryMigrationAnalyzer : DiagnosticAnalyzer
     private static void LinkAssignedValue(ISymbol variable, IOperation value, INamedTypeSymbol nativeMemory, INamedTypeSymbol type, PointerGroups groups)
     {
         var source = PointerFlow.StripConversions(value);
+        if (source is IConditionalOperation { Type: not null, WhenFalse: { } whenFalse } conditional)
+        {
+            LinkAssignedValue(variable, conditional.WhenTrue, nativeMemory, type, groups);
+            LinkAssignedValue(variable, whenFalse, nativeMemory, type, groups);
+            return;
+        }
+
         if (source is IInvocationOperation invocation && FioMemSymbols.IsOn(invocation.TargetMethod, nativeMemory)
             && NativeMemoryCall.Classify(invocation).Role is NativeMemoryCallRole.Allocate or NativeMemoryCallRole.Reallocate)
         {

@@ -150,6 +150,11 @@ public sealed class MismatchedReleaseAnalyzer : DiagnosticAnalyzer
 
             switch (source)
             {
+                case IConditionalOperation { Type: not null, WhenFalse: { } whenFalse } conditional:
+                    Trace(conditional.WhenTrue, symbols, root, visited);
+                    Trace(whenFalse, symbols, root, visited);
+                    return;
+
                 case IInvocationOperation call when call == _checkedCall:
                     return;
 

@@ -213,20 +213,6 @@ public class NativeMemoryMigrationAnalyzerTests
             """);
 
     [Fact]
-    public Task Allocation_in_a_conditional_expression_is_not_reported() =>
-        Verify.VerifyAnalyzerAsync("""
-            using System.Runtime.InteropServices;
-            unsafe class C
-            {
-                void M(bool b)
-                {
-                    void* p = b ? NativeMemory.Alloc(8) : null;
-                    NativeMemory.Free(p);
-                }
-            }
-            """);
-
-    [Fact]
     public Task Discarded_allocation_and_other_NativeMemory_helpers_are_fine() =>
         Verify.VerifyAnalyzerAsync("""
             using System.Runtime.InteropServices;

@@ -313,6 +313,66 @@ public class NativeMemoryMigrationCodeFixTests
             """);
 
     [Fact]
+    public Task Both_branches_of_a_conditional_are_part_of_the_group() =>
+        Verify.VerifyCodeFixAsync("""
+            using System.Runtime.InteropServices;
+            using FioMem;
+
+            sealed unsafe class Growable
+            {
+                private int* _data;
+
+                public void Grow(nuint bytes) =>
+                    _data = (int*)(_data is null ? {|FIO003:NativeMemory.Alloc(bytes)|} : {|FIO003:NativeMemory.Realloc(_data, bytes)|});
+
+                public void Dispose(bool keep)
+                {
+                    int* last = keep ? null : _data;
+                    {|FIO003:NativeMemory.Free(last)|};
+                }
+            }
+            """, """
+            using System.Runtime.InteropServices;
+            using FioMem;
+
+            sealed unsafe class Growable
+            {
+                private int* _data;
+
+                public void Grow(nuint bytes) =>
+                    _data = (int*)(_data is null ? FioMemory.Alloc(bytes) : FioMemory.Realloc(_data, bytes));
+
+                public void Dispose(bool keep)
+                {
+                    int* last = keep ? null : _data;
+                    FioMemory.Free(last);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Conditional_mixing_in_an_unknown_pointer_is_not_reported() =>
+        Verify.VerifyCodeFixAsync("""
+            using System.Runtime.InteropServices;
+            unsafe class C
+            {
+                void M(bool b, void* other)
+                {
+                    void* p = b ? NativeMemory.Alloc(8) : other;
+                }
+            }
+            """, """
+            using System.Runtime.InteropServices;
+            unsafe class C
+            {
+                void M(bool b, void* other)
+                {
+                    void* p = b ? NativeMemory.Alloc(8) : other;
+                }
+            }
+            """);
+
+    [Fact]
     public Task A_user_type_named_FioMemory_keeps_the_rewrite_qualified() =>
         Verify.VerifyCodeFixAsync("""
             using System.Runtime.InteropServices;

@@ -195,6 +195,21 @@ public class MismatchedReleaseTests
             """);
 
     [Fact]
+    public Task Both_branches_of_a_conditional_count_as_origins() =>
+        VerifyAnalyzer.VerifyAnalyzerAsync(Usings + """
+            unsafe class C
+            {
+                void M(bool b, void* p)
+                {
+                    void* same = b ? FioMemory.Alloc(8) : FioMemory.AllocZeroed(8);
+                    {|FIO002:NativeMemory.Free(same)|};
+                    void* mixed = b ? FioMemory.Alloc(8) : NativeMemory.Alloc(8);
+                    NativeMemory.Free(mixed);
+                }
+            }
+            """);
+
+    [Fact]
     public Task Fix_All_rewrites_every_mismatch_in_the_document() =>
         VerifyFix.VerifyCodeFixAsync(Usings + """
             unsafe class C
