@@ -244,6 +244,10 @@ public sealed class NativeMemoryMigrationAnalyzer : DiagnosticAnalyzer
         if (PointerFlow.IsNullConstant(source))
             return;
 
+        // p = q = NativeMemory.Alloc(n): p holds what q holds.
+        if (source is ISimpleAssignmentOperation chained)
+            source = PointerFlow.StripConversions(chained.Target);
+
         if (PointerFlow.ReferencedVariable(source) is { } other && IsTrackable(other, type))
         {
             groups.Union(variable, other);

@@ -155,6 +155,10 @@ public sealed class MismatchedReleaseAnalyzer : DiagnosticAnalyzer
                     Trace(whenFalse, symbols, root, visited);
                     return;
 
+                case ISimpleAssignmentOperation chained: // p = q = Alloc(n)
+                    Trace(chained.Value, symbols, root, visited);
+                    return;
+
                 case IInvocationOperation call when call == _checkedCall:
                     return;
 

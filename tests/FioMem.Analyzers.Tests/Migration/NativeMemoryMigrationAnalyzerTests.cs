@@ -213,6 +213,27 @@ public class NativeMemoryMigrationAnalyzerTests
             """);
 
     [Fact]
+    public Task Chained_assignment_puts_both_variables_in_one_group() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.Runtime.InteropServices;
+            unsafe class C
+            {
+                static void* Other() => null;
+                void M(bool b)
+                {
+                    void* p, q;
+                    p = q = NativeMemory.Alloc(8);
+                    if (b) q = Other();
+                    NativeMemory.Free(p);
+
+                    void* r, s;
+                    r = s = {|FIO003:NativeMemory.Alloc(8)|};
+                    {|FIO003:NativeMemory.Free(r)|};
+                }
+            }
+            """);
+
+    [Fact]
     public Task Discarded_allocation_and_other_NativeMemory_helpers_are_fine() =>
         Verify.VerifyAnalyzerAsync("""
             using System.Runtime.InteropServices;

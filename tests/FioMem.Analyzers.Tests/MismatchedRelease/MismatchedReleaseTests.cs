@@ -195,7 +195,7 @@ public class MismatchedReleaseTests
             """);
 
     [Fact]
-    public Task Both_branches_of_a_conditional_count_as_origins() =>
+    public Task Both_branches_of_a_conditional_and_chained_assignments_count_as_origins() =>
         VerifyAnalyzer.VerifyAnalyzerAsync(Usings + """
             unsafe class C
             {
@@ -203,6 +203,9 @@ public class MismatchedReleaseTests
                 {
                     void* same = b ? FioMemory.Alloc(8) : FioMemory.AllocZeroed(8);
                     {|FIO002:NativeMemory.Free(same)|};
+                    void* x, y;
+                    x = y = FioMemory.Alloc(8);
+                    {|FIO002:NativeMemory.Free(x)|};
                     void* mixed = b ? FioMemory.Alloc(8) : NativeMemory.Alloc(8);
                     NativeMemory.Free(mixed);
                 }
