@@ -18,9 +18,10 @@ namespace FioMem.Analyzers.Migration;
 /// group is only reported when all of it can move: a fix never leaves a mismatched pair. Groups are not reported when
 /// the memory escapes (returned, stored in a non-private field, property, array or through a pointer, address taken,
 /// passed as a fresh allocation to another method), when a variable of the group gets a value from elsewhere, or when a
-/// call of the group cannot move (AlignedAlloc with a large or non-constant alignment, AlignedRealloc). A free of a
-/// pointer of unknown origin (a parameter, a non-private field) or a NativeMemory method group (<c>&amp;NativeMemory.Free</c>,
-/// a delegate) might release any allocation of the type, so such a type is left alone entirely.
+/// call of the group cannot move (AlignedAlloc with a large or non-constant alignment, AlignedRealloc). A free or
+/// reallocation of a pointer of unknown origin (a parameter, a non-private field, a variable given an untraced value)
+/// or a NativeMemory method group (<c>&amp;NativeMemory.Free</c>, a delegate) might release any allocation of the type,
+/// so such a type is left alone entirely.
 /// Passing a variable to another method is taken as lending the memory, not handing it over.
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -189,13 +190,17 @@ public sealed class NativeMemoryMigrationAnalyzer : DiagnosticAnalyzer
             case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation }:
                 return; // The declarator action links it.
 
-            case ICompoundAssignmentOperation or IIncrementOrDecrementOperation or IAddressOfOperation
-                or IDeconstructionAssignmentOperation or IReturnOperation or ITupleOperation:
+            case IReturnOperation or ITupleOperation:
                 groups.Taint(variable);
                 return;
 
+            // Written in a way the analysis does not follow: from here on it may hold anything.
+            case ICompoundAssignmentOperation or IIncrementOrDecrementOperation or IAddressOfOperation or IDeconstructionAssignmentOperation:
+                groups.TaintUnknownSource(variable);
+                return;
+
             case IArgumentOperation argument when argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out:
-                groups.Taint(variable);
+                groups.TaintUnknownSource(variable);
                 return;
 
             default:
@@ -254,7 +259,7 @@ public sealed class NativeMemoryMigrationAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        groups.Taint(variable);
+        groups.TaintUnknownSource(variable);
     }
 
     private static void Report(SymbolAnalysisContext context, PointerGroups groups)

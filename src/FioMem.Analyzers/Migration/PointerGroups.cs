@@ -17,6 +17,7 @@ internal sealed class PointerGroups
     private readonly object _gate = new();
     private readonly Dictionary<object, object> _parent = new(NodeComparer.Instance);
     private readonly HashSet<object> _tainted = new(NodeComparer.Instance);
+    private readonly HashSet<object> _unknownSources = new(NodeComparer.Instance);
     private readonly List<MigrationCandidate> _calls = new();
     private bool _everythingTainted;
 
@@ -55,6 +56,21 @@ internal sealed class PointerGroups
     }
 
     /// <summary>
+    /// Marks a variable that gets a value the analysis cannot trace (a parameter, a call's result, arithmetic). Its
+    /// group stays as it is; and if that group releases or reallocates memory, the value might be any allocation of the
+    /// type (a callee can return the pointer it was lent), so nothing in the type moves.
+    /// </summary>
+    public void TaintUnknownSource(object node)
+    {
+        lock (_gate)
+        {
+            Find(node);
+            _tainted.Add(node);
+            _unknownSources.Add(node);
+        }
+    }
+
+    /// <summary>
     /// Marks every group: a <c>NativeMemory</c> method is used as a method group, or a pointer of unknown origin is freed,
     /// so any allocation of the type might end up released by NativeMemory code the analysis cannot pair.
     /// </summary>
@@ -76,6 +92,15 @@ internal sealed class PointerGroups
             var taintedRoots = new HashSet<object>(NodeComparer.Instance);
             foreach (var node in _tainted)
                 taintedRoots.Add(Find(node));
+
+            var unknownRoots = new HashSet<object>(NodeComparer.Instance);
+            foreach (var node in _unknownSources)
+                unknownRoots.Add(Find(node));
+            foreach (var call in _calls)
+            {
+                if (call.Role != NativeMemoryCallRole.Allocate && unknownRoots.Contains(Find(call.Location)))
+                    return result;
+            }
 
             var byRoot = new Dictionary<object, List<MigrationCandidate>>(NodeComparer.Instance);
             foreach (var call in _calls)

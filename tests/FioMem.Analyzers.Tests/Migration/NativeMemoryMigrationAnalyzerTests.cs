@@ -167,6 +167,22 @@ public class NativeMemoryMigrationAnalyzerTests
             """);
 
     [Fact]
+    public Task Free_of_a_variable_given_an_untraced_value_leaves_the_type_alone() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.Runtime.InteropServices;
+            unsafe class C
+            {
+                static byte* Identity(byte* p) => p;
+                void M()
+                {
+                    byte* p = (byte*)NativeMemory.Alloc(8);
+                    byte* q = Identity(p);
+                    NativeMemory.Free(q);
+                }
+            }
+            """);
+
+    [Fact]
     public Task NativeMemory_method_groups_leave_the_type_alone() =>
         Verify.VerifyAnalyzerAsync("""
             using System.Runtime.InteropServices;
@@ -216,7 +232,7 @@ public class NativeMemoryMigrationAnalyzerTests
     public Task Chained_assignment_puts_both_variables_in_one_group() =>
         Verify.VerifyAnalyzerAsync("""
             using System.Runtime.InteropServices;
-            unsafe class C
+            unsafe class Tainted
             {
                 static void* Other() => null;
                 void M(bool b)
@@ -225,7 +241,13 @@ public class NativeMemoryMigrationAnalyzerTests
                     p = q = NativeMemory.Alloc(8);
                     if (b) q = Other();
                     NativeMemory.Free(p);
+                }
+            }
 
+            unsafe class Clean
+            {
+                void M()
+                {
                     void* r, s;
                     r = s = {|FIO003:NativeMemory.Alloc(8)|};
                     {|FIO003:NativeMemory.Free(r)|};
