@@ -4,22 +4,6 @@ using Microsoft.CodeAnalysis.Operations;
 
 namespace FioMem.Analyzers.Migration;
 
-/// <summary>The role a <c>NativeMemory</c> call plays for the pointer it makes or takes.</summary>
-internal enum NativeMemoryCallRole
-{
-    /// <summary>Not a memory-management call (<c>Clear</c>, <c>Copy</c>, <c>Fill</c>, ...): it only borrows the pointer.</summary>
-    None,
-
-    /// <summary>Returns new memory: <c>Alloc</c>, <c>AllocZeroed</c>, <c>AlignedAlloc</c>.</summary>
-    Allocate,
-
-    /// <summary>Takes memory and returns it resized: <c>Realloc</c>, <c>AlignedRealloc</c>.</summary>
-    Reallocate,
-
-    /// <summary>Releases memory: <c>Free</c>, <c>AlignedFree</c>.</summary>
-    Release,
-}
-
 /// <summary>A classified <c>NativeMemory</c> call: its role and the FioMemory method that can serve it, if any.</summary>
 internal readonly struct NativeMemoryCall
 {

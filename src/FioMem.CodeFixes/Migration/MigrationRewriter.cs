@@ -13,23 +13,6 @@ using Microsoft.CodeAnalysis.Text;
 
 namespace FioMem.CodeFixes.Migration;
 
-/// <summary>One call to rewrite: where it is, the FioMemory method, and whether the alignment argument goes.</summary>
-internal readonly struct CallRewrite
-{
-    public CallRewrite(TextSpan span, string fioMethod, bool dropAlignment)
-    {
-        Span = span;
-        FioMethod = fioMethod;
-        DropAlignment = dropAlignment;
-    }
-
-    public TextSpan Span { get; }
-
-    public string FioMethod { get; }
-
-    public bool DropAlignment { get; }
-}
-
 /// <summary>
 /// Replaces the callee of each call with <c>global::FioMem.FioMemory.X</c> annotated for simplification, then lets
 /// Roslyn add the import and reduce the name: the result is <c>FioMemory.X</c> with <c>using FioMem;</c> when no
