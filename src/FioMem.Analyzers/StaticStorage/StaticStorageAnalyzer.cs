@@ -1,6 +1,7 @@
 // FIO001: a FioMem block allocation that reaches static storage, where it pins its whole block for good.
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using FioMem.Analyzers.Common;
 using FioMem.Analyzers.Diagnostics;
 using Microsoft.CodeAnalysis;
@@ -51,27 +52,63 @@ public sealed class StaticStorageAnalyzer : DiagnosticAnalyzer
             var symbols = KnownSymbols.TryCreate(start.Compilation);
             if (symbols is null)
                 return;
-            start.RegisterOperationBlockAction(block => AnalyzeMember(block, symbols));
+            start.RegisterOperationBlockStartAction(blockStart =>
+            {
+                // Most members allocate nothing, and most that allocate store nothing static: the driver's own
+                // operation walk finds the members that do both, and only those are walked again at block end.
+                var allocates = new MemberFlag();
+                var storesStatic = new MemberFlag();
+                blockStart.RegisterOperationAction(operation =>
+                {
+                    var invocation = (IInvocationOperation)operation.Operation;
+                    if (symbols.IsBlockAllocation(invocation.TargetMethod))
+                        allocates.Set();
+                    if (StaticTargetOf(invocation) is not null)
+                        storesStatic.Set();
+                }, OperationKind.Invocation);
+                blockStart.RegisterOperationAction(operation =>
+                {
+                    if (IsStaticStore(operation.Operation))
+                        storesStatic.Set();
+                }, OperationKind.SimpleAssignment, OperationKind.CoalesceAssignment, OperationKind.DeconstructionAssignment,
+                   OperationKind.FieldInitializer, OperationKind.PropertyInitializer);
+                blockStart.RegisterOperationBlockEndAction(end =>
+                {
+                    if (allocates.IsSet && storesStatic.IsSet)
+                        AnalyzeMember(end, symbols);
+                });
+            });
         });
+    }
+
+    /// <summary>Whether <paramref name="operation"/> may write into static storage (the cheap pre-check).</summary>
+    private static bool IsStaticStore(IOperation operation)
+    {
+        switch (operation)
+        {
+            case IDeconstructionAssignmentOperation deconstruction:
+                foreach (var target in deconstruction.Target.DescendantsAndSelf())
+                {
+                    if (StaticTargetOf(target) is not null)
+                        return true;
+                }
+                return false;
+            case IAssignmentOperation assignment:
+                return StaticTargetOf(assignment.Target) is not null;
+            case IFieldInitializerOperation fieldInitializer:
+                return fieldInitializer.InitializedFields.Any(field => field.IsStatic);
+            case IPropertyInitializerOperation propertyInitializer:
+                return propertyInitializer.InitializedProperties.Any(property => property.IsStatic);
+            default:
+                return false;
+        }
     }
 
     private static void AnalyzeMember(OperationBlockAnalysisContext context, KnownSymbols symbols)
     {
-        // One pass to list the member's operations and bail out early: most members allocate nothing.
         var operations = ImmutableArray.CreateBuilder<IOperation>();
-        bool allocates = false;
         foreach (var block in context.OperationBlocks)
-        {
-            foreach (var operation in block.DescendantsAndSelf())
-            {
-                operations.Add(operation);
-                if (operation is IInvocationOperation invocation && symbols.IsBlockAllocation(invocation.TargetMethod))
-                    allocates = true;
-            }
-        }
-
-        if (!allocates)
-            return;
+            operations.AddRange(block.DescendantsAndSelf());
 
         var all = operations.ToImmutable();
         var flow = AllocationFlow.Build(symbols, all);
@@ -113,21 +150,25 @@ public sealed class StaticStorageAnalyzer : DiagnosticAnalyzer
     private static void CheckStore(OperationBlockAnalysisContext context, KnownSymbols symbols, AllocationFlow flow,
         IOperation target, IOperation value, IOperation store)
     {
-        var member = StaticMember(target.WithoutConversions());
-        if (member is null)
-        {
-            // s_table[i] = p; s_array[i] = p
-            var collection = target switch
-            {
-                IPropertyReferenceOperation { Property.IsIndexer: true } indexer => indexer.Instance,
-                IArrayElementReferenceOperation element => element.ArrayReference,
-                _ => null,
-            };
-            member = collection is null ? null : StaticMember(collection.WithoutConversions());
-        }
-
-        if (member is not null)
+        if (StaticTargetOf(target) is { } member)
             Report(context, symbols, flow.OriginOf(value), member, store);
+    }
+
+    /// <summary>The static member a store into <paramref name="target"/> writes: <c>s_p</c>, or <c>s_table</c> in
+    /// <c>s_table[i]</c> (indexer or array element).</summary>
+    private static ISymbol? StaticTargetOf(IOperation target)
+    {
+        target = target.WithoutConversions();
+        if (StaticMember(target) is { } member)
+            return member;
+
+        var collection = target switch
+        {
+            IPropertyReferenceOperation { Property.IsIndexer: true } indexer => indexer.Instance,
+            IArrayElementReferenceOperation element => element.ArrayReference,
+            _ => null,
+        };
+        return collection is null ? null : StaticMember(collection.WithoutConversions());
     }
 
     /// <summary><c>s_list.Add(p)</c>, and <c>Interlocked.Exchange(ref s_p, p)</c>-style calls that write through a
@@ -135,24 +176,7 @@ public sealed class StaticStorageAnalyzer : DiagnosticAnalyzer
     private static void CheckInvocation(OperationBlockAnalysisContext context, KnownSymbols symbols, AllocationFlow flow,
         IInvocationOperation invocation)
     {
-        ISymbol? member = null;
-        if (invocation.Instance is { } instance && s_storingMethods.Contains(invocation.TargetMethod.Name))
-            member = StaticMember(instance.WithoutConversions());
-
-        if (member is null)
-        {
-            foreach (var argument in invocation.Arguments)
-            {
-                if (argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out
-                    && StaticMember(argument.Value.WithoutConversions()) is { } refTarget)
-                {
-                    member = refTarget;
-                    break;
-                }
-            }
-        }
-
-        if (member is null)
+        if (StaticTargetOf(invocation) is not { } member)
             return;
 
         foreach (var argument in invocation.Arguments)
@@ -165,6 +189,23 @@ public sealed class StaticStorageAnalyzer : DiagnosticAnalyzer
                 return;
             }
         }
+    }
+
+    /// <summary>The static collection a storing method is called on, or the static passed by <c>ref</c>/<c>out</c>.</summary>
+    private static ISymbol? StaticTargetOf(IInvocationOperation invocation)
+    {
+        if (invocation.Instance is { } instance && s_storingMethods.Contains(invocation.TargetMethod.Name)
+            && StaticMember(instance.WithoutConversions()) is { } collection)
+            return collection;
+
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out
+                && StaticMember(argument.Value.WithoutConversions()) is { } refTarget)
+                return refTarget;
+        }
+
+        return null;
     }
 
     /// <summary>The static field or static auto-property <paramref name="reference"/> names, if it names one.</summary>

@@ -32,16 +32,37 @@ public sealed class UseAfterFreeAnalyzer : DiagnosticAnalyzer
             var symbols = KnownSymbols.TryCreate(start.Compilation);
             if (symbols is null)
                 return;
-            start.RegisterOperationBlockAction(block => AnalyzeMember(block, symbols));
+            start.RegisterOperationBlockStartAction(blockStart =>
+            {
+                var frees = new FreeSites();
+                blockStart.RegisterOperationAction(operation =>
+                {
+                    var invocation = (IInvocationOperation)operation.Operation;
+                    if (!symbols.IsFree(invocation.TargetMethod))
+                        return;
+                    foreach (var argument in invocation.Arguments)
+                    {
+                        if (argument.Value.WithoutConversions().ReferencedVariable() is { } variable)
+                            frees.Add(variable, invocation.Syntax);
+                    }
+                }, OperationKind.Invocation);
+                blockStart.RegisterOperationBlockEndAction(end =>
+                {
+                    if (!frees.IsEmpty)
+                        AnalyzeMember(end, symbols, frees);
+                });
+            });
         });
     }
 
-    private static void AnalyzeMember(OperationBlockAnalysisContext context, KnownSymbols symbols)
+    private static void AnalyzeMember(OperationBlockAnalysisContext context, KnownSymbols symbols, FreeSites frees)
     {
         var roots = new HashSet<IOperation>();
         foreach (var block in context.OperationBlocks)
         {
-            if (!CallsFree(block, symbols))
+            // A control flow graph is costly; build one only when a use of a freed variable survives the
+            // syntactic pre-check (FreeSites.MayBeFreedAt).
+            if (!HasUseAfterAFree(block, symbols, frees))
                 continue;
 
             var root = block;
@@ -52,11 +73,13 @@ public sealed class UseAfterFreeAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static bool CallsFree(IOperation block, KnownSymbols symbols)
+    private static bool HasUseAfterAFree(IOperation block, KnownSymbols symbols, FreeSites frees)
     {
         foreach (var operation in block.DescendantsAndSelf())
         {
-            if (operation is IInvocationOperation invocation && symbols.IsFree(invocation.TargetMethod))
+            if (operation.ReferencedVariable() is { } variable
+                && frees.MayBeFreedAt(variable, operation.Syntax)
+                && FreedVariables.Classify(operation, symbols) != FreedVariables.Use.None)
                 return true;
         }
 

@@ -109,6 +109,29 @@ public class UseAfterFreeAnalyzerTests
             """, Used(0, "p", "dereferenced"));
 
     [Fact]
+    public Task Freed_in_every_switch_section() =>
+        VerifyBody("""
+                    byte* p = (byte*)FioMemory.Alloc(16);
+                    switch (p[0])
+                    {
+                        case 0: FioMemory.Free(p); break;
+                        default: Use(p); FioMemory.Free(p); break;
+                    }
+                    Use({|#0:p|});
+            """, Used(0, "p", "passed on"));
+
+    [Fact]
+    public Task No_report_in_another_switch_section() =>
+        VerifyBody("""
+                    byte* p = (byte*)FioMemory.Alloc(16);
+                    switch (p[0])
+                    {
+                        case 0: FioMemory.Free(p); break;
+                        default: *p = 2; FioMemory.Free(p); break;
+                    }
+            """);
+
+    [Fact]
     public Task Use_in_a_later_branch_after_free() =>
         VerifyBody("""
                     byte* p = (byte*)FioMemory.Alloc(16);
