@@ -3,20 +3,24 @@
 
 Writes a ~100k-line C# project that uses FioMem and NativeMemory into a temporary directory (it references
 src/FioMem.Runtime, and src/FioMem.Analyzers as an analyzer unless -p:WithFioMemAnalyzers=false), builds it once to
-warm up, then rebuilds only that project with -p:ReportAnalyzer=true, alternating builds with and without FioMem's
-analyzers, and prints for each run and as medians:
+warm up, rebuilds it once with -p:ReportAnalyzer=true -v:d to capture the compiler's command line, then runs that
+compiler command directly in four configurations (the .NET SDK's analyzers and FioMem's; the SDK's only; FioMem's
+only; none), in alternating order, and prints for each run and as medians:
 
+- The compiler's CPU time (user + system). "SDK + FioMem" minus "SDK only" is what FioMem's analyzers add to a
+  default project; "FioMem only" minus "no analyzers" is their cost when nothing else builds operation trees. CPU
+  time depends much less than wall time on what else the machine runs; differences are medians of paired runs.
 - ReportAnalyzer's time for FioMem's analyzers (per analyzer and in total). This attribution overstates the cost:
   the first analyzer to walk a method's operations pays for building that operation tree, which the .NET SDK's own
   analyzers pay instead when FioMem's are absent.
-- The marginal cost: total analyzer time with FioMem's analyzers minus total analyzer time without, and the Csc task
-  time with and without, as a percentage of the Csc task time without them.
 
 Usage: python3 bench/AnalyzerCost/measure.py [--lines 100000] [--runs 3] [--keep]
 """
 import argparse
 import os
 import re
+import resource
+import shlex
 import shutil
 import subprocess
 import sys
@@ -208,6 +212,29 @@ def parse(output):
             int(csc.group(1)) / 1000.0 if csc else None, fio_assembly, fio_rules)
 
 
+def compiler_command(build_output):
+    """The csc command line the Csc task logged (with -v:d and UseSharedCompilation=false)."""
+    for line in build_output.splitlines():
+        stripped = line.strip()
+        if re.search(r"[/\\]csc(\.exe|\.dll)?\s+/noconfig\s", stripped):
+            return shlex.split(stripped)
+    sys.exit("could not find the compiler command line in the build log")
+
+
+def run_compiler(argv, cwd):
+    """Runs the compiler; returns (CPU seconds of the compiler process, wall seconds, output)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.monotonic()
+    proc = subprocess.run(argv, cwd=cwd, capture_output=True, text=True)
+    wall = time.monotonic() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stdout[-4000:] + proc.stderr[-4000:])
+        sys.exit("the compiler failed")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return cpu, wall, proc.stdout + proc.stderr
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--lines", type=int, default=100_000)
@@ -221,41 +248,56 @@ def main():
         print(f"Generated {lines} lines in {files} files ({methods} members) under {root}")
         dotnet(["build", "-c", "Release", "-nologo"], root)  # warm-up: builds FioMem.Runtime and the analyzers
 
-        samples = {True: [], False: []}
+        out, _ = dotnet(["build", "-c", "Release", "-nologo", "--no-incremental", "-p:BuildProjectReferences=false",
+                         "-p:UseSharedCompilation=false", "-p:ReportAnalyzer=true", "-v:d"], root)
+        full = compiler_command(out)
+        is_fiomem = lambda a: a.startswith("/analyzer:") and "FioMem.Analyzers" in a
+        is_other = lambda a: a.startswith("/analyzer:") and not is_fiomem(a)
+        if sum(map(is_fiomem, full)) != 1:
+            sys.exit("could not find FioMem.Analyzers among the compiler's /analyzer arguments")
+        configs = {
+            "SDK + FioMem": full,
+            "SDK only": [a for a in full if not is_fiomem(a)],
+            "FioMem only": [a for a in full if not is_other(a)],
+            "no analyzers": [a for a in full if not a.startswith("/analyzer:")],
+        }
+
+        samples = {name: [] for name in configs}
         for run in range(1, args.runs + 1):
-            for with_fiomem in (True, False):
-                out, wall = dotnet(["build", "-c", "Release", "-nologo", "--no-incremental",
-                                    "-p:BuildProjectReferences=false", "-p:UseSharedCompilation=false",
-                                    f"-p:WithFioMemAnalyzers={str(with_fiomem).lower()}",
-                                    "-p:ReportAnalyzer=true", "-v:d", "-clp:PerformanceSummary"], root)
-                total, csc, fio, rules = parse(out)
-                if with_fiomem and fio is None:
-                    sys.exit("FioMem.Analyzers did not appear in the ReportAnalyzer output")
-                samples[with_fiomem].append((total, csc, wall, fio or 0.0))
-                label = "with FioMem analyzers   " if with_fiomem else "without FioMem analyzers"
-                print(f"run {run} {label}: Csc {csc:6.2f} s, all analyzers {total:6.3f} s, rebuild wall {wall:6.2f} s"
-                      + (f", attributed to FioMem {fio:.3f} s" if with_fiomem else ""))
-                for name, seconds in sorted(rules.items(), key=lambda kv: -kv[1]):
-                    print(f"      {seconds:7.3f} s  {name}")
+            # Alternate the order so that a machine getting busier or quieter does not favour one configuration.
+            order = list(configs) if run % 2 else list(reversed(configs))
+            for name in order:
+                cpu, wall, out = run_compiler(configs[name], root)
+                total, _, fio, rules = parse(out)
+                samples[name].append((cpu, fio or 0.0))
+                print(f"run {run} {name:13}: compiler CPU {cpu:6.2f} s, wall {wall:6.2f} s, all analyzers {total or 0:6.3f} s"
+                      + (f", attributed to FioMem {fio:.3f} s" if fio is not None else ""))
+                for rule, seconds in sorted(rules.items(), key=lambda kv: -kv[1]):
+                    print(f"      {seconds:7.3f} s  {rule}")
 
         def median(values):
             values = sorted(values)
             mid = len(values) // 2
             return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
 
-        with_total = median([s[0] for s in samples[True]])
-        without_total = median([s[0] for s in samples[False]])
-        with_csc = median([s[1] for s in samples[True]])
-        without_csc = median([s[1] for s in samples[False]])
-        attributed = median([s[3] for s in samples[True]])
+        def paired(a, b):
+            return median([x[0] - y[0] for x, y in zip(samples[a], samples[b])])
+
         print()
-        print(f"medians over {args.runs} runs each, {lines} lines:")
-        print(f"  Csc task:            {with_csc:.2f} s with, {without_csc:.2f} s without "
-              f"({100 * (with_csc - without_csc) / without_csc:+.1f}%)")
-        print(f"  all analyzers:       {with_total:.3f} s with, {without_total:.3f} s without "
-              f"(marginal {with_total - without_total:+.3f} s = {100 * (with_total - without_total) / without_csc:+.2f}% of Csc)")
-        print(f"  ReportAnalyzer attribution to FioMem.Analyzers: {attributed:.3f} s = "
-              f"{100 * attributed / with_csc:.1f}% of Csc (upper bound, includes shared operation-tree building)")
+        print(f"medians over {args.runs} runs, {lines} lines (compiler CPU time, user + system):")
+        for name in configs:
+            print(f"  {name:13}: {median([x[0] for x in samples[name]]):.2f} s")
+        base = median([x[0] for x in samples["SDK only"]])
+        sdk_delta = paired("SDK + FioMem", "SDK only")
+        print(f"  FioMem analyzers in a default project (SDK + FioMem vs SDK only): {sdk_delta:+.2f} s = "
+              f"{100 * sdk_delta / base:+.1f}% of the compile")
+        bare = median([x[0] for x in samples["no analyzers"]])
+        alone_delta = paired("FioMem only", "no analyzers")
+        print(f"  FioMem analyzers as the only analyzers (FioMem only vs none): {alone_delta:+.2f} s = "
+              f"{100 * alone_delta / bare:+.1f}% of the compile (includes building the operation trees)")
+        attributed = median([x[1] for x in samples["SDK + FioMem"]])
+        print(f"  ReportAnalyzer attribution to FioMem.Analyzers next to the SDK's: {attributed:.3f} s = "
+              f"{100 * attributed / base:.1f}% (an upper bound: whichever analyzer first walks a method pays for its operation tree)")
     finally:
         if args.keep:
             print(f"kept {root}")
