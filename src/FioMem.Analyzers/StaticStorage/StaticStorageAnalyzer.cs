@@ -35,8 +35,13 @@ public sealed class StaticStorageAnalyzer : DiagnosticAnalyzer
     public const string CountTimesSizeShape = "CountTimesSize";
 
     /// <summary>Collection methods that keep their argument: the collection is static, so the element is too.</summary>
-    private static readonly ImmutableHashSet<string> s_storingMethods = ImmutableHashSet.Create(
-        "Add", "Push", "Enqueue", "Insert", "TryAdd", "AddLast", "AddFirst", "AddOrUpdate", "GetOrAdd", "TryUpdate", "Set");
+    /// <remarks>A switch on the name, not a set: this runs for every instance call in the project.</remarks>
+    private static bool IsStoringMethod(string name) => name switch
+    {
+        "Add" or "Push" or "Enqueue" or "Insert" or "TryAdd" or "AddLast" or "AddFirst"
+            or "AddOrUpdate" or "GetOrAdd" or "TryUpdate" or "Set" => true,
+        _ => false,
+    };
 
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
@@ -194,9 +199,13 @@ public sealed class StaticStorageAnalyzer : DiagnosticAnalyzer
     /// <summary>The static collection a storing method is called on, or the static passed by <c>ref</c>/<c>out</c>.</summary>
     private static ISymbol? StaticTargetOf(IInvocationOperation invocation)
     {
-        if (invocation.Instance is { } instance && s_storingMethods.Contains(invocation.TargetMethod.Name)
+        var method = invocation.TargetMethod;
+        if (invocation.Instance is { } instance && IsStoringMethod(method.Name)
             && StaticMember(instance.WithoutConversions()) is { } collection)
             return collection;
+
+        if (!HasRefParameter(method))
+            return null;
 
         foreach (var argument in invocation.Arguments)
         {
@@ -206,6 +215,17 @@ public sealed class StaticStorageAnalyzer : DiagnosticAnalyzer
         }
 
         return null;
+    }
+
+    private static bool HasRefParameter(IMethodSymbol method)
+    {
+        foreach (var parameter in method.Parameters)
+        {
+            if (parameter.RefKind is RefKind.Ref or RefKind.Out)
+                return true;
+        }
+
+        return false;
     }
 
     /// <summary>The static field or static auto-property <paramref name="reference"/> names, if it names one.</summary>
