@@ -14,6 +14,15 @@ public sealed class PackageConsumptionTests(PackageFixture fixture)
 {
     private static readonly Regex s_nativeMemoryCall = new(@"\bNativeMemory\.(Alloc|AllocZeroed|Realloc|Free)\b");
 
+    /// <summary>What Consumer/App/Program.cs prints (JIT or Native AOT).</summary>
+    private static string ExpectedAppOutput => string.Join('\n',
+        "particle 7 at (3, 4), aligned True",
+        "array of 100, id sum 4950",
+        "owned zeroed True",
+        "type name Consumer.Particle",
+        "registry 42",
+        "FioMem " + Repository.Version) + "\n";
+
     [Fact]
     public void Consumer_restores_the_packed_package_into_its_private_folder()
     {
@@ -35,14 +44,26 @@ public sealed class PackageConsumptionTests(PackageFixture fixture)
 
         CliResult run = Run("App");
         Assert.True(run.ExitCode == 0, "the consumer app failed:\n" + run);
-        string expected = string.Join('\n',
-            "particle 7 at (3, 4), aligned True",
-            "array of 100, id sum 4950",
-            "owned zeroed True",
-            "type name Consumer.Particle",
-            "registry 42",
-            "FioMem " + Repository.Version) + "\n";
-        Assert.Equal(expected, run.Output.ReplaceLineEndings("\n"));
+        Assert.Equal(ExpectedAppOutput, run.Output.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public void Native_AOT_publish_has_no_trim_or_AOT_warning_and_the_binary_prints_the_same_output()
+    {
+        string project = Path.Combine(fixture.ConsumerDirectory, "Aot");
+        string output = Path.Combine(fixture.WorkDirectory, "aot");
+        CliResult publish = DotnetCli.Run(project, "publish", "Aot.csproj", "-c", "Release", "--no-restore", "-o", output, "-nologo");
+        Assert.True(publish.ExitCode == 0, "the Native AOT publish failed:\n" + publish);
+
+        // The App's sources keep their FIO001 store; any other warning (IL2xxx trimming, IL3xxx AOT, ...) is a defect.
+        string[] otherWarnings = publish.Output.Split('\n')
+            .Where(l => l.Contains(": warning ", StringComparison.Ordinal) && !l.Contains(": warning FIO001:", StringComparison.Ordinal))
+            .Distinct().ToArray();
+        Assert.True(otherWarnings.Length == 0, "the Native AOT publish warned:\n" + string.Join('\n', otherWarnings) + "\n" + publish);
+
+        CliResult run = DotnetCli.Execute(Path.Combine(output, OperatingSystem.IsWindows() ? "Aot.exe" : "Aot"), output);
+        Assert.True(run.ExitCode == 0, "the native binary failed:\n" + run);
+        Assert.Equal(ExpectedAppOutput, run.Output.ReplaceLineEndings("\n"));
     }
 
     [Fact]

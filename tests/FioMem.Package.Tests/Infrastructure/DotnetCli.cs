@@ -27,9 +27,12 @@ internal static class DotnetCli
     ];
 
     /// <summary>Runs <c>dotnet</c> with <paramref name="arguments"/> in <paramref name="directory"/>.</summary>
-    public static CliResult Run(string directory, params string[] arguments)
+    public static CliResult Run(string directory, params string[] arguments) => Execute("dotnet", directory, arguments);
+
+    /// <summary>Runs <paramref name="program"/> (<c>dotnet</c> or a published binary) in <paramref name="directory"/>.</summary>
+    public static CliResult Execute(string program, string directory, params string[] arguments)
     {
-        ProcessStartInfo start = new("dotnet")
+        ProcessStartInfo start = new(program)
         {
             WorkingDirectory = directory,
             RedirectStandardOutput = true,
@@ -55,7 +58,7 @@ internal static class DotnetCli
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        string commandLine = "dotnet " + string.Join(' ', arguments) + "   (in " + directory + ")";
+        string commandLine = program + " " + string.Join(' ', arguments) + "   (in " + directory + ")";
         if (!process.WaitForExit(s_timeout))
         {
             process.Kill(entireProcessTree: true);
