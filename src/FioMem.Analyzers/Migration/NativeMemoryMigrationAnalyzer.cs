@@ -1,0 +1,317 @@
+// FIO003: NativeMemory calls FioMem can serve, reported per pointer group so a fix keeps allocation and release paired.
+using System.Collections.Immutable;
+using FioMem.Analyzers.Common;
+using FioMem.Analyzers.Diagnostics;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace FioMem.Analyzers.Migration;
+
+/// <summary>
+/// Finds <c>NativeMemory</c> allocations, reallocations and frees that can move to <c>FioMemory</c>.
+/// </summary>
+/// <remarks>
+/// The unit of analysis is a top-level type (with its nested types): pointers are followed through locals and private
+/// fields, which nothing outside the type can touch, so an allocation in a constructor and its free in
+/// <c>Dispose</c> are one group. Every call of a group is reported, each diagnostic carrying the whole group, and a
+/// group is only reported when all of it can move: a fix never leaves a mismatched pair. Groups are not reported when
+/// the memory escapes (returned, stored in a non-private field, property, array or through a pointer, address taken,
+/// passed as a fresh allocation to another method), when a variable of the group gets a value from elsewhere, or when a
+/// call of the group cannot move (AlignedAlloc with a large or non-constant alignment, AlignedRealloc). A free or
+/// reallocation of a pointer of unknown origin (a parameter, a non-private field, a variable given an untraced value)
+/// or a NativeMemory method group (<c>&amp;NativeMemory.Free</c>, a delegate) might release any allocation of the type,
+/// so such a type is left alone entirely.
+/// Passing a variable to another method is taken as lending the memory, not handing it over.
+/// </remarks>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class NativeMemoryMigrationAnalyzer : DiagnosticAnalyzer
+{
+    /// <inheritdoc/>
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(DiagnosticDescriptors.NativeMemoryMigration);
+
+    /// <inheritdoc/>
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(static start =>
+        {
+            var symbols = FioMemSymbols.TryCreate(start.Compilation);
+            if (symbols?.NativeMemory is not { } nativeMemory)
+                return;
+
+            start.RegisterSymbolStartAction(typeStart =>
+            {
+                // Nested types are analysed with their top-level type, whose symbol-start actions also see them.
+                if (typeStart.Symbol is not INamedTypeSymbol { ContainingType: null } type)
+                    return;
+
+                var groups = new PointerGroups();
+                typeStart.RegisterOperationAction(c => OnInvocation(c, nativeMemory, groups), OperationKind.Invocation);
+                typeStart.RegisterOperationAction(c => OnMethodReference(c, nativeMemory, groups), OperationKind.MethodReference);
+                typeStart.RegisterOperationAction(c => OnVariableReference(c, nativeMemory, type, groups), OperationKind.LocalReference, OperationKind.FieldReference);
+                typeStart.RegisterOperationAction(c => OnDeclarator(c, nativeMemory, type, groups), OperationKind.VariableDeclarator);
+                typeStart.RegisterOperationAction(c => OnFieldInitializer(c, nativeMemory, type, groups), OperationKind.FieldInitializer);
+                typeStart.RegisterSymbolEndAction(c => Report(c, groups));
+            }, SymbolKind.NamedType);
+        });
+    }
+
+    private static void OnInvocation(OperationAnalysisContext context, INamedTypeSymbol nativeMemory, PointerGroups groups)
+    {
+        var invocation = (IInvocationOperation)context.Operation;
+        if (!FioMemSymbols.IsOn(invocation.TargetMethod, nativeMemory))
+            return;
+
+        var call = NativeMemoryCall.Classify(invocation);
+        if (call.Role == NativeMemoryCallRole.None)
+            return;
+
+        var candidate = new MigrationCandidate(invocation.Syntax, invocation.TargetMethod.Name, call);
+        groups.AddCall(candidate);
+
+        if (call.Role is NativeMemoryCallRole.Reallocate or NativeMemoryCallRole.Release)
+            LinkPointerArgument(invocation, candidate, nativeMemory, context.ContainingSymbol.ContainingType, groups);
+
+        if (call.Role is NativeMemoryCallRole.Allocate or NativeMemoryCallRole.Reallocate)
+            FollowResult(invocation, candidate, nativeMemory, context.ContainingSymbol.ContainingType, groups);
+    }
+
+    // Where the pointer a Realloc/Free takes comes from.
+    private static void LinkPointerArgument(IInvocationOperation invocation, MigrationCandidate candidate, INamedTypeSymbol nativeMemory, INamedTypeSymbol? containingType, PointerGroups groups)
+    {
+        if (NativeMemoryCall.PointerArgument(invocation) is not { } argument)
+        {
+            groups.Taint(candidate.Location);
+            return;
+        }
+
+        var source = PointerFlow.StripConversions(argument.Value);
+        if (source is IInvocationOperation inner && FioMemSymbols.IsOn(inner.TargetMethod, nativeMemory))
+        {
+            // NativeMemory.Free(NativeMemory.Alloc(n)): the inner call's own result analysis links the pair.
+            return;
+        }
+
+        if (PointerFlow.IsNullConstant(source))
+            return;
+
+        if (PointerFlow.ReferencedVariable(source) is { } variable && IsTrackable(variable, containingType))
+        {
+            groups.Union(candidate.Location, variable);
+            return;
+        }
+
+        // A pointer from a parameter, a non-private field, a call or arithmetic: it may be any allocation of the type.
+        groups.TaintEverything();
+    }
+
+    // Where the pointer an Alloc/Realloc returns goes.
+    private static void FollowResult(IInvocationOperation invocation, MigrationCandidate candidate, INamedTypeSymbol nativeMemory, INamedTypeSymbol? containingType, PointerGroups groups)
+    {
+        var wrapper = PointerFlow.OutermostValueWrapper(invocation);
+        switch (wrapper.Parent)
+        {
+            case IExpressionStatementOperation:
+                return; // Discarded: a leak, but no pairing to keep.
+
+            case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
+                groups.Union(candidate.Location, declarator.Symbol);
+                return;
+
+            case IFieldInitializerOperation fieldInitializer:
+                foreach (var field in fieldInitializer.InitializedFields)
+                {
+                    if (IsTrackableField(field, containingType))
+                        groups.Union(candidate.Location, field);
+                    else
+                        groups.Taint(candidate.Location);
+                }
+
+                return;
+
+            case ISimpleAssignmentOperation assignment when assignment.Value == wrapper:
+                if (PointerFlow.ReferencedVariable(assignment.Target) is { } target && IsTrackable(target, containingType))
+                    groups.Union(candidate.Location, target);
+                else
+                    groups.Taint(candidate.Location);
+                return;
+
+            case IArgumentOperation { Parent: IInvocationOperation consumer } argument
+                when FioMemSymbols.IsOn(consumer.TargetMethod, nativeMemory) && argument.Parameter?.Ordinal == 0
+                    && NativeMemoryCall.Classify(consumer).Role is NativeMemoryCallRole.Reallocate or NativeMemoryCallRole.Release:
+                groups.Union(candidate.Location, consumer.Syntax.GetLocation());
+                return;
+
+            default:
+                // Returned, passed on fresh, stored elsewhere, used in an expression: ownership leaves the analysis.
+                groups.Taint(candidate.Location);
+                return;
+        }
+    }
+
+    private static void OnMethodReference(OperationAnalysisContext context, INamedTypeSymbol nativeMemory, PointerGroups groups)
+    {
+        var reference = (IMethodReferenceOperation)context.Operation;
+        if (!FioMemSymbols.IsOn(reference.Method, nativeMemory))
+            return;
+
+        if (reference.Method.Name is "Alloc" or "AllocZeroed" or "AlignedAlloc" or "Realloc" or "AlignedRealloc" or "Free" or "AlignedFree")
+            groups.TaintEverything();
+    }
+
+    // Every write to and escaping read of a variable that may hold a NativeMemory pointer.
+    private static void OnVariableReference(OperationAnalysisContext context, INamedTypeSymbol nativeMemory, INamedTypeSymbol type, PointerGroups groups)
+    {
+        var reference = context.Operation;
+        if (PointerFlow.ReferencedVariable(reference) is not { } variable
+            || !PointerFlow.IsAddressType(VariableType(variable))
+            || !IsTrackable(variable, type))
+        {
+            return;
+        }
+
+        var wrapper = PointerFlow.OutermostValueWrapper(reference);
+        switch (wrapper.Parent)
+        {
+            case ISimpleAssignmentOperation assignment when assignment.Target == reference:
+                LinkAssignedValue(variable, assignment.Value, nativeMemory, type, groups);
+                return;
+
+            case ISimpleAssignmentOperation assignment when assignment.Value == wrapper:
+                if (PointerFlow.ReferencedVariable(assignment.Target) is { } target && IsTrackable(target, type))
+                    groups.Union(variable, target);
+                else
+                    groups.Taint(variable);
+                return;
+
+            case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation }:
+                return; // The declarator action links it.
+
+            case IReturnOperation or ITupleOperation:
+                groups.Taint(variable);
+                return;
+
+            // Written in a way the analysis does not follow: from here on it may hold anything.
+            case ICompoundAssignmentOperation or IIncrementOrDecrementOperation or IAddressOfOperation or IDeconstructionAssignmentOperation:
+                groups.TaintUnknownSource(variable);
+                return;
+
+            case IArgumentOperation argument when argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out:
+                groups.TaintUnknownSource(variable);
+                return;
+
+            default:
+                // Read for a call (lent), a Free/Realloc (linked by the call), a dereference or arithmetic.
+                return;
+        }
+    }
+
+    private static void OnDeclarator(OperationAnalysisContext context, INamedTypeSymbol nativeMemory, INamedTypeSymbol type, PointerGroups groups)
+    {
+        var declarator = (IVariableDeclaratorOperation)context.Operation;
+        var initializer = declarator.GetVariableInitializer();
+        if (initializer is null || !PointerFlow.IsAddressType(declarator.Symbol.Type))
+            return;
+
+        LinkAssignedValue(declarator.Symbol, initializer.Value, nativeMemory, type, groups);
+    }
+
+    private static void OnFieldInitializer(OperationAnalysisContext context, INamedTypeSymbol nativeMemory, INamedTypeSymbol type, PointerGroups groups)
+    {
+        var initializer = (IFieldInitializerOperation)context.Operation;
+        foreach (var field in initializer.InitializedFields)
+        {
+            if (PointerFlow.IsAddressType(field.Type) && IsTrackableField(field, type))
+                LinkAssignedValue(field, initializer.Value, nativeMemory, type, groups);
+        }
+    }
+
+    // A variable gets a value: from a NativeMemory call (linked by the call), another variable, null, or elsewhere.
+    private static void LinkAssignedValue(ISymbol variable, IOperation value, INamedTypeSymbol nativeMemory, INamedTypeSymbol type, PointerGroups groups)
+    {
+        var source = PointerFlow.StripConversions(value);
+        if (source is IConditionalOperation { Type: not null, WhenFalse: { } whenFalse } conditional)
+        {
+            LinkAssignedValue(variable, conditional.WhenTrue, nativeMemory, type, groups);
+            LinkAssignedValue(variable, whenFalse, nativeMemory, type, groups);
+            return;
+        }
+
+        if (source is IInvocationOperation invocation && FioMemSymbols.IsOn(invocation.TargetMethod, nativeMemory)
+            && NativeMemoryCall.Classify(invocation).Role is NativeMemoryCallRole.Allocate or NativeMemoryCallRole.Reallocate)
+        {
+            return;
+        }
+
+        if (PointerFlow.IsNullConstant(source))
+            return;
+
+        // p = q = NativeMemory.Alloc(n): p holds what q holds.
+        if (source is ISimpleAssignmentOperation chained)
+            source = PointerFlow.StripConversions(chained.Target);
+
+        if (PointerFlow.ReferencedVariable(source) is { } other && IsTrackable(other, type))
+        {
+            groups.Union(variable, other);
+            return;
+        }
+
+        groups.TaintUnknownSource(variable);
+    }
+
+    private static void Report(SymbolAnalysisContext context, PointerGroups groups)
+    {
+        foreach (var group in groups.MigratableGroups())
+        {
+            var additional = new Location[group.Count];
+            for (int i = 0; i < group.Count; i++)
+                additional[i] = group[i].Location;
+
+            var properties = MigrationProperties.Create(group);
+            foreach (var call in group)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.NativeMemoryMigration,
+                    call.Location,
+                    additional,
+                    properties,
+                    call.NativeMethod,
+                    call.FioMethod));
+            }
+        }
+    }
+
+    private static bool IsTrackable(ISymbol variable, INamedTypeSymbol? type) => variable switch
+    {
+        ILocalSymbol => true,
+        IFieldSymbol field => IsTrackableField(field, type),
+        _ => false,
+    };
+
+    // A private field of the analysed type (or of a type nested in it): no code outside the analysis can touch it.
+    private static bool IsTrackableField(IFieldSymbol field, INamedTypeSymbol? type)
+    {
+        if (field.DeclaredAccessibility != Accessibility.Private || type is null)
+            return false;
+
+        var top = TopLevel(type);
+        return SymbolEqualityComparer.Default.Equals(TopLevel(field.ContainingType), top);
+    }
+
+    private static INamedTypeSymbol TopLevel(INamedTypeSymbol type)
+    {
+        while (type.ContainingType is { } outer)
+            type = outer;
+        return type;
+    }
+
+    private static ITypeSymbol? VariableType(ISymbol variable) => variable switch
+    {
+        ILocalSymbol local => local.Type,
+        IFieldSymbol field => field.Type,
+        _ => null,
+    };
+}

@@ -1,0 +1,243 @@
+// FIO002: memory released (or reallocated) by another allocator than the one that made it, FioMem on either side.
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using FioMem.Analyzers.Common;
+using FioMem.Analyzers.Diagnostics;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace FioMem.Analyzers.MismatchedRelease;
+
+/// <summary>
+/// Reports FioMem memory passed to <c>NativeMemory.Free</c>/<c>AlignedFree</c>/<c>Realloc</c> or
+/// <c>Marshal.FreeHGlobal</c>, and <c>NativeMemory</c>/<c>Marshal.AllocHGlobal</c> memory passed to
+/// <c>FioMemory.Free</c>/<c>Realloc</c> or <c>FioAlloc&lt;T&gt;.Free</c>.
+/// </summary>
+/// <remarks>
+/// The pointer is followed back through casts and locals (any number of hops) within the member. Flow-insensitive:
+/// every value a local is ever given in the member counts, and the analysis only reports when all of them come from one
+/// allocator (null and zero do not count). Fields, parameters, and values from other calls or arithmetic are unknown,
+/// and an unknown source silences the report.
+/// </remarks>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class MismatchedReleaseAnalyzer : DiagnosticAnalyzer
+{
+    /// <summary>Property: the fully qualified method that releases the memory correctly (absent: no like-for-like fix).</summary>
+    public const string ReplacementProperty = "Replacement";
+
+    /// <summary>Property: the cast the pointer argument needs for the replacement (<c>void*</c> or <c>nint</c>), if any.</summary>
+    public const string ArgumentCastProperty = "ArgumentCast";
+
+    /// <inheritdoc/>
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(DiagnosticDescriptors.MismatchedRelease);
+
+    /// <inheritdoc/>
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(static start =>
+        {
+            if (FioMemSymbols.TryCreate(start.Compilation) is not { } symbols)
+                return;
+
+            start.RegisterOperationAction(c => AnalyzeInvocation(c, symbols), OperationKind.Invocation);
+        });
+    }
+
+    private static void AnalyzeInvocation(OperationAnalysisContext context, FioMemSymbols symbols)
+    {
+        var invocation = (IInvocationOperation)context.Operation;
+        var release = AllocatorCalls.ReleaseFamily(invocation.TargetMethod, symbols, out bool isRealloc);
+        if (release == AllocatorFamily.Unknown)
+            return;
+
+        IArgumentOperation? pointer = null;
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.Ordinal == 0)
+                pointer = argument;
+        }
+
+        if (pointer is null)
+            return;
+
+        var origin = new Origin(invocation);
+        origin.Trace(pointer.Value, symbols, Root(invocation), new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default));
+        if (origin.Conflicting || origin.Family is not { } family || !AllocatorCalls.IsMismatch(family, release))
+            return;
+
+        // Two-argument Realloc only has a like-for-like replacement; the three-argument FioMemory.Realloc does not.
+        string? replacement = isRealloc && invocation.TargetMethod.Parameters.Length != 2 ? null : AllocatorCalls.MatchingCall(family, isRealloc);
+        var properties = ImmutableDictionary.CreateBuilder<string, string?>();
+        if (replacement is not null)
+        {
+            properties[ReplacementProperty] = replacement;
+            if (ArgumentCast(pointer.Value, family) is { } cast)
+                properties[ArgumentCastProperty] = cast;
+        }
+
+        context.ReportDiagnostic(Diagnostic.Create(
+            DiagnosticDescriptors.MismatchedRelease,
+            invocation.Syntax.GetLocation(),
+            properties.ToImmutable(),
+            origin.FirstMethod,
+            Display(invocation.TargetMethod),
+            replacement is null ? "the allocator that made it" : ShortName(replacement)));
+    }
+
+    // FreeHGlobal takes an IntPtr, FioMemory and NativeMemory a void*: the written argument may need a cast.
+    private static string? ArgumentCast(IOperation argumentValue, AllocatorFamily target)
+    {
+        var written = argumentValue;
+        while (written is IConversionOperation { IsImplicit: true } implicitConversion)
+            written = implicitConversion.Operand;
+
+        bool wantsIntPtr = target == AllocatorFamily.HGlobal;
+        bool isPointer = written.Type is IPointerTypeSymbol;
+        if (wantsIntPtr && isPointer)
+            return "nint";
+        if (!wantsIntPtr && !isPointer)
+            return "void*";
+        return null;
+    }
+
+    private static IOperation Root(IOperation operation)
+    {
+        while (operation.Parent is { } parent)
+            operation = parent;
+        return operation;
+    }
+
+    private static string Display(IMethodSymbol method) => method.ContainingType.Name + "." + method.Name;
+
+    private static string ShortName(string qualified)
+    {
+        int method = qualified.LastIndexOf('.');
+        int type = qualified.LastIndexOf('.', method - 1);
+        return qualified.Substring(type + 1);
+    }
+
+    // Where a pointer value came from: the set of allocator families of every value that can reach it.
+    private sealed class Origin
+    {
+        // The call being checked: `p = Realloc(p, n)` gives p the call's own result, which is not where p came from.
+        private readonly IOperation _checkedCall;
+
+        public Origin(IOperation checkedCall) => _checkedCall = checkedCall;
+
+        public AllocatorFamily? Family { get; private set; }
+
+        public bool Conflicting { get; private set; }
+
+        public string FirstMethod { get; private set; } = string.Empty;
+
+        public void Trace(IOperation value, FioMemSymbols symbols, IOperation root, HashSet<ILocalSymbol> visited)
+        {
+            if (Conflicting)
+                return;
+
+            var source = PointerFlow.StripConversions(value);
+
+            // IntPtr.ToPointer() keeps the address.
+            if (source is IInvocationOperation { TargetMethod.Name: "ToPointer", Instance: { } instance }
+                && instance.Type?.SpecialType is SpecialType.System_IntPtr or SpecialType.System_UIntPtr)
+            {
+                source = PointerFlow.StripConversions(instance);
+            }
+
+            switch (source)
+            {
+                case IConditionalOperation { Type: not null, WhenFalse: { } whenFalse } conditional:
+                    Trace(conditional.WhenTrue, symbols, root, visited);
+                    Trace(whenFalse, symbols, root, visited);
+                    return;
+
+                case ISimpleAssignmentOperation chained: // p = q = Alloc(n)
+                    Trace(chained.Value, symbols, root, visited);
+                    return;
+
+                case IInvocationOperation call when call == _checkedCall:
+                    return;
+
+                case IInvocationOperation call:
+                    var family = AllocatorCalls.AllocationFamily(call.TargetMethod, symbols);
+                    if (family == AllocatorFamily.Unknown)
+                        Conflicting = true;
+                    else
+                        Add(family, Display(call.TargetMethod));
+                    return;
+
+                case ILocalReferenceOperation local:
+                    if (visited.Add(local.Local))
+                        TraceLocal(local.Local, symbols, root, visited);
+                    return;
+
+                default:
+                    if (!PointerFlow.IsNullConstant(source))
+                        Conflicting = true;
+                    return;
+            }
+        }
+
+        private void TraceLocal(ILocalSymbol local, FioMemSymbols symbols, IOperation root, HashSet<ILocalSymbol> visited)
+        {
+            foreach (var operation in root.Descendants())
+            {
+                switch (operation)
+                {
+                    case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
+                        if (declarator.GetVariableInitializer() is { } initializer)
+                            Trace(initializer.Value, symbols, root, visited);
+                        break;
+
+                    case ISimpleAssignmentOperation assignment when IsLocal(assignment.Target, local):
+                        Trace(assignment.Value, symbols, root, visited);
+                        break;
+
+                    // Written some other way (compound assignment, ++, ref/out, deconstruction, address taken): unknown.
+                    case ICompoundAssignmentOperation compound when IsLocal(compound.Target, local):
+                    case IIncrementOrDecrementOperation increment when IsLocal(increment.Target, local):
+                    case IAddressOfOperation addressOf when IsLocal(addressOf.Reference, local):
+                    case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } byRef when IsLocal(byRef.Value, local):
+                    case IDeconstructionAssignmentOperation:
+                        if (operation is not IDeconstructionAssignmentOperation deconstruction || Mentions(deconstruction.Target, local))
+                            Conflicting = true;
+                        break;
+                }
+
+                if (Conflicting)
+                    return;
+            }
+        }
+
+        private void Add(AllocatorFamily family, string method)
+        {
+            if (Family is null)
+            {
+                Family = family;
+                FirstMethod = method;
+            }
+            else if (Family != family)
+            {
+                Conflicting = true;
+            }
+        }
+
+        private static bool IsLocal(IOperation operation, ILocalSymbol local) =>
+            operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
+
+        private static bool Mentions(IOperation operation, ILocalSymbol local)
+        {
+            foreach (var descendant in operation.DescendantsAndSelf())
+            {
+                if (IsLocal(descendant, local))
+                    return true;
+            }
+
+            return false;
+        }
+    }
+}

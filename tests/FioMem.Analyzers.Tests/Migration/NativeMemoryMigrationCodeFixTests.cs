@@ -1,0 +1,513 @@
+// FIO003 "Use FioMem allocator": every rewrite the fix makes, run one at a time and as Fix All (document, project, solution).
+using System.Threading.Tasks;
+using FioMem.Analyzers.Migration;
+using FioMem.CodeFixes.Migration;
+using Xunit;
+using Verify = FioMem.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
+    FioMem.Analyzers.Migration.NativeMemoryMigrationAnalyzer,
+    FioMem.CodeFixes.Migration.UseFioMemAllocatorCodeFix>;
+
+namespace FioMem.Analyzers.Tests.Migration;
+
+public class NativeMemoryMigrationCodeFixTests
+{
+    [Fact]
+    public Task Alloc_and_its_Free_move_together_and_using_is_added() =>
+        Verify.VerifyCodeFixAsync("""
+            using System.Runtime.InteropServices;
+
+            unsafe class C
+            {
+                void M()
+                {
+                    // a scratch buffer
+                    byte* p = (byte*){|FIO003:NativeMemory.Alloc(64)|}; // trailing comment
+                    p[0] = 1;
+                    {|FIO003:NativeMemory.Free(p)|};
+                }
+            }
+            """, """
+            using System.Runtime.InteropServices;
+            using FioMem;
+
+            unsafe class C
+            {
+                void M()
+                {
+                    // a scratch buffer
+                    byte* p = (byte*)FioMemory.Alloc(64); // trailing comment
+                    p[0] = 1;
+                    FioMemory.Free(p);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Every_eligible_overload_is_rewritten_to_the_same_call() =>
+        Verify.VerifyCodeFixAsync("""
+            using System.Runtime.InteropServices;
+            using FioMem;
+
+            unsafe class C
+            {
+                void M(nuint n)
+                {
+                    void* a = {|FIO003:NativeMemory.Alloc(n)|};
+                    void* b = {|FIO003:NativeMemory.Alloc(4, n)|};
+                    void* c = {|FIO003:NativeMemory.AllocZeroed(n)|};
+                    void* d = {|FIO003:NativeMemory.AllocZeroed(4, n)|};
+                    a = {|FIO003:NativeMemory.Realloc(a, 2 * n)|};
+                    {|FIO003:NativeMemory.Free(a)|};
+                    {|FIO003:NativeMemory.Free(b)|};
+                    {|FIO003:NativeMemory.Free(c)|};
+                    {|FIO003:NativeMemory.Free(d)|};
+                }
+            }
+            """, """
+            using System.Runtime.InteropServices;
+            using FioMem;
+
+            unsafe class C
+            {
+                void M(nuint n)
+                {
+                    void* a = FioMemory.Alloc(n);
+                    void* b = FioMemory.Alloc(4, n);
+                    void* c = FioMemory.AllocZeroed(n);
+                    void* d = FioMemory.AllocZeroed(4, n);
+                    a = FioMemory.Realloc(a, 2 * n);
+                    FioMemory.Free(a);
+                    FioMemory.Free(b);
+                    FioMemory.Free(c);
+                    FioMemory.Free(d);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task AlignedAlloc_with_constant_alignment_up_to_16_becomes_Alloc_and_its_AlignedFree_becomes_Free() =>
+        Verify.VerifyCodeFixAsync("""
+            using System.Runtime.InteropServices;
+
+            unsafe class C
+            {
+                const int Align = 16;
+
+                void M()
+                {
+                    void* p = {|FIO003:NativeMemory.AlignedAlloc(100, 8)|};
+                    void* q = {|FIO003:NativeMemory.AlignedAlloc(alignment: Align, byteCount: 32)|};
+                    {|FIO003:NativeMemory.AlignedFree(p)|};
+                    {|FIO003:NativeMemory.AlignedFree(q)|};
+                }
+            }
+            """, """
+            using System.Runtime.InteropServices;
+            using FioMem;
+
+            unsafe class C
+            {
+                const int Align = 16;
+
+                void M()
+                {
+                    void* p = FioMemory.Alloc(100);
+                    void* q = FioMemory.Alloc(byteCount: 32);
+                    FioMemory.Free(p);
+                    FioMemory.Free(q);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Using_static_alias_fully_qualified_and_global_calls_are_rewritten() =>
+        Verify.VerifyCodeFixAsync("""
+            using static System.Runtime.InteropServices.NativeMemory;
+            using NM = System.Runtime.InteropServices.NativeMemory;
+
+            unsafe class C
+            {
+                void M()
+                {
+                    void* a = {|FIO003:Alloc(8)|};
+                    void* b = {|FIO003:NM.Alloc(8)|};
+                    void* c = {|FIO003:System.Runtime.InteropServices.NativeMemory.Alloc(8)|};
+                    void* d = {|FIO003:global::System.Runtime.InteropServices.NativeMemory.Alloc(8)|};
+                    {|FIO003:Free(a)|};
+                    {|FIO003:NM.Free(b)|};
+                    {|FIO003:System.Runtime.InteropServices.NativeMemory.Free(c)|};
+                    {|FIO003:global::System.Runtime.InteropServices.NativeMemory.Free(d)|};
+                }
+            }
+            """, """
+            using FioMem;
+            using static System.Runtime.InteropServices.NativeMemory;
+            using NM = System.Runtime.InteropServices.NativeMemory;
+
+            unsafe class C
+            {
+                void M()
+                {
+                    void* a = FioMemory.Alloc(8);
+                    void* b = FioMemory.Alloc(8);
+                    void* c = FioMemory.Alloc(8);
+                    void* d = FioMemory.Alloc(8);
+                    FioMemory.Free(a);
+                    FioMemory.Free(b);
+                    FioMemory.Free(c);
+                    FioMemory.Free(d);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task A_call_used_as_the_argument_of_Free_is_rewritten_with_it() =>
+        Verify.VerifyCodeFixAsync("""
+            using System.Runtime.InteropServices;
+            using FioMem;
+
+            unsafe class C
+            {
+                void M() => {|FIO003:NativeMemory.Free({|FIO003:NativeMemory.Alloc(8)|})|};
+            }
+            """, """
+            using System.Runtime.InteropServices;
+            using FioMem;
+
+            unsafe class C
+            {
+                void M() => FioMemory.Free(FioMemory.Alloc(8));
+            }
+            """);
+
+    [Fact]
+    public Task Pointer_through_several_locals_and_casts_stays_one_group() =>
+        Verify.VerifyCodeFixAsync("""
+            using System;
+            using System.Runtime.InteropServices;
+            using FioMem;
+
+            unsafe class C
+            {
+                void M()
+                {
+                    IntPtr handle = (IntPtr){|FIO003:NativeMemory.AllocZeroed(16)|};
+                    nint copy = handle;
+                    byte* bytes = (byte*)copy;
+                    bytes = null;
+                    {|FIO003:NativeMemory.Free((void*)copy)|};
+                }
+            }
+            """, """
+            using System;
+            using System.Runtime.InteropServices;
+            using FioMem;
+
+            unsafe class C
+            {
+                void M()
+                {
+                    IntPtr handle = (IntPtr)FioMemory.AllocZeroed(16);
+                    nint copy = handle;
+                    byte* bytes = (byte*)copy;
+                    bytes = null;
+                    FioMemory.Free((void*)copy);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Private_field_allocated_in_constructor_and_freed_in_Dispose_moves_as_one() =>
+        Verify.VerifyCodeFixAsync("""
+            using System;
+            using System.Runtime.InteropServices;
+            using FioMem;
+
+            sealed unsafe class Buffer : IDisposable
+            {
+                private byte* _data;
+                private void* _scratch = {|FIO003:NativeMemory.Alloc(32)|};
+
+                public Buffer() => _data = (byte*){|FIO003:NativeMemory.Alloc(128)|};
+
+                public void Grow() => _data = (byte*){|FIO003:NativeMemory.Realloc(_data, 256)|};
+
+                public void Dispose()
+                {
+                    {|FIO003:NativeMemory.Free(_data)|};
+                    {|FIO003:NativeMemory.Free(this._scratch)|};
+                    _data = null;
+                }
+            }
+            """, """
+            using System;
+            using System.Runtime.InteropServices;
+            using FioMem;
+
+            sealed unsafe class Buffer : IDisposable
+            {
+                private byte* _data;
+                private void* _scratch = FioMemory.Alloc(32);
+
+                public Buffer() => _data = (byte*)FioMemory.Alloc(128);
+
+                public void Grow() => _data = (byte*)FioMemory.Realloc(_data, 256);
+
+                public void Dispose()
+                {
+                    FioMemory.Free(_data);
+                    FioMemory.Free(this._scratch);
+                    _data = null;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Allocation_in_a_lambda_and_a_local_function_is_rewritten() =>
+        Verify.VerifyCodeFixAsync("""
+            using System;
+            using System.Runtime.InteropServices;
+            using FioMem;
+
+            unsafe class C
+            {
+                void M()
+                {
+                    Action a = () =>
+                    {
+                        void* p = {|FIO003:NativeMemory.Alloc(8)|};
+                        {|FIO003:NativeMemory.Free(p)|};
+                    };
+                    Local();
+
+                    void Local()
+                    {
+                        void* q = {|FIO003:NativeMemory.Alloc(8)|};
+                        {|FIO003:NativeMemory.Free(q)|};
+                    }
+                }
+            }
+            """, """
+            using System;
+            using System.Runtime.InteropServices;
+            using FioMem;
+
+            unsafe class C
+            {
+                void M()
+                {
+                    Action a = () =>
+                    {
+                        void* p = FioMemory.Alloc(8);
+                        FioMemory.Free(p);
+                    };
+                    Local();
+
+                    void Local()
+                    {
+                        void* q = FioMemory.Alloc(8);
+                        FioMemory.Free(q);
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Both_branches_of_a_conditional_are_part_of_the_group() =>
+        Verify.VerifyCodeFixAsync("""
+            using System.Runtime.InteropServices;
+            using FioMem;
+
+            sealed unsafe class Growable
+            {
+                private int* _data;
+
+                public void Grow(nuint bytes) =>
+                    _data = (int*)(_data is null ? {|FIO003:NativeMemory.Alloc(bytes)|} : {|FIO003:NativeMemory.Realloc(_data, bytes)|});
+
+                public void Dispose(bool keep)
+                {
+                    int* last = keep ? null : _data;
+                    {|FIO003:NativeMemory.Free(last)|};
+                }
+            }
+            """, """
+            using System.Runtime.InteropServices;
+            using FioMem;
+
+            sealed unsafe class Growable
+            {
+                private int* _data;
+
+                public void Grow(nuint bytes) =>
+                    _data = (int*)(_data is null ? FioMemory.Alloc(bytes) : FioMemory.Realloc(_data, bytes));
+
+                public void Dispose(bool keep)
+                {
+                    int* last = keep ? null : _data;
+                    FioMemory.Free(last);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Conditional_mixing_in_an_unknown_pointer_is_not_reported() =>
+        Verify.VerifyCodeFixAsync("""
+            using System.Runtime.InteropServices;
+            unsafe class C
+            {
+                void M(bool b, void* other)
+                {
+                    void* p = b ? NativeMemory.Alloc(8) : other;
+                }
+            }
+            """, """
+            using System.Runtime.InteropServices;
+            unsafe class C
+            {
+                void M(bool b, void* other)
+                {
+                    void* p = b ? NativeMemory.Alloc(8) : other;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task A_user_type_named_FioMemory_keeps_the_rewrite_qualified() =>
+        Verify.VerifyCodeFixAsync("""
+            using System.Runtime.InteropServices;
+
+            namespace App
+            {
+                class FioMemory { }
+
+                unsafe class C
+                {
+                    void M()
+                    {
+                        void* p = {|FIO003:NativeMemory.Alloc(8)|};
+                        {|FIO003:NativeMemory.Free(p)|};
+                    }
+                }
+            }
+            """, """
+            using System.Runtime.InteropServices;
+
+            namespace App
+            {
+                class FioMemory { }
+
+                unsafe class C
+                {
+                    void M()
+                    {
+                        void* p = FioMem.FioMemory.Alloc(8);
+                        FioMem.FioMemory.Free(p);
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public async Task Fix_All_covers_every_document_of_the_project_and_a_partial_type_across_files()
+    {
+        var test = new Verify.Test();
+        test.TestState.Sources.Add(("A.cs", """
+            using System.Runtime.InteropServices;
+
+            unsafe partial class Holder
+            {
+                private void* _p = {|FIO003:NativeMemory.Alloc(8)|};
+            }
+            """));
+        test.TestState.Sources.Add(("B.cs", """
+            using System.Runtime.InteropServices;
+
+            unsafe partial class Holder
+            {
+                public void Release() => {|FIO003:NativeMemory.Free(_p)|};
+            }
+
+            unsafe class Other
+            {
+                void M()
+                {
+                    void* q = {|FIO003:NativeMemory.Alloc(8)|};
+                    {|FIO003:NativeMemory.Free(q)|};
+                }
+            }
+            """));
+        test.FixedState.Sources.Add(("A.cs", """
+            using System.Runtime.InteropServices;
+            using FioMem;
+
+            unsafe partial class Holder
+            {
+                private void* _p = FioMemory.Alloc(8);
+            }
+            """));
+        test.FixedState.Sources.Add(("B.cs", """
+            using System.Runtime.InteropServices;
+            using FioMem;
+
+            unsafe partial class Holder
+            {
+                public void Release() => FioMemory.Free(_p);
+            }
+
+            unsafe class Other
+            {
+                void M()
+                {
+                    void* q = FioMemory.Alloc(8);
+                    FioMemory.Free(q);
+                }
+            }
+            """));
+        // Fix All in document splits the partial type's group by file; project and solution scopes do not.
+        test.CodeFixTestBehaviors = Microsoft.CodeAnalysis.Testing.CodeFixTestBehaviors.SkipFixAllInDocumentCheck;
+        await test.RunAsync();
+    }
+
+    [Fact]
+    public async Task Fix_All_in_solution_rewrites_every_project()
+    {
+        var test = new Verify.Test();
+        test.TestState.Sources.Add("""
+            using System.Runtime.InteropServices;
+            unsafe class A { void M() { void* p = {|FIO003:NativeMemory.Alloc(1)|}; {|FIO003:NativeMemory.Free(p)|}; } }
+            """);
+        var second = new Microsoft.CodeAnalysis.Testing.ProjectState("Second", Microsoft.CodeAnalysis.LanguageNames.CSharp, "/0/Second", "cs");
+        test.TestState.AdditionalProjects.Add("Second", second);
+        second.Sources.Add("""
+            using System.Runtime.InteropServices;
+            unsafe class B { void M() { void* p = {|FIO003:NativeMemory.AllocZeroed(1)|}; {|FIO003:NativeMemory.Free(p)|}; } }
+            """);
+        second.AdditionalReferences.AddRange(Verifiers.TestReferences.WithFioMem);
+
+        test.FixedState.Sources.Add("""
+            using System.Runtime.InteropServices;
+            using FioMem;
+            unsafe class A { void M() { void* p = FioMemory.Alloc(1); FioMemory.Free(p); } }
+            """);
+        var secondFixed = new Microsoft.CodeAnalysis.Testing.ProjectState("Second", Microsoft.CodeAnalysis.LanguageNames.CSharp, "/0/Second", "cs");
+        test.FixedState.AdditionalProjects.Add("Second", secondFixed);
+        secondFixed.Sources.Add("""
+            using System.Runtime.InteropServices;
+            using FioMem;
+            unsafe class B { void M() { void* p = FioMemory.AllocZeroed(1); FioMemory.Free(p); } }
+            """);
+        secondFixed.AdditionalReferences.AddRange(Verifiers.TestReferences.WithFioMem);
+        test.SolutionTransforms.Add((solution, _) =>
+        {
+            foreach (var project in solution.Projects)
+            {
+                var options = ((Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions)project.CompilationOptions!).WithAllowUnsafe(true);
+                solution = solution.WithProjectCompilationOptions(project.Id, options);
+            }
+
+            return solution;
+        });
+        await test.RunAsync();
+    }
+}

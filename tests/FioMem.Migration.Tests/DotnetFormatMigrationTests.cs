@@ -1,0 +1,99 @@
+// End-to-end: `dotnet format analyzers --diagnostics FIO003 --severity info` migrates a NativeMemory app to FioMem,
+// which then builds and prints exactly what it printed before.
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace FioMem.Migration.Tests;
+
+public sealed class DotnetFormatMigrationTests : IDisposable
+{
+    private static readonly Regex s_nativeMemoryCall = new(@"\bNativeMemory\.(Alloc|AllocZeroed|Realloc|Free|AlignedAlloc|AlignedFree)\b");
+
+    private readonly ITestOutputHelper _output;
+    private readonly string _work;
+
+    public DotnetFormatMigrationTests(ITestOutputHelper output)
+    {
+        _output = output;
+        _work = Path.Combine(Path.GetTempPath(), "fiomem-migration-" + Guid.NewGuid().ToString("N"));
+    }
+
+    [Fact]
+    public void Dotnet_format_migrates_the_sample_which_then_prints_the_same_output()
+    {
+        string repository = typeof(DotnetFormatMigrationTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "RepositoryRoot").Value!;
+        string configuration = typeof(DotnetFormatMigrationTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
+        CopySample(Path.Combine(repository, "tests", "FioMem.Migration.Tests", "Sample"), _work);
+        var environment = new Dictionary<string, string> { ["FIOMEM_SRC"] = Path.Combine(repository, "src") + Path.DirectorySeparatorChar };
+
+        string before = BuildAndRun(environment, configuration, restore: true);
+        Assert.Contains("text hello, fiomem", before);
+
+        var format = DotnetProcess.Run(_work, environment,
+            "format", "analyzers", "Sample.csproj", "--diagnostics", "FIO003", "--severity", "info", "--no-restore", "-v", "n");
+        _output.WriteLine(format.Output);
+        Assert.True(format.ExitCode == 0, "dotnet format failed:\n" + format.Output);
+
+        // Every migratable file now calls FioMemory and no NativeMemory allocation or release is left in it.
+        foreach (var file in new[] { "Buffers.cs", "Styles.cs", "TextBuffer.cs" })
+        {
+            string text = File.ReadAllText(Path.Combine(_work, file));
+            Assert.Contains("FioMemory.", text);
+            Assert.Contains("using FioMem;", text);
+            Assert.DoesNotMatch(s_nativeMemoryCall, text);
+        }
+
+        string styles = File.ReadAllText(Path.Combine(_work, "Styles.cs"));
+        Assert.DoesNotMatch(new Regex(@"(?<![\w.])(Alloc|AllocZeroed|Free)\("), styles); // no using-static call left
+        Assert.Contains("FioMemory.Free(FioMemory.Alloc(1))", styles);
+        Assert.Contains("FioMemory.Alloc(48)", File.ReadAllText(Path.Combine(_work, "Buffers.cs")));
+        Assert.Contains("// released here", File.ReadAllText(Path.Combine(_work, "Buffers.cs")));
+
+        // The documented skips stay as they were, byte for byte.
+        Assert.Equal(
+            File.ReadAllText(Path.Combine(repository, "tests", "FioMem.Migration.Tests", "Sample", "Skipped.cs")),
+            File.ReadAllText(Path.Combine(_work, "Skipped.cs")));
+
+        string after = BuildAndRun(environment, configuration, restore: false);
+        Assert.Equal(before, after);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_work))
+            Directory.Delete(_work, recursive: true);
+    }
+
+    private string BuildAndRun(Dictionary<string, string> environment, string configuration, bool restore)
+    {
+        var arguments = new List<string> { "build", "Sample.csproj", "-c", configuration, "-p:BuildProjectReferences=false", "-nodeReuse:false" };
+        if (!restore)
+            arguments.Add("--no-restore");
+        var build = DotnetProcess.Run(_work, environment, arguments.ToArray());
+        Assert.True(build.ExitCode == 0, "build failed:\n" + build.Output);
+
+        var run = DotnetProcess.Run(_work, environment, Path.Combine("bin", configuration, "net10.0", "Sample.dll"));
+        Assert.True(run.ExitCode == 0, "sample failed:\n" + run.Output);
+        _output.WriteLine(run.Output);
+        return run.Output;
+    }
+
+    private static void CopySample(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from))
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+
+        // Keep the repository's Directory.Build.props and package settings out of the copied app.
+        File.WriteAllText(Path.Combine(to, "Directory.Build.props"), "<Project />\n");
+        File.WriteAllText(Path.Combine(to, "Directory.Build.targets"), "<Project />\n");
+        File.WriteAllText(Path.Combine(to, "Directory.Packages.props"), "<Project />\n");
+    }
+}

@@ -1,0 +1,24 @@
+// Sample app for the migration test: prints results that must not change when its NativeMemory calls move to FioMem.
+using System;
+
+namespace Sample;
+
+public static class Program
+{
+    public static void Main()
+    {
+        Console.WriteLine("checksum " + Buffers.Checksum(1000));
+        Console.WriteLine("grown " + Buffers.GrowAndSum(8, 4096));
+        Console.WriteLine("zeroed " + Buffers.ZeroedSum(64, 8));
+        Console.WriteLine("aligned " + Buffers.AlignedSmall());
+        Console.WriteLine("styles " + Styles.AllSpellings());
+        using (var text = new TextBuffer(16))
+        {
+            text.Append("hello, ");
+            text.Append("fiomem");
+            Console.WriteLine("text " + text.ToString());
+        }
+
+        Console.WriteLine("skipped " + Skipped.Run());
+    }
+}
