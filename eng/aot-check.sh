@@ -30,8 +30,10 @@ if grep -E ': warning [A-Z]+[0-9]+' "$log" | sort -u | grep .; then
   echo "aot-check: publish produced warnings"; exit 1
 fi
 
-binary=$out/$(sed -n 's:.*<AssemblyName>\(.*\)</AssemblyName>.*:\1:p' "$project"/*.csproj | head -n 1)
-[ -x "$binary" ] || binary=$out/$(basename "$project"/*.csproj .csproj)
+csproj=$(ls "$project"/*.csproj | head -n 1)
+assembly=$(sed -n 's:.*<AssemblyName>\(.*\)</AssemblyName>.*:\1:p' "$csproj" | head -n 1)
+binary=$out/${assembly:-$(basename "$csproj" .csproj)}
+[ -f "$binary" ] && [ -x "$binary" ] || { echo "aot-check: no native binary at $binary"; exit 1; }
 echo "aot-check: running $binary ${app_args[*]:-}"
 "$binary" "${app_args[@]}"
 size=$(stat -c %s "$binary")
