@@ -1,0 +1,85 @@
+// mimalloc loaded at run time from libmimalloc.so.2 (Debian: libmimalloc2.0); its cases are skipped when it does not load.
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace FioMem.Benchmarks.Allocators;
+
+/// <summary>
+/// The mimalloc entry points, resolved with <see cref="NativeLibrary"/> rather than <c>DllImport</c> so that a machine
+/// without the library still runs every other benchmark. The calls are ordinary unmanaged calls with the usual GC
+/// transition, as <see cref="NativeMemory"/>'s calls into libc are, so the comparison is like with like.
+/// </summary>
+public static unsafe class Mimalloc
+{
+    /// <summary>The shared object loaded.</summary>
+    public const string LibraryName = "libmimalloc.so.2";
+
+    private static readonly delegate* unmanaged<nuint, void*> s_malloc;
+    private static readonly delegate* unmanaged<nuint, void*> s_zalloc;
+    private static readonly delegate* unmanaged<nuint, nuint, void*> s_calloc;
+    private static readonly delegate* unmanaged<void*, nuint, void*> s_realloc;
+    private static readonly delegate* unmanaged<void*, void> s_free;
+
+    static Mimalloc()
+    {
+        if (!NativeLibrary.TryLoad(LibraryName, out nint handle))
+        {
+            UnavailableReason = $"{LibraryName} did not load";
+            return;
+        }
+
+        if (!NativeLibrary.TryGetExport(handle, "mi_malloc", out nint malloc)
+            || !NativeLibrary.TryGetExport(handle, "mi_zalloc", out nint zalloc)
+            || !NativeLibrary.TryGetExport(handle, "mi_calloc", out nint calloc)
+            || !NativeLibrary.TryGetExport(handle, "mi_realloc", out nint realloc)
+            || !NativeLibrary.TryGetExport(handle, "mi_free", out nint free))
+        {
+            UnavailableReason = $"{LibraryName} loaded but lacks mi_malloc/mi_zalloc/mi_calloc/mi_realloc/mi_free";
+            return;
+        }
+
+        s_malloc = (delegate* unmanaged<nuint, void*>)malloc;
+        s_zalloc = (delegate* unmanaged<nuint, void*>)zalloc;
+        s_calloc = (delegate* unmanaged<nuint, nuint, void*>)calloc;
+        s_realloc = (delegate* unmanaged<void*, nuint, void*>)realloc;
+        s_free = (delegate* unmanaged<void*, void>)free;
+        IsAvailable = true;
+    }
+
+    /// <summary>Whether the library loaded and exports every function used.</summary>
+    public static bool IsAvailable { get; }
+
+    /// <summary>Why the library is unavailable, or <see langword="null"/>.</summary>
+    public static string? UnavailableReason { get; }
+
+    /// <summary><c>mi_malloc</c> (not zeroed).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void* Malloc(nuint byteCount) => NotNull(s_malloc(byteCount));
+
+    /// <summary><c>mi_zalloc</c> (zeroed).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void* Zalloc(nuint byteCount) => NotNull(s_zalloc(byteCount));
+
+    /// <summary><c>mi_calloc</c> (zeroed).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void* Calloc(nuint elementCount, nuint elementSize) => NotNull(s_calloc(elementCount, elementSize));
+
+    /// <summary><c>mi_realloc</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void* Realloc(void* ptr, nuint byteCount) => NotNull(s_realloc(ptr, byteCount));
+
+    /// <summary><c>mi_free</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Free(void* ptr) => s_free(ptr);
+
+    // mimalloc reports failure with null, as malloc does; NativeMemory throws, so the peers fail alike.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void* NotNull(void* ptr)
+    {
+        if (ptr == null) ThrowOutOfMemory();
+        return ptr;
+    }
+
+    private static void ThrowOutOfMemory() => throw new OutOfMemoryException("mimalloc returned null.");
+}

@@ -1,0 +1,19 @@
+// FioMem in the demo: always zeroed.
+using System.Runtime.CompilerServices;
+
+namespace FioMem.Demo.Allocators;
+
+/// <summary><see cref="FioMemory.Alloc(nuint)"/> and <see cref="FioMemory.Free"/>.</summary>
+public readonly unsafe struct FioMemDemoAllocator : IDemoAllocator
+{
+    /// <inheritdoc/>
+    public static string Name => "FioMem";
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static DemoBuffer Allocate(int length) => new((byte*)FioMemory.Alloc((nuint)length), length);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Free(DemoBuffer buffer) => FioMemory.Free(buffer.Pointer);
+}

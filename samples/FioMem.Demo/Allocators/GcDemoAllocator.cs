@@ -1,0 +1,21 @@
+// The GC in the demo: new byte[] (zeroed); "free" drops the reference and the collector does the rest.
+using System.Runtime.CompilerServices;
+
+namespace FioMem.Demo.Allocators;
+
+/// <summary>GC arrays. <see cref="Free"/> does nothing: the cost is paid in collections, which the demo counts.</summary>
+public readonly struct GcDemoAllocator : IDemoAllocator
+{
+    /// <inheritdoc/>
+    public static string Name => "GC new byte[]";
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static DemoBuffer Allocate(int length) => new(new byte[length]);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Free(DemoBuffer buffer)
+    {
+    }
+}

@@ -1,0 +1,15 @@
+// The allocator the demo's server is written against; one struct per allocator so the JIT specialises the server for each.
+namespace FioMem.Demo.Allocators;
+
+/// <summary>An allocator the demo can run on. Implementations are structs used as generic arguments.</summary>
+public interface IDemoAllocator
+{
+    /// <summary>The name in the result table and the chart.</summary>
+    static abstract string Name { get; }
+
+    /// <summary>Allocates <paramref name="length"/> zeroed bytes.</summary>
+    static abstract DemoBuffer Allocate(int length);
+
+    /// <summary>Releases a buffer from <see cref="Allocate"/>, on any thread.</summary>
+    static abstract void Free(DemoBuffer buffer);
+}

@@ -1,0 +1,20 @@
+// The system allocator in the demo, zeroing as FioMem does, so the two are compared like with like.
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace FioMem.Demo.Allocators;
+
+/// <summary><see cref="NativeMemory.AllocZeroed(nuint)"/> and <see cref="NativeMemory.Free"/>.</summary>
+public readonly unsafe struct NativeZeroedDemoAllocator : IDemoAllocator
+{
+    /// <inheritdoc/>
+    public static string Name => "NativeMemory.AllocZeroed";
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static DemoBuffer Allocate(int length) => new((byte*)NativeMemory.AllocZeroed((nuint)length), length);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Free(DemoBuffer buffer) => NativeMemory.Free(buffer.Pointer);
+}

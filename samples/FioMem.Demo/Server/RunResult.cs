@@ -1,0 +1,34 @@
+// What one run of the demo server measured.
+using System;
+
+namespace FioMem.Demo.Server;
+
+/// <summary>The figures of one run on one allocator.</summary>
+/// <param name="Allocator">The allocator's name.</param>
+/// <param name="Workers">Worker threads (the response writer is one more).</param>
+/// <param name="Requests">Requests handled.</param>
+/// <param name="Allocations">Allocations made and freed.</param>
+/// <param name="Elapsed">Wall time from the start signal to the last free.</param>
+/// <param name="AllocatorTime">Time inside allocate and free calls, summed over all threads.</param>
+/// <param name="FailedChecks">Failed checksum, parse or zero checks (0 when every buffer verified).</param>
+/// <param name="Gen0Collections">GC generation-0 collections during the run.</param>
+/// <param name="Gen1Collections">GC generation-1 collections during the run.</param>
+/// <param name="Gen2Collections">GC generation-2 collections during the run.</param>
+public sealed record RunResult(
+    string Allocator,
+    int Workers,
+    long Requests,
+    long Allocations,
+    TimeSpan Elapsed,
+    TimeSpan AllocatorTime,
+    long FailedChecks,
+    int Gen0Collections,
+    int Gen1Collections,
+    int Gen2Collections)
+{
+    /// <summary>Requests per second of wall time.</summary>
+    public double RequestsPerSecond => Requests / Elapsed.TotalSeconds;
+
+    /// <summary>Nanoseconds inside the allocator per allocation and its free.</summary>
+    public double NanosecondsPerAllocation => AllocatorTime.TotalNanoseconds / Allocations;
+}

@@ -1,0 +1,89 @@
+// The benchmark workloads run the operations DESIGN §6 describes, in the counts their OperationsPerInvoke claims, and free everything.
+using FioMem.Benchmarks.Harness;
+using FioMem.Benchmarks.Workloads;
+using Xunit;
+
+namespace FioMem.Workloads.Tests;
+
+[Collection(nameof(CountingAllocator))]
+public unsafe class BenchmarkWorkloadTests
+{
+    [Fact]
+    public void SeedRoundRunsSevenPhasesOf4096AndFreesEverything()
+    {
+        CountingAllocator.Reset();
+        using var table = new PointerTable(SeedRoundBenchmarks.PhaseLength);
+
+        SeedRoundBenchmarks.RunRound<CountingAllocator>(table.Items, 128);
+
+        // malloc, calloc, grouped malloc, malloc-then-free: four allocating phases; one realloc phase.
+        Assert.Equal(4 * 4096, CountingAllocator.Allocations);
+        Assert.Equal(4096, CountingAllocator.Reallocations);
+        Assert.Equal(4 * 4096, CountingAllocator.Frees);
+        Assert.Equal(0, CountingAllocator.Live);
+    }
+
+    [Fact]
+    public void StridedSeedRoundsCoverEveryMultiplierOverOneStride()
+    {
+        var seen = new System.Collections.Generic.HashSet<int>();
+        for (int offset = 0; offset < SeedRoundBenchmarks.SizeStride; offset++)
+        {
+            for (int i = SeedRoundBenchmarks.FirstMultiplier + offset; i < SeedRoundBenchmarks.EndMultiplier; i += SeedRoundBenchmarks.SizeStride)
+                Assert.True(seen.Add(i));
+        }
+
+        Assert.Equal(SeedRoundBenchmarks.EndMultiplier - SeedRoundBenchmarks.FirstMultiplier, seen.Count);
+        Assert.Equal(SeedRoundBenchmarks.RoundsPerInvoke * SeedRoundBenchmarks.SizeStride, seen.Count);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    [InlineData(8)]
+    public void LocalRoundsMakeTheClaimedPairsOnEveryThread(int threads)
+    {
+        CountingAllocator.Reset();
+        nuint[] sizes = RandomSizes.Uniform(LocalBenchmarks.RoundSize, LocalBenchmarks.MinSize, LocalBenchmarks.MaxSize);
+        using var gang = new WorkerGang(threads, "test");
+        var tables = new PointerTable[threads];
+        for (int i = 0; i < threads; i++) tables[i] = new PointerTable(LocalBenchmarks.RoundSize);
+
+        gang.Run(w => LocalBenchmarks.RunRounds<CountingAllocator>(tables[w].Items, sizes, LocalBenchmarks.TotalRounds / threads));
+
+        Assert.Equal(LocalBenchmarks.PairsPerInvoke, CountingAllocator.Allocations);
+        Assert.Equal(LocalBenchmarks.PairsPerInvoke, CountingAllocator.Frees);
+        foreach (PointerTable table in tables) table.Dispose();
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void CrossThreadPairsFreeOnTheConsumerWhatTheProducerAllocated(int threads)
+    {
+        CountingAllocator.Reset();
+        nuint[] sizes = RandomSizes.Uniform(LocalBenchmarks.RoundSize, LocalBenchmarks.MinSize, LocalBenchmarks.MaxSize);
+        int pairs = threads / 2;
+        using var gang = new WorkerGang(threads, "test");
+        var handoffs = new RoundHandoff[pairs];
+        for (int i = 0; i < pairs; i++) handoffs[i] = new RoundHandoff(CrossThreadBenchmarks.HandoffDepth, LocalBenchmarks.RoundSize);
+
+        gang.Run(w => CrossThreadBenchmarks.RunPairMember<CountingAllocator>(w, handoffs, sizes, CrossThreadBenchmarks.TotalRounds / pairs));
+
+        Assert.Equal(CrossThreadBenchmarks.PairsPerInvoke, CountingAllocator.Allocations);
+        Assert.Equal(CrossThreadBenchmarks.PairsPerInvoke, CountingAllocator.Frees);
+        foreach (RoundHandoff handoff in handoffs) handoff.Dispose();
+    }
+
+    [Fact]
+    public void TinyPairsAllocateAndFreeTheClaimedCount()
+    {
+        CountingAllocator.Reset();
+
+        TinyBenchmarks.RunPairs<CountingAllocator>(16);
+
+        Assert.Equal(TinyBenchmarks.PairsPerInvoke, CountingAllocator.Allocations);
+        Assert.Equal(0, CountingAllocator.Live);
+    }
+}

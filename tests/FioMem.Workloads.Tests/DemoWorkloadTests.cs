@@ -1,0 +1,76 @@
+// The demo's server handles every request on every allocator with all checks passing, and its checks do catch overlap.
+using System;
+using FioMem.Demo;
+using FioMem.Demo.Allocators;
+using FioMem.Demo.Server;
+using Xunit;
+
+namespace FioMem.Workloads.Tests;
+
+public class DemoWorkloadTests
+{
+    [Fact]
+    public void FioMemRunHandlesEveryRequestAndVerifiesEveryBuffer() => AssertCleanRun(ServerRun.Start<FioMemDemoAllocator>(2, 300));
+
+    [Fact]
+    public void NativeMemoryRunHandlesEveryRequestAndVerifiesEveryBuffer() => AssertCleanRun(ServerRun.Start<NativeZeroedDemoAllocator>(2, 300));
+
+    [Fact]
+    public void GcRunHandlesEveryRequestAndVerifiesEveryBuffer() => AssertCleanRun(ServerRun.Start<GcDemoAllocator>(2, 300));
+
+    [Fact]
+    public void AnAllocatorThatHandsOutOverlappingBuffersFailsTheChecks()
+    {
+        RunResult result = ServerRun.Start<OverlappingAllocator>(1, 50).Finish();
+
+        Assert.True(result.FailedChecks > 0);
+    }
+
+    [Fact]
+    public void OptionsDefaultToOneWorkerPerCoreAndAChartUnderArtifacts()
+    {
+        DemoOptions options = DemoOptions.Parse([], out string? error)!;
+
+        Assert.Null(error);
+        Assert.Equal(Environment.ProcessorCount, options.Workers);
+        Assert.EndsWith(System.IO.Path.Combine("artifacts", "demo-throughput.png"), options.ChartPath);
+        Assert.True(System.IO.Path.IsPathFullyQualified(options.ChartPath));
+    }
+
+    [Fact]
+    public void OptionsRejectAnUnknownFlag()
+    {
+        Assert.Null(DemoOptions.Parse(["--fast"], out string? error));
+        Assert.Contains("--fast", error);
+    }
+
+    private static void AssertCleanRun(ServerRun run)
+    {
+        RunResult result = run.Finish();
+
+        Assert.Equal(600, result.Requests);
+        Assert.Equal(0, result.FailedChecks);
+        // At least the header struct, four header lines and the response per request.
+        Assert.True(result.Allocations >= 600 * 6, $"{result.Allocations} allocations");
+    }
+
+    /// <summary>A broken allocator: every allocation of the same size shares one buffer, as if two live slices overlapped.</summary>
+    private readonly unsafe struct OverlappingAllocator : IDemoAllocator
+    {
+        [ThreadStatic]
+        private static byte[]? t_shared;
+
+        public static string Name => "overlapping";
+
+        public static DemoBuffer Allocate(int length)
+        {
+            t_shared ??= GC.AllocateArray<byte>(1 << 16, pinned: true);
+            Array.Clear(t_shared, 0, length);
+            fixed (byte* p = t_shared) return new DemoBuffer(p, length);
+        }
+
+        public static void Free(DemoBuffer buffer)
+        {
+        }
+    }
+}
