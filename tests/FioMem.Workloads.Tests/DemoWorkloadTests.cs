@@ -69,6 +69,8 @@ public class DemoWorkloadTests
             fixed (byte* p = t_shared) return new DemoBuffer(p, length);
         }
 
+        public static DemoBuffer AllocateHeader() => Allocate(sizeof(FioMem.Demo.Server.RequestHeader));
+
         public static void Free(DemoBuffer buffer)
         {
         }

@@ -1,9 +1,11 @@
 // FioMem in the demo: always zeroed.
 using System.Runtime.CompilerServices;
 
+using FioMem.Demo.Server;
+
 namespace FioMem.Demo.Allocators;
 
-/// <summary><see cref="FioMemory.Alloc(nuint)"/> and <see cref="FioMemory.Free"/>.</summary>
+/// <summary><see cref="FioMemory.Alloc(nuint)"/> and <see cref="FioMemory.Free"/>; request headers typed with <see cref="FioAlloc{T}"/>.</summary>
 public readonly unsafe struct FioMemDemoAllocator : IDemoAllocator
 {
     /// <inheritdoc/>
@@ -12,6 +14,10 @@ public readonly unsafe struct FioMemDemoAllocator : IDemoAllocator
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static DemoBuffer Allocate(int length) => new((byte*)FioMemory.Alloc((nuint)length), length);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static DemoBuffer AllocateHeader() => new((byte*)FioAlloc<RequestHeader>.New(), sizeof(RequestHeader));
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,6 +1,8 @@
 // The GC in the demo: new byte[] (zeroed); "free" drops the reference and the collector does the rest.
 using System.Runtime.CompilerServices;
 
+using FioMem.Demo.Server;
+
 namespace FioMem.Demo.Allocators;
 
 /// <summary>GC arrays. <see cref="Free"/> does nothing: the cost is paid in collections, which the demo counts.</summary>
@@ -12,6 +14,10 @@ public readonly struct GcDemoAllocator : IDemoAllocator
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static DemoBuffer Allocate(int length) => new(new byte[length]);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static DemoBuffer AllocateHeader() => Allocate(Unsafe.SizeOf<RequestHeader>());
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -10,6 +10,9 @@ public interface IDemoAllocator
     /// <summary>Allocates <paramref name="length"/> zeroed bytes.</summary>
     static abstract DemoBuffer Allocate(int length);
 
+    /// <summary>Allocates a zeroed <see cref="Server.RequestHeader"/>; typed where the allocator can type it.</summary>
+    static abstract DemoBuffer AllocateHeader();
+
     /// <summary>Releases a buffer from <see cref="Allocate"/>, on any thread.</summary>
     static abstract void Free(DemoBuffer buffer);
 }

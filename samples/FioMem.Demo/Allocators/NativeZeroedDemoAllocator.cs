@@ -2,6 +2,8 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
+using FioMem.Demo.Server;
+
 namespace FioMem.Demo.Allocators;
 
 /// <summary><see cref="NativeMemory.AllocZeroed(nuint)"/> and <see cref="NativeMemory.Free"/>.</summary>
@@ -13,6 +15,10 @@ public readonly unsafe struct NativeZeroedDemoAllocator : IDemoAllocator
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static DemoBuffer Allocate(int length) => new((byte*)NativeMemory.AllocZeroed((nuint)length), length);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static DemoBuffer AllocateHeader() => Allocate(sizeof(RequestHeader));
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

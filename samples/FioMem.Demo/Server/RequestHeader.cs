@@ -1,15 +1,16 @@
-// The parsed head of a request: a small unmanaged struct, the kind of value FioMem serves (and [FioAllocated] will type).
+// The parsed head of a request: a small unmanaged [FioAllocated] struct, the kind of value FioMem serves.
 using System.Runtime.InteropServices;
 
 namespace FioMem.Demo.Server;
 
 /// <summary>
 /// What a worker knows about a request once its buffers are filled: 64 bytes, allocated per request from the allocator
-/// under test. It is unmanaged and blittable, so it can become a <c>[FioAllocated]</c> struct allocated with
-/// <c>FioAlloc&lt;RequestHeader&gt;.New()</c> without changing the workload.
+/// under test. On FioMem it is allocated typed, with <c>FioAlloc&lt;RequestHeader&gt;.New()</c>, which the source generator
+/// enables through <c>[FioAllocated]</c>.
 /// </summary>
+[FioAllocated]
 [StructLayout(LayoutKind.Sequential)]
-public struct RequestHeader
+public partial struct RequestHeader
 {
     /// <summary>The request's number within its worker.</summary>
     public long RequestId;

@@ -94,7 +94,7 @@ public sealed class RequestWorker<TAlloc> where TAlloc : struct, IDemoAllocator
 
         // Receive: allocate the request's buffers.
         long start = Stopwatch.GetTimestamp();
-        DemoBuffer header = TAlloc.Allocate(sizeof(RequestHeader));
+        DemoBuffer header = TAlloc.AllocateHeader();
         for (int k = 0; k < lineCount; k++) _lines[k] = TAlloc.Allocate(_lineLengths[k]);
         for (int m = 0; m < chunkCount; m++) _chunks[m] = TAlloc.Allocate(_chunkLengths[m]);
         long allocated = Stopwatch.GetTimestamp();
