@@ -89,6 +89,21 @@ public sealed class FioAllocatedTypeAnalyzer : DiagnosticAnalyzer
             }
         }
 
+        // The generator skips file-local types: its output is another file, which cannot see them.
+        if (type.IsFileLocal)
+        {
+            reasons.Add("it is a file-local type");
+            onlyPartial = false;
+        }
+        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            if (outer.IsFileLocal)
+            {
+                reasons.Add($"it is nested in file-local type '{outer.Name}'");
+                onlyPartial = false;
+            }
+        }
+
         bool partialMissing = false;
         if (type.TypeKind == TypeKind.Struct && !IsPartial(type))
         {

@@ -57,6 +57,16 @@ public class FioAllocatedTypeAnalyzerTests
             Verify.Diagnostic("FIO004").WithSeverity(Microsoft.CodeAnalysis.DiagnosticSeverity.Error).WithLocation(2).WithArguments("Both", "it is not unmanaged (it holds references); it is not partial"));
 
     [Fact]
+    public Task File_local_struct_and_struct_in_a_file_local_type_are_reported() =>
+        Verify.VerifyAnalyzerAsync("""
+            using FioMem;
+            [FioAllocated] file partial struct {|#0:Local|} { public int X; }
+            file partial class Holder { [FioAllocated] public partial struct {|#1:Inner|} { public int X; } }
+            """,
+            Verify.Diagnostic("FIO004").WithSeverity(Microsoft.CodeAnalysis.DiagnosticSeverity.Error).WithLocation(0).WithArguments("Local", "it is a file-local type"),
+            Verify.Diagnostic("FIO004").WithSeverity(Microsoft.CodeAnalysis.DiagnosticSeverity.Error).WithLocation(1).WithArguments("Inner", "it is nested in file-local type 'Holder'"));
+
+    [Fact]
     public Task Struct_at_the_limit_is_reported_with_its_size() =>
         Verify.VerifyAnalyzerAsync("""
             using FioMem;

@@ -1,0 +1,150 @@
+// FIO006: a FioMem pointer dereferenced, indexed, passed on or freed again after it was freed in the same member.
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using FioMem.Analyzers.Common;
+using FioMem.Analyzers.Diagnostics;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace FioMem.Analyzers.UseAfterFree;
+
+/// <summary>
+/// Reports FIO006 on a use of a local or parameter that <see cref="FreedVariables"/> proves freed on every path
+/// reaching it. Only members that call a FioMem free pay for a control flow graph. Lambdas and local functions are
+/// analysed as members of their own: a free outside them says nothing about when they run.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class UseAfterFreeAnalyzer : DiagnosticAnalyzer
+{
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(DiagnosticDescriptors.UseAfterFree);
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            var symbols = KnownSymbols.TryCreate(start.Compilation);
+            if (symbols is null)
+                return;
+            start.RegisterOperationBlockStartAction(blockStart =>
+            {
+                var frees = new FreeSites();
+                blockStart.RegisterOperationAction(operation =>
+                {
+                    var invocation = (IInvocationOperation)operation.Operation;
+                    if (!symbols.IsFree(invocation.TargetMethod))
+                        return;
+                    foreach (var argument in invocation.Arguments)
+                    {
+                        if (argument.Value.WithoutConversions().ReferencedVariable() is { } variable)
+                            frees.Add(variable, invocation.Syntax);
+                    }
+                }, OperationKind.Invocation);
+                blockStart.RegisterOperationBlockEndAction(end =>
+                {
+                    if (!frees.IsEmpty)
+                        AnalyzeMember(end, symbols, frees);
+                });
+            });
+        });
+    }
+
+    private static void AnalyzeMember(OperationBlockAnalysisContext context, KnownSymbols symbols, FreeSites frees)
+    {
+        var roots = new HashSet<IOperation>();
+        foreach (var block in context.OperationBlocks)
+        {
+            // A control flow graph is costly; build one only when a use of a freed variable survives the
+            // syntactic pre-check (FreeSites.MayBeFreedAt).
+            if (!HasUseAfterAFree(block, symbols, frees))
+                continue;
+
+            var root = block;
+            while (root.Parent is not null)
+                root = root.Parent;
+            if (roots.Add(root) && HasControlFlowGraph(root))
+                AnalyzeGraph(context, context.GetControlFlowGraph(block), symbols);
+        }
+    }
+
+    private static bool HasUseAfterAFree(IOperation block, KnownSymbols symbols, FreeSites frees)
+    {
+        foreach (var operation in block.DescendantsAndSelf())
+        {
+            if (operation.ReferencedVariable() is { } variable
+                && frees.MayBeFreedAt(variable, operation.Syntax)
+                && FreedVariables.Classify(operation, symbols) != FreedVariables.Use.None)
+                return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>The roots <see cref="ControlFlowGraph.Create(IOperation, System.Threading.CancellationToken)"/> accepts.</summary>
+    private static bool HasControlFlowGraph(IOperation root) => root is IMethodBodyOperation or IConstructorBodyOperation
+        or IFieldInitializerOperation or IPropertyInitializerOperation or IParameterInitializerOperation or IBlockOperation;
+
+    private static void AnalyzeGraph(OperationBlockAnalysisContext context, ControlFlowGraph graph, KnownSymbols symbols)
+    {
+        var freedOnEntry = FreedVariables.Compute(graph, symbols);
+        foreach (var block in graph.Blocks)
+        {
+            context.CancellationToken.ThrowIfCancellationRequested();
+            if (!freedOnEntry.TryGetValue(block, out var freed))
+                continue;
+
+            foreach (var operation in block.Operations)
+                freed = CheckOperation(context, operation, freed, symbols);
+            if (block.BranchValue is { } branchValue)
+                CheckOperation(context, branchValue, freed, symbols);
+        }
+
+        foreach (var localFunction in graph.LocalFunctions)
+            AnalyzeGraph(context, graph.GetLocalFunctionControlFlowGraph(localFunction, context.CancellationToken), symbols);
+
+        foreach (var block in graph.Blocks)
+        {
+            foreach (var operation in block.Operations)
+            {
+                foreach (var lambda in operation.DescendantsAndSelf())
+                {
+                    if (lambda is IFlowAnonymousFunctionOperation anonymous)
+                        AnalyzeGraph(context, graph.GetAnonymousFunctionControlFlowGraph(anonymous, context.CancellationToken), symbols);
+                }
+            }
+        }
+    }
+
+    /// <summary>Reports the uses of already-freed variables in <paramref name="operation"/>, then applies its effects.</summary>
+    private static ImmutableHashSet<ISymbol> CheckOperation(OperationBlockAnalysisContext context, IOperation operation,
+        ImmutableHashSet<ISymbol> freed, KnownSymbols symbols)
+    {
+        if (!freed.IsEmpty)
+        {
+            foreach (var node in operation.DescendantsAndSelf())
+            {
+                if (node.ReferencedVariable() is not { } variable || !freed.Contains(variable))
+                    continue;
+
+                string? verb = FreedVariables.Classify(node, symbols) switch
+                {
+                    FreedVariables.Use.Dereferenced => "dereferenced",
+                    FreedVariables.Use.Indexed => "indexed",
+                    FreedVariables.Use.PassedOn => "passed on",
+                    FreedVariables.Use.FreedAgain => "freed again",
+                    _ => null,
+                };
+                if (verb is not null)
+                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UseAfterFree, node.Syntax.GetLocation(), variable.Name, verb));
+            }
+        }
+
+        return FreedVariables.Transfer(operation, freed, symbols);
+    }
+}
