@@ -2,6 +2,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Reflection;
 using System.Text;
 using System.Threading;
 using FioMem.Generators.Helpers;
@@ -15,8 +16,22 @@ namespace FioMem.Generators;
 public sealed partial class FioAllocatedGenerator
 {
     /// <summary>The tool name and version written into <c>[GeneratedCode]</c>.</summary>
+    /// <remarks>The informational version is the package version ("0.1.0"), so the attribute names the version a
+    /// user installed rather than the four-part assembly version.</remarks>
     private static readonly string s_generatedCodeAttribute =
-        $"[global::System.CodeDom.Compiler.GeneratedCode(\"FioMem.Generators\", \"{typeof(FioAllocatedGenerator).Assembly.GetName().Version}\")]";
+        $"[global::System.CodeDom.Compiler.GeneratedCode(\"FioMem.Generators\", \"{GetToolVersion()}\")]";
+
+    /// <summary>The generator's informational version without any "+metadata" suffix (a source revision, should a
+    /// build add one), falling back to the assembly version.</summary>
+    private static string GetToolVersion()
+    {
+        Assembly assembly = typeof(FioAllocatedGenerator).Assembly;
+        string? informational = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+        if (string.IsNullOrEmpty(informational))
+            return assembly.GetName().Version?.ToString() ?? "0.0.0";
+        int plus = informational!.IndexOf('+');
+        return plus < 0 ? informational : informational.Substring(0, plus);
+    }
 
     /// <summary>A cheap syntactic filter: only struct declarations (plain or record) can be eligible.</summary>
     private static bool IsCandidate(SyntaxNode node) =>

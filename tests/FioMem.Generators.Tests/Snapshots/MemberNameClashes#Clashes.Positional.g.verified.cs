@@ -6,13 +6,13 @@ namespace Clashes;
 unsafe partial record struct Positional : global::FioMem.IFioAllocated<global::Clashes.Positional>
 {
     /// <inheritdoc/>
-    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     static string global::FioMem.IFioAllocated<global::Clashes.Positional>.FioTypeName => "Clashes.Positional";
 
     /// <summary>Allocates one zeroed, 16-byte-aligned <see cref="global::Clashes.Positional"/> from FioMem.</summary>
     /// <returns>A pointer to it; release it with <c>Free</c> (on any thread).</returns>
     /// <exception cref="global::System.OutOfMemoryException">The memory could not be allocated.</exception>
-    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static global::Clashes.Positional* New() => global::FioMem.FioAlloc<global::Clashes.Positional>.New();
 
@@ -21,13 +21,13 @@ unsafe partial record struct Positional : global::FioMem.IFioAllocated<global::C
     /// <returns>The elements; release them with <c>FreeArray</c> (on any thread).</returns>
     /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
     /// <exception cref="global::System.OutOfMemoryException">The size overflows or the memory could not be allocated.</exception>
-    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     public static global::System.Span<global::Clashes.Positional> NewArray(int count) => global::FioMem.FioAlloc<global::Clashes.Positional>.NewArray(count);
 
     /// <summary>Frees a <see cref="global::Clashes.Positional"/> from <c>New</c>; <see langword="null"/> does nothing.</summary>
     /// <param name="value">The pointer to free.</param>
     /// <exception cref="global::System.ArgumentException"><paramref name="value"/> is not a live FioMem allocation.</exception>
-    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static void Free(global::Clashes.Positional* value) => global::FioMem.FioAlloc<global::Clashes.Positional>.Free(value);
 }
