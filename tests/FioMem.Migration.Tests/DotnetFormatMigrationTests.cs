@@ -36,7 +36,10 @@ public sealed class DotnetFormatMigrationTests : IDisposable
         string before = BuildAndRun(environment, configuration, restore: true);
         Assert.Contains("text hello, fiomem", before);
 
-        var format = DotnetProcess.Run(_work, environment,
+        // dotnet format evaluates the project in Debug unless told otherwise, and then finds no built analyzers in a
+        // Release-only checkout: make it load the configuration this test was built in.
+        var formatEnvironment = new Dictionary<string, string>(environment) { ["Configuration"] = configuration };
+        var format = DotnetProcess.Run(_work, formatEnvironment,
             "format", "analyzers", "Sample.csproj", "--diagnostics", "FIO003", "--severity", "info", "--no-restore", "-v", "n");
         _output.WriteLine(format.Output);
         Assert.True(format.ExitCode == 0, "dotnet format failed:\n" + format.Output);
