@@ -26,14 +26,35 @@ internal static unsafe class Allocator
             int start = cache.Next;
             int end = start + slices;
             if (end <= Layout.SlicesPerBlock)
-                return Slice(cache, start, end);
+                return Slice(cache, start, end, keptSlices: 0);
         }
         return AllocSlow(byteCount);
     }
 
-    /// <summary>Hands out slices [start, end) of the cache's block, which the caller checked fit.</summary>
+    /// <summary>
+    /// Allocates for a copy: the caller overwrites the first <paramref name="keep"/> bytes at once, so only the rest
+    /// is zeroed (a growing realloc would otherwise clear bytes it is about to copy over).
+    /// </summary>
+    private static void* AllocForCopy(nuint byteCount, nuint keep)
+    {
+        ThreadCache? cache = ThreadCache.Current;
+        if (byteCount < Layout.LargeThreshold && cache is not null)
+        {
+            int slices = byteCount == 0 ? 1 : (int)((byteCount + (Layout.SliceSize - 1)) >> Layout.SliceShift);
+            int start = cache.Next;
+            int end = start + slices;
+            if (end <= Layout.SlicesPerBlock)
+                return Slice(cache, start, end, keptSlices: (int)(keep >> Layout.SliceShift));
+        }
+        return AllocSlow(byteCount);
+    }
+
+    /// <summary>
+    /// Hands out slices [start, end) of the cache's block, which the caller checked fit, zeroed except the first
+    /// <paramref name="keptSlices"/>, which the caller overwrites.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void* Slice(ThreadCache cache, int start, int end)
+    private static void* Slice(ThreadCache cache, int start, int end, int keptSlices)
     {
         byte* block = cache.Block;
         cache.Next = end;
@@ -43,8 +64,9 @@ internal static unsafe class Allocator
         bits[start >> 6] |= 1UL << start;
         bits[end >> 6] |= 1UL << end;
         byte* p = block + ((nuint)start << Layout.SliceShift);
-        if (start < cache.DirtyEnd)
-            ZeroDirty(p, start, end, cache.DirtyEnd);
+        int clearFrom = start + keptSlices;
+        if (clearFrom < cache.DirtyEnd && clearFrom < end)
+            ZeroDirty(p + ((nuint)keptSlices << Layout.SliceShift), clearFrom, end, cache.DirtyEnd);
         if (FioMemoryOptions.Checked)
             CheckedMode.OnAllocate(block, start);
         return p;
@@ -82,7 +104,7 @@ internal static unsafe class Allocator
             Refill(cache);
             start = cache.Next;
         }
-        return Slice(cache, start, start + slices);
+        return Slice(cache, start, start + slices, keptSlices: 0);
     }
 
     /// <summary>Retires the cache's block and gives it a new one: the same block if it is already empty, else a pooled or fresh one.</summary>
@@ -291,7 +313,7 @@ internal static unsafe class Allocator
             NativeMemory.Clear((byte*)ptr + keep, oldSize - keep);
             return ptr;
         }
-        void* result = Alloc(byteCount);
+        void* result = AllocForCopy(byteCount, keep);
         Buffer.MemoryCopy(ptr, result, byteCount, keep);
         FreeSlice(ptr);
         return result;
