@@ -1,4 +1,4 @@
-// FioMem's API symbols, resolved once per compilation, and the questions FIO001/FIO006/FIO007 ask about a call.
+// FioMem's, NativeMemory's and Marshal's symbols, resolved once per compilation, and the questions the analyzers ask about a call.
 using Microsoft.CodeAnalysis;
 
 namespace FioMem.Analyzers.Common;
@@ -13,11 +13,19 @@ internal sealed class KnownSymbols
     /// <summary>FioMem.FioMemory.BlockSize, used when the constant cannot be read from the reference.</summary>
     private const int DefaultBlockSize = 131072;
 
-    private KnownSymbols(INamedTypeSymbol fioMemory, INamedTypeSymbol? fioAlloc, INamedTypeSymbol? fioAllocatedAttribute, int blockSize)
+    private KnownSymbols(
+        INamedTypeSymbol fioMemory,
+        INamedTypeSymbol? fioAlloc,
+        INamedTypeSymbol? fioAllocatedAttribute,
+        INamedTypeSymbol? nativeMemory,
+        INamedTypeSymbol? marshal,
+        int blockSize)
     {
         FioMemory = fioMemory;
         FioAlloc = fioAlloc;
         FioAllocatedAttribute = fioAllocatedAttribute;
+        NativeMemory = nativeMemory;
+        Marshal = marshal;
         BlockSize = blockSize;
     }
 
@@ -29,6 +37,12 @@ internal sealed class KnownSymbols
 
     /// <summary><c>FioMem.FioAllocatedAttribute</c>, if the referenced FioMem has it.</summary>
     public INamedTypeSymbol? FioAllocatedAttribute { get; }
+
+    /// <summary><c>System.Runtime.InteropServices.NativeMemory</c>.</summary>
+    public INamedTypeSymbol? NativeMemory { get; }
+
+    /// <summary><c>System.Runtime.InteropServices.Marshal</c>.</summary>
+    public INamedTypeSymbol? Marshal { get; }
 
     /// <summary>The size of the block a small allocation keeps reserved, read from <c>FioMemory.BlockSize</c>.</summary>
     public int BlockSize { get; }
@@ -51,8 +65,14 @@ internal sealed class KnownSymbols
             fioMemory,
             compilation.GetTypeByMetadataName("FioMem.FioAlloc`1"),
             compilation.GetTypeByMetadataName("FioMem.FioAllocatedAttribute"),
+            compilation.GetTypeByMetadataName("System.Runtime.InteropServices.NativeMemory"),
+            compilation.GetTypeByMetadataName("System.Runtime.InteropServices.Marshal"),
             blockSize);
     }
+
+    /// <summary>True when <paramref name="method"/> is declared on <paramref name="type"/>.</summary>
+    public static bool IsOn(IMethodSymbol method, INamedTypeSymbol? type) =>
+        type is not null && SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, type);
 
     /// <summary>
     /// Whether <paramref name="method"/> hands out memory from FioMem's blocks: <c>FioMemory.Alloc*</c> and

@@ -35,7 +35,7 @@ public sealed class FioAllocatedTypeAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(static start =>
         {
-            if (FioMemSymbols.TryCreate(start.Compilation) is not { FioAllocatedAttribute: { } attribute } symbols)
+            if (KnownSymbols.TryCreate(start.Compilation) is not { FioAllocatedAttribute: { } attribute } symbols)
                 return;
 
             int threshold = symbols.FioMemory.GetMembers("LargeAllocationThreshold").OfType<IFieldSymbol>()

@@ -38,7 +38,7 @@ public sealed class NativeMemoryMigrationAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(static start =>
         {
-            var symbols = FioMemSymbols.TryCreate(start.Compilation);
+            var symbols = KnownSymbols.TryCreate(start.Compilation);
             if (symbols?.NativeMemory is not { } nativeMemory)
                 return;
 
@@ -62,7 +62,7 @@ public sealed class NativeMemoryMigrationAnalyzer : DiagnosticAnalyzer
     private static void OnInvocation(OperationAnalysisContext context, INamedTypeSymbol nativeMemory, PointerGroups groups)
     {
         var invocation = (IInvocationOperation)context.Operation;
-        if (!FioMemSymbols.IsOn(invocation.TargetMethod, nativeMemory))
+        if (!KnownSymbols.IsOn(invocation.TargetMethod, nativeMemory))
             return;
 
         var call = NativeMemoryCall.Classify(invocation);
@@ -89,7 +89,7 @@ public sealed class NativeMemoryMigrationAnalyzer : DiagnosticAnalyzer
         }
 
         var source = PointerFlow.StripConversions(argument.Value);
-        if (source is IInvocationOperation inner && FioMemSymbols.IsOn(inner.TargetMethod, nativeMemory))
+        if (source is IInvocationOperation inner && KnownSymbols.IsOn(inner.TargetMethod, nativeMemory))
         {
             // NativeMemory.Free(NativeMemory.Alloc(n)): the inner call's own result analysis links the pair.
             return;
@@ -140,7 +140,7 @@ public sealed class NativeMemoryMigrationAnalyzer : DiagnosticAnalyzer
                 return;
 
             case IArgumentOperation { Parent: IInvocationOperation consumer } argument
-                when FioMemSymbols.IsOn(consumer.TargetMethod, nativeMemory) && argument.Parameter?.Ordinal == 0
+                when KnownSymbols.IsOn(consumer.TargetMethod, nativeMemory) && argument.Parameter?.Ordinal == 0
                     && NativeMemoryCall.Classify(consumer).Role is NativeMemoryCallRole.Reallocate or NativeMemoryCallRole.Release:
                 groups.Union(candidate.Location, consumer.Syntax.GetLocation());
                 return;
@@ -155,7 +155,7 @@ public sealed class NativeMemoryMigrationAnalyzer : DiagnosticAnalyzer
     private static void OnMethodReference(OperationAnalysisContext context, INamedTypeSymbol nativeMemory, PointerGroups groups)
     {
         var reference = (IMethodReferenceOperation)context.Operation;
-        if (!FioMemSymbols.IsOn(reference.Method, nativeMemory))
+        if (!KnownSymbols.IsOn(reference.Method, nativeMemory))
             return;
 
         if (reference.Method.Name is "Alloc" or "AllocZeroed" or "AlignedAlloc" or "Realloc" or "AlignedRealloc" or "Free" or "AlignedFree")
@@ -240,7 +240,7 @@ public sealed class NativeMemoryMigrationAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        if (source is IInvocationOperation invocation && FioMemSymbols.IsOn(invocation.TargetMethod, nativeMemory)
+        if (source is IInvocationOperation invocation && KnownSymbols.IsOn(invocation.TargetMethod, nativeMemory)
             && NativeMemoryCall.Classify(invocation).Role is NativeMemoryCallRole.Allocate or NativeMemoryCallRole.Reallocate)
         {
             return;

@@ -8,13 +8,13 @@ namespace FioMem.Analyzers.MismatchedRelease;
 internal static class AllocatorCalls
 {
     /// <summary>The family a call's result comes from, or <see cref="AllocatorFamily.Unknown"/>.</summary>
-    public static AllocatorFamily AllocationFamily(IMethodSymbol method, FioMemSymbols symbols)
+    public static AllocatorFamily AllocationFamily(IMethodSymbol method, KnownSymbols symbols)
     {
-        if (FioMemSymbols.IsOn(method, symbols.FioMemory))
+        if (KnownSymbols.IsOn(method, symbols.FioMemory))
             return method.Name is "Alloc" or "AllocZeroed" or "Realloc" or "AllocLongLived" ? AllocatorFamily.FioMem : AllocatorFamily.Unknown;
-        if (FioMemSymbols.IsOn(method, symbols.FioAlloc))
+        if (KnownSymbols.IsOn(method, symbols.FioAlloc))
             return method.Name == "New" ? AllocatorFamily.FioMem : AllocatorFamily.Unknown;
-        if (FioMemSymbols.IsOn(method, symbols.NativeMemory))
+        if (KnownSymbols.IsOn(method, symbols.NativeMemory))
         {
             return method.Name switch
             {
@@ -24,7 +24,7 @@ internal static class AllocatorCalls
             };
         }
 
-        if (FioMemSymbols.IsOn(method, symbols.Marshal))
+        if (KnownSymbols.IsOn(method, symbols.Marshal))
             return method.Name is "AllocHGlobal" or "ReAllocHGlobal" ? AllocatorFamily.HGlobal : AllocatorFamily.Unknown;
         return AllocatorFamily.Unknown;
     }
@@ -33,18 +33,18 @@ internal static class AllocatorCalls
     /// The family a call releases (or reallocates) memory of, for the calls FIO002 checks; <see cref="AllocatorFamily.Unknown"/>
     /// for any other call. <paramref name="isRealloc"/> tells a two-argument reallocation from a release.
     /// </summary>
-    public static AllocatorFamily ReleaseFamily(IMethodSymbol method, FioMemSymbols symbols, out bool isRealloc)
+    public static AllocatorFamily ReleaseFamily(IMethodSymbol method, KnownSymbols symbols, out bool isRealloc)
     {
         isRealloc = false;
-        if (FioMemSymbols.IsOn(method, symbols.FioMemory))
+        if (KnownSymbols.IsOn(method, symbols.FioMemory))
         {
             isRealloc = method.Name == "Realloc";
             return method.Name is "Free" or "Realloc" ? AllocatorFamily.FioMem : AllocatorFamily.Unknown;
         }
 
-        if (FioMemSymbols.IsOn(method, symbols.FioAlloc))
+        if (KnownSymbols.IsOn(method, symbols.FioAlloc))
             return method.Name == "Free" ? AllocatorFamily.FioMem : AllocatorFamily.Unknown;
-        if (FioMemSymbols.IsOn(method, symbols.NativeMemory))
+        if (KnownSymbols.IsOn(method, symbols.NativeMemory))
         {
             isRealloc = method.Name == "Realloc";
             return method.Name switch
@@ -55,7 +55,7 @@ internal static class AllocatorCalls
             };
         }
 
-        if (FioMemSymbols.IsOn(method, symbols.Marshal))
+        if (KnownSymbols.IsOn(method, symbols.Marshal))
             return method.Name == "FreeHGlobal" ? AllocatorFamily.HGlobal : AllocatorFamily.Unknown;
         return AllocatorFamily.Unknown;
     }

@@ -40,14 +40,14 @@ public sealed class MismatchedReleaseAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(static start =>
         {
-            if (FioMemSymbols.TryCreate(start.Compilation) is not { } symbols)
+            if (KnownSymbols.TryCreate(start.Compilation) is not { } symbols)
                 return;
 
             start.RegisterOperationAction(c => AnalyzeInvocation(c, symbols), OperationKind.Invocation);
         });
     }
 
-    private static void AnalyzeInvocation(OperationAnalysisContext context, FioMemSymbols symbols)
+    private static void AnalyzeInvocation(OperationAnalysisContext context, KnownSymbols symbols)
     {
         var invocation = (IInvocationOperation)context.Operation;
         var release = AllocatorCalls.ReleaseFamily(invocation.TargetMethod, symbols, out bool isRealloc);
@@ -134,7 +134,7 @@ public sealed class MismatchedReleaseAnalyzer : DiagnosticAnalyzer
 
         public string FirstMethod { get; private set; } = string.Empty;
 
-        public void Trace(IOperation value, FioMemSymbols symbols, IOperation root, HashSet<ILocalSymbol> visited)
+        public void Trace(IOperation value, KnownSymbols symbols, IOperation root, HashSet<ILocalSymbol> visited)
         {
             if (Conflicting)
                 return;
@@ -182,7 +182,7 @@ public sealed class MismatchedReleaseAnalyzer : DiagnosticAnalyzer
             }
         }
 
-        private void TraceLocal(ILocalSymbol local, FioMemSymbols symbols, IOperation root, HashSet<ILocalSymbol> visited)
+        private void TraceLocal(ILocalSymbol local, KnownSymbols symbols, IOperation root, HashSet<ILocalSymbol> visited)
         {
             foreach (var operation in root.Descendants())
             {
