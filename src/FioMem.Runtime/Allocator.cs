@@ -17,25 +17,14 @@ internal static unsafe class Allocator
     // ---------------------------------------------------------------- allocation
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void* Alloc(nuint byteCount)
-    {
-        ThreadCache? cache = ThreadCache.Current;
-        if (byteCount < Layout.LargeThreshold && cache is not null)
-        {
-            int slices = byteCount == 0 ? 1 : (int)((byteCount + (Layout.SliceSize - 1)) >> Layout.SliceShift);
-            int start = cache.Next;
-            int end = start + slices;
-            if (end <= Layout.SlicesPerBlock)
-                return Slice(cache, start, end, keptSlices: 0);
-        }
-        return AllocSlow(byteCount);
-    }
+    public static void* Alloc(nuint byteCount) => Alloc(byteCount, keptSlices: 0);
 
     /// <summary>
-    /// Allocates for a copy: the caller overwrites the first <paramref name="keep"/> bytes at once, so only the rest
-    /// is zeroed (a growing realloc would otherwise clear bytes it is about to copy over).
+    /// The allocation fast path. <paramref name="keptSlices"/> leading slices are left as they are because the caller
+    /// (a growing realloc) overwrites them at once; everything else is zeroed.
     /// </summary>
-    private static void* AllocForCopy(nuint byteCount, nuint keep)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void* Alloc(nuint byteCount, int keptSlices)
     {
         ThreadCache? cache = ThreadCache.Current;
         if (byteCount < Layout.LargeThreshold && cache is not null)
@@ -44,7 +33,7 @@ internal static unsafe class Allocator
             int start = cache.Next;
             int end = start + slices;
             if (end <= Layout.SlicesPerBlock)
-                return Slice(cache, start, end, keptSlices: (int)(keep >> Layout.SliceShift));
+                return Slice(cache, start, end, keptSlices);
         }
         return AllocSlow(byteCount);
     }
@@ -313,7 +302,7 @@ internal static unsafe class Allocator
             NativeMemory.Clear((byte*)ptr + keep, oldSize - keep);
             return ptr;
         }
-        void* result = AllocForCopy(byteCount, keep);
+        void* result = Alloc(byteCount, keptSlices: (int)(keep >> Layout.SliceShift));
         Buffer.MemoryCopy(ptr, result, byteCount, keep);
         FreeSlice(ptr);
         return result;
