@@ -1,6 +1,8 @@
 // The System.Diagnostics.Metrics meter "FioMem": the statistics, observable live (dotnet-counters, OpenTelemetry).
+using System;
 using System.Collections.Generic;
 using System.Diagnostics.Metrics;
+using System.Linq;
 using System.Runtime.CompilerServices;
 
 namespace FioMem;
@@ -15,10 +17,26 @@ public static class FioMemoryMetrics
     /// <summary>The meter's name.</summary>
     public const string MeterName = "FioMem";
 
+    /// <summary>Every instrument: its name, unit, description, whether it only grows, and the figure it reads.</summary>
+    private static readonly (string Name, string Unit, string Description, bool Monotonic, Func<FioMemoryStatistics, long> Read)[] s_instruments =
+    [
+        ("fiomem.reserved", "By", "Bytes FioMem holds from the operating system.", false, s => s.ReservedBytes),
+        ("fiomem.blocks.in_use", "{block}", "Blocks holding live allocations or being sliced.", false, s => s.BlocksInUse),
+        ("fiomem.blocks.pooled", "{block}", "Empty blocks kept for reuse.", false, s => s.BlocksPooled),
+        ("fiomem.blocks.released", "{block}", "Blocks returned to the operating system since start-up.", true, s => s.BlocksReleased),
+        ("fiomem.large.allocations", "{allocation}", "Live large allocations.", false, s => s.LargeAllocations),
+        ("fiomem.large.bytes", "By", "Bytes held by live large allocations.", false, s => s.LargeBytes),
+        ("fiomem.long_lived.allocations", "{allocation}", "Live long-lived allocations.", false, s => s.LongLivedAllocations),
+        ("fiomem.thread_caches", "{thread}", "Threads that own a block to slice.", false, s => s.ThreadCaches),
+    ];
+
     private static readonly Meter s_meter = CreateMeter();
 
     /// <summary>The meter, created the first time FioMem allocates (or when this property is read).</summary>
     public static Meter Meter => s_meter;
+
+    /// <summary>The names of the instruments, in the order they are created.</summary>
+    internal static IReadOnlyList<string> InstrumentNames { get; } = s_instruments.Select(i => i.Name).ToArray();
 
     /// <summary>Makes sure the meter exists; called from the allocator's slow paths.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -29,29 +47,14 @@ public static class FioMemoryMetrics
     private static Meter CreateMeter()
     {
         var meter = new Meter(MeterName, typeof(FioMemoryMetrics).Assembly.GetName().Version?.ToString());
-        meter.CreateObservableUpDownCounter("fiomem.reserved", () => FioMemory.GetStatistics().ReservedBytes, "By",
-            "Bytes FioMem holds from the operating system.");
-        meter.CreateObservableUpDownCounter("fiomem.blocks.in_use", () => FioMemory.GetStatistics().BlocksInUse, "{block}",
-            "Blocks holding live allocations or being sliced.");
-        meter.CreateObservableUpDownCounter("fiomem.blocks.pooled", () => FioMemory.GetStatistics().BlocksPooled, "{block}",
-            "Empty blocks kept for reuse.");
-        meter.CreateObservableCounter("fiomem.blocks.released", () => FioMemory.GetStatistics().BlocksReleased, "{block}",
-            "Blocks returned to the operating system since start-up.");
-        meter.CreateObservableUpDownCounter("fiomem.large.allocations", () => FioMemory.GetStatistics().LargeAllocations, "{allocation}",
-            "Live large allocations.");
-        meter.CreateObservableUpDownCounter("fiomem.large.bytes", () => FioMemory.GetStatistics().LargeBytes, "By",
-            "Bytes held by live large allocations.");
-        meter.CreateObservableUpDownCounter("fiomem.long_lived.allocations", () => FioMemory.GetStatistics().LongLivedAllocations, "{allocation}",
-            "Live long-lived allocations.");
-        meter.CreateObservableUpDownCounter("fiomem.thread_caches", () => (long)FioMemory.GetStatistics().ThreadCaches, "{thread}",
-            "Threads that own a block to slice.");
+        foreach (var (name, unit, description, monotonic, read) in s_instruments)
+        {
+            Func<long> observe = () => read(FioMemory.GetStatistics());
+            if (monotonic)
+                meter.CreateObservableCounter(name, observe, unit, description);
+            else
+                meter.CreateObservableUpDownCounter(name, observe, unit, description);
+        }
         return meter;
     }
-
-    /// <summary>The names of the instruments, in the order they are created.</summary>
-    internal static IReadOnlyList<string> InstrumentNames { get; } =
-    [
-        "fiomem.reserved", "fiomem.blocks.in_use", "fiomem.blocks.pooled", "fiomem.blocks.released",
-        "fiomem.large.allocations", "fiomem.large.bytes", "fiomem.long_lived.allocations", "fiomem.thread_caches",
-    ];
 }

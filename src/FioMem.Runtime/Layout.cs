@@ -40,9 +40,6 @@ internal static class Layout
     /// <summary>The first slice index handed out.</summary>
     public const int FirstDataSlice = DataOffset / SliceSize;
 
-    /// <summary>Slices a block can hand out.</summary>
-    public const int DataSlices = SlicesPerBlock - FirstDataSlice;
-
     /// <summary>Allocations of this many bytes or more are large (37.5% of a block, as in facil.io).</summary>
     public const int LargeThreshold = BlockSize / 8 * 3;
 
