@@ -74,9 +74,14 @@ internal static unsafe class AddressSpace
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool InRegion(void* ptr) => (nuint)ptr - RegionStart < RegionSize;
 
-    /// <summary>Whether <paramref name="ptr"/> lies in a block that has been committed at least once, so its header can be read.</summary>
+    /// <summary>
+    /// Whether the header of the block <paramref name="ptr"/> lies in can be read. Only Windows needs the check: its
+    /// region beyond the carved blocks is reserved but not committed, while on Unix such pages read as zero (state
+    /// <see cref="BlockState.Unused"/>, which <c>Free</c> rejects anyway). The JIT folds the OS test away.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool IsCarved(void* ptr) => IsPortable || (nuint)ptr - RegionStart < Volatile.Read(ref s_carved);
+    public static bool IsCarved(void* ptr) =>
+        !OperatingSystem.IsWindows() || IsPortable || (nuint)ptr - RegionStart < Volatile.Read(ref s_carved);
 
     /// <summary>Whether <paramref name="ptr"/> lies in a FioMem block, in either mode.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
