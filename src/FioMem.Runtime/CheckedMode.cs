@@ -24,7 +24,8 @@ internal static unsafe class CheckedMode
     /// <summary>Remembers which [FioAllocated] type an allocation holds (called by <see cref="FioAlloc{T}"/>).</summary>
     public static void RecordType(void* ptr, string typeName)
     {
-        if (ptr != null)
+        // Only slices are ever reported (and only their frees remove an entry); large allocations are not recorded.
+        if (AddressSpace.OwnsBlockOf(ptr))
             s_typeNames[(nuint)ptr] = typeName;
     }
 
