@@ -37,10 +37,10 @@ public static class Program
 
         AnsiConsole.Write(new Rule("[bold]FioMem demo[/]"));
         AnsiConsole.MarkupLine(
-            $"{options.Workers} worker threads and 1 response-writer thread; {options.RequestsPerWorker:N0} requests per worker and allocator.");
+            $"{options.Workers} worker threads; {options.RequestsPerWorker:N0} requests per worker and allocator.");
         AnsiConsole.MarkupLine(
             "Each request allocates its header struct, 4-12 header lines and 0-4 body chunks (16 B-4 KiB), fills, checksums and parses them, " +
-            "frees them together, and hands a response to the writer thread, which checks and frees it.");
+            "frees them together, and sends a response to the next worker, which checks and frees it (a cross-thread free).");
         AnsiConsole.MarkupLine(
             "Like with like: FioMem always zeroes, so the native run uses [bold]NativeMemory.AllocZeroed[/]; GC arrays are zeroed too.");
 

@@ -18,6 +18,19 @@ public class DemoWorkloadTests
     [Fact]
     public void GcRunHandlesEveryRequestAndVerifiesEveryBuffer() => AssertCleanRun(ServerRun.Start<GcDemoAllocator>(2, 300));
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void ResponsesCircleThroughAnyNumberOfWorkers(int workers)
+    {
+        // One worker frees its own responses; three pass them round a circle. Either way every response is checked and freed.
+        RunResult result = ServerRun.Start<FioMemDemoAllocator>(workers, 300).Finish();
+
+        Assert.Equal(300 * workers, result.Requests);
+        Assert.Equal(0, result.FailedChecks);
+        Assert.True(result.Allocations >= 300 * workers * 6, $"{result.Allocations} allocations");
+    }
+
     [Fact]
     public void AnAllocatorThatHandsOutOverlappingBuffersFailsTheChecks()
     {

@@ -32,7 +32,7 @@ public static class ThroughputChart
         plot.Add.Bars(bars);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks);
         plot.Axes.Margins(bottom: 0, top: 0.25);
-        plot.Title($"FioMem demo: request handling, {workers} workers + 1 response writer");
+        plot.Title($"FioMem demo: request handling, {workers} workers");
         plot.YLabel("requests per second (higher is better)");
 
         string? directory = Path.GetDirectoryName(path);

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
+using System.Threading;
 using FioMem.Demo.Allocators;
 
 namespace FioMem.Demo.Server;
@@ -11,8 +12,10 @@ namespace FioMem.Demo.Server;
 /// <summary>
 /// Handles a worker's share of requests, facil.io style: each request gets a batch of small buffers (the
 /// <see cref="RequestHeader"/>, 4–12 header lines, 0–4 body chunks of 256–4096 bytes), they are filled as if read from
-/// a socket, checksummed, parsed and checked again, a response buffer is written and handed to the response writer
-/// thread (which frees it: a cross-thread free), and the request's buffers are freed together.
+/// a socket, checksummed, parsed and checked again, a response buffer is written and sent to the next worker (which
+/// checks and frees it: a cross-thread free), and the request's buffers are freed together. Between requests the worker
+/// checks and frees the responses the previous worker sent it. There is no other thread, so on N cores N workers never
+/// wait for a thread the scheduler has not run.
 /// </summary>
 /// <typeparam name="TAlloc">The allocator under test.</typeparam>
 public sealed class RequestWorker<TAlloc> where TAlloc : struct, IDemoAllocator
@@ -31,6 +34,9 @@ public sealed class RequestWorker<TAlloc> where TAlloc : struct, IDemoAllocator
 
     private const int ProgressStep = 64;
 
+    /// <summary>The most responses taken from the inbox at once.</summary>
+    private const int ResponseBatch = 64;
+
     private static readonly byte[][] s_headerNames = Array.ConvertAll(
         ["Host", "User-Agent", "Accept", "Accept-Encoding", "Accept-Language", "Cookie", "Content-Type", "X-Request-Id",
          "Authorization", "Cache-Control", "Connection", "If-None-Match", "Referer", "Origin"],
@@ -40,8 +46,11 @@ public sealed class RequestWorker<TAlloc> where TAlloc : struct, IDemoAllocator
 
     private readonly int _worker;
     private readonly long _requests;
-    private readonly ResponseRing _ring;
+    private readonly ResponseRing _outbox;
+    private readonly ResponseRing _inbox;
     private readonly RunCounters _counters;
+    private readonly DemoBuffer[] _received = new DemoBuffer[ResponseBatch];
+    private long _responsesFreed;
     private readonly DemoBuffer[] _lines = new DemoBuffer[MaxHeaderLines];
     private readonly DemoBuffer[] _chunks = new DemoBuffer[MaxBodyChunks];
     private readonly ulong[] _lineSums = new ulong[MaxHeaderLines];
@@ -50,19 +59,27 @@ public sealed class RequestWorker<TAlloc> where TAlloc : struct, IDemoAllocator
     private readonly int[] _lineLengths = new int[MaxHeaderLines];
     private readonly int[] _chunkLengths = new int[MaxBodyChunks];
 
-    /// <summary>A worker that handles <paramref name="requests"/> requests and hands responses to <paramref name="ring"/>.</summary>
-    public RequestWorker(int worker, long requests, ResponseRing ring, RunCounters counters)
+    /// <summary>
+    /// A worker that handles <paramref name="requests"/> requests, sends its responses to <paramref name="outbox"/> and
+    /// checks and frees the responses that arrive in <paramref name="inbox"/>.
+    /// </summary>
+    public RequestWorker(int worker, long requests, ResponseRing outbox, ResponseRing inbox, RunCounters counters)
     {
         _worker = worker;
         _requests = requests;
-        _ring = ring;
+        _outbox = outbox;
+        _inbox = inbox;
         _counters = counters;
     }
 
-    /// <summary>Handles every request, then adds this thread's figures to the counters.</summary>
+    /// <summary>
+    /// Handles every request, then frees the responses still on their way to it until the worker sending them has
+    /// finished, and adds this thread's figures to the counters.
+    /// </summary>
     public void Run()
     {
         long allocations = 0, ticks = 0, failures = 0;
+        _responsesFreed = 0;
         for (long id = 0; id < _requests; id++)
         {
             Handle(id, ref allocations, ref ticks, ref failures);
@@ -70,9 +87,18 @@ public sealed class RequestWorker<TAlloc> where TAlloc : struct, IDemoAllocator
         }
 
         _counters.AddCompleted(_requests % ProgressStep);
+        _outbox.Complete();
+        var spinner = new SpinWait();
+        while (true)
+        {
+            if (ReceiveResponses(ref ticks, ref failures) > 0) continue;
+            if (_inbox.IsCompleted && _inbox.IsEmpty) break;
+            spinner.SpinOnce(sleep1Threshold: -1);
+        }
+
         _counters.AddAllocatorWork(allocations, ticks);
         _counters.AddFailures(failures);
-        _counters.WorkerFinished();
+        _counters.AddResponsesFreed(_responsesFreed);
     }
 
     private unsafe void Handle(long id, ref long allocations, ref long ticks, ref long failures)
@@ -158,14 +184,21 @@ public sealed class RequestWorker<TAlloc> where TAlloc : struct, IDemoAllocator
             failures++;
         }
 
-        // Respond: the writer thread checks and frees the response.
+        // Respond: the next worker checks and frees the response. While its inbox is full, free what this worker was sent.
         long responseStart = Stopwatch.GetTimestamp();
         DemoBuffer response = TAlloc.Allocate(responseLength);
         long responseAllocated = Stopwatch.GetTimestamp();
         allocations++;
         failures += NonZero(response);
         WriteResponse(response.Span, request.HeaderChecksum ^ request.BodyChecksum ^ request.PathHash);
-        _ring.Enqueue(response);
+        if (!_outbox.TryEnqueue(response))
+        {
+            var spinner = new SpinWait();
+            while (!_outbox.TryEnqueue(response))
+            {
+                if (ReceiveResponses(ref ticks, ref failures) == 0) spinner.SpinOnce(sleep1Threshold: -1);
+            }
+        }
 
         // The request is done: free its buffers together.
         long freeStart = Stopwatch.GetTimestamp();
@@ -178,6 +211,32 @@ public sealed class RequestWorker<TAlloc> where TAlloc : struct, IDemoAllocator
             - 3 * TimerOverhead.TicksPerRegion;
         _lines.AsSpan(0, lineCount).Clear();
         _chunks.AsSpan(0, chunkCount).Clear();
+
+        ReceiveResponses(ref ticks, ref failures);
+    }
+
+    /// <summary>Checks and frees the responses waiting in the inbox (a batch at most); returns how many.</summary>
+    private int ReceiveResponses(ref long ticks, ref long failures)
+    {
+        int count = _inbox.DequeueBatch(_received);
+        if (count == 0) return 0;
+        for (int i = 0; i < count; i++) failures += CheckResponse(_received[i].Span);
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < count; i++) TAlloc.Free(_received[i]);
+        ticks += Stopwatch.GetTimestamp() - start - TimerOverhead.TicksPerRegion;
+        _received.AsSpan(0, count).Clear();
+        _responsesFreed += count;
+        return count;
+    }
+
+    /// <summary>Checks a response's magic, length and checksum; returns 1 when one is wrong.</summary>
+    private static int CheckResponse(ReadOnlySpan<byte> response)
+    {
+        ReadOnlySpan<byte> text = response[ResponsePrefix..];
+        bool valid = MemoryMarshal.Read<uint>(response[12..]) == ResponseMagic
+            && MemoryMarshal.Read<int>(response[8..]) == text.Length
+            && MemoryMarshal.Read<ulong>(response) == Checksum.Of(text);
+        return valid ? 0 : 1;
     }
 
     /// <summary>Checks that a fresh buffer reads as zero at both ends (every allocator here promises zeroed memory).</summary>

@@ -10,7 +10,7 @@ public sealed class RunCounters
     private long _allocations;
     private long _allocatorTicks;
     private long _failedChecks;
-    private int _finishedWorkers;
+    private long _responsesFreed;
 
     /// <summary>Requests handled so far (updated in steps, for the progress bar).</summary>
     public long CompletedRequests => Volatile.Read(ref _completedRequests);
@@ -24,8 +24,6 @@ public sealed class RunCounters
     /// <summary>Checks that failed: a checksum, a parse, a non-zero byte in fresh memory.</summary>
     public long FailedChecks => Volatile.Read(ref _failedChecks);
 
-    /// <summary>Workers that have handled all their requests.</summary>
-    public int FinishedWorkers => Volatile.Read(ref _finishedWorkers);
 
     /// <summary>Adds handled requests.</summary>
     public void AddCompleted(long requests) => Interlocked.Add(ref _completedRequests, requests);
@@ -37,9 +35,12 @@ public sealed class RunCounters
         Interlocked.Add(ref _allocatorTicks, ticks);
     }
 
+    /// <summary>Responses checked and freed by the worker they were sent to.</summary>
+    public long ResponsesFreed => Volatile.Read(ref _responsesFreed);
+
+    /// <summary>Adds responses a worker checked and freed.</summary>
+    public void AddResponsesFreed(long responses) => Interlocked.Add(ref _responsesFreed, responses);
+
     /// <summary>Adds failed checks.</summary>
     public void AddFailures(long failures) => Interlocked.Add(ref _failedChecks, failures);
-
-    /// <summary>Marks a worker finished.</summary>
-    public void WorkerFinished() => Interlocked.Increment(ref _finishedWorkers);
 }

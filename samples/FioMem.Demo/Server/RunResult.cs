@@ -5,12 +5,12 @@ namespace FioMem.Demo.Server;
 
 /// <summary>The figures of one run on one allocator.</summary>
 /// <param name="Allocator">The allocator's name.</param>
-/// <param name="Workers">Worker threads (the response writer is one more).</param>
+/// <param name="Workers">Worker threads (each also frees the responses of the one before it).</param>
 /// <param name="Requests">Requests handled.</param>
 /// <param name="Allocations">Allocations made and freed.</param>
 /// <param name="Elapsed">Wall time from the start signal to the last free.</param>
 /// <param name="AllocatorTime">Time inside allocate and free calls, summed over all threads.</param>
-/// <param name="FailedChecks">Failed checksum, parse or zero checks (0 when every buffer verified).</param>
+/// <param name="FailedChecks">Failed checksum, parse or zero checks, and responses not freed (0 when every buffer verified).</param>
 /// <param name="Gen0Collections">GC generation-0 collections during the run.</param>
 /// <param name="Gen1Collections">GC generation-1 collections during the run.</param>
 /// <param name="Gen2Collections">GC generation-2 collections during the run.</param>

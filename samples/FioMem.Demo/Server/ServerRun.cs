@@ -1,4 +1,4 @@
-// One run of the demo server on one allocator: starts the workers and the writer together, times them, collects the figures.
+// One run of the demo server on one allocator: starts the workers together, times them, collects the figures.
 using System;
 using System.Diagnostics;
 using System.Threading;
@@ -18,13 +18,13 @@ public sealed class ServerRun
     private readonly int _workers;
     private readonly int _gen0, _gen1, _gen2;
     private readonly long _startTimestamp;
-    private readonly long[] _endTimestamp;
+    private readonly long[] _endTimestamps;
 
     private ServerRun(
         string allocator, int workers, long totalRequests, Thread[] threads, RunCounters counters,
-        ManualResetEventSlim startSignal, long[] endTimestamp)
+        ManualResetEventSlim startSignal, long[] endTimestamps)
     {
-        _endTimestamp = endTimestamp;
+        _endTimestamps = endTimestamps;
         _allocator = allocator;
         _workers = workers;
         TotalRequests = totalRequests;
@@ -44,35 +44,32 @@ public sealed class ServerRun
     /// <summary>Requests handled so far.</summary>
     public long CompletedRequests => _counters.CompletedRequests;
 
-    /// <summary>Starts <paramref name="workers"/> workers, each handling <paramref name="requestsPerWorker"/> requests, and one writer.</summary>
+    /// <summary>
+    /// Starts <paramref name="workers"/> workers, each handling <paramref name="requestsPerWorker"/> requests and
+    /// sending its responses to the next worker in a circle, which checks and frees them.
+    /// </summary>
     public static ServerRun Start<TAlloc>(int workers, long requestsPerWorker) where TAlloc : struct, IDemoAllocator
     {
         var counters = new RunCounters();
         var startSignal = new ManualResetEventSlim(false);
         var rings = new ResponseRing[workers];
-        var threads = new Thread[workers + 1];
+        for (int w = 0; w < workers; w++) rings[w] = new ResponseRing();
+        var threads = new Thread[workers];
+        var endTimestamps = new long[workers];
         for (int w = 0; w < workers; w++)
         {
-            rings[w] = new ResponseRing();
-            var worker = new RequestWorker<TAlloc>(w, requestsPerWorker, rings[w], counters);
+            // Worker w sends to ring w, which worker w + 1 empties; worker w empties ring w - 1.
+            var worker = new RequestWorker<TAlloc>(w, requestsPerWorker, rings[w], rings[(w + workers - 1) % workers], counters);
+            int index = w;
             threads[w] = new Thread(() =>
             {
                 startSignal.Wait();
                 worker.Run();
+                Volatile.Write(ref endTimestamps[index], Stopwatch.GetTimestamp());
             }) { Name = $"{TAlloc.Name} worker {w}", IsBackground = true };
         }
 
-        // The writer stops last (after every worker and every response), so its end is the run's end.
-        var writer = new ResponseWriter<TAlloc>(rings, counters);
-        var endTimestamp = new long[1];
-        threads[workers] = new Thread(() =>
-        {
-            startSignal.Wait();
-            writer.Run();
-            Volatile.Write(ref endTimestamp[0], Stopwatch.GetTimestamp());
-        }) { Name = $"{TAlloc.Name} response writer", IsBackground = true };
-
-        return new ServerRun(TAlloc.Name, workers, workers * requestsPerWorker, threads, counters, startSignal, endTimestamp);
+        return new ServerRun(TAlloc.Name, workers, workers * requestsPerWorker, threads, counters, startSignal, endTimestamps);
     }
 
     /// <summary>Waits up to <paramref name="timeout"/> for the run to end; true when it has.</summary>
@@ -92,7 +89,10 @@ public sealed class ServerRun
     public RunResult Finish()
     {
         foreach (Thread thread in _threads) thread.Join();
-        TimeSpan elapsed = Stopwatch.GetElapsedTime(_startTimestamp, Volatile.Read(ref _endTimestamp[0]));
+        // The run ends when its last worker has freed the last response sent to it.
+        long end = 0;
+        for (int w = 0; w < _endTimestamps.Length; w++) end = Math.Max(end, Volatile.Read(ref _endTimestamps[w]));
+        TimeSpan elapsed = Stopwatch.GetElapsedTime(_startTimestamp, end);
         return new RunResult(
             _allocator,
             _workers,
@@ -100,7 +100,8 @@ public sealed class ServerRun
             _counters.Allocations,
             elapsed,
             TimeSpan.FromSeconds(_counters.AllocatorTicks / (double)Stopwatch.Frequency),
-            _counters.FailedChecks,
+            // A response that never reached the worker meant to free it counts as a failed check.
+            _counters.FailedChecks + Math.Abs(TotalRequests - _counters.ResponsesFreed),
             GC.CollectionCount(0) - _gen0,
             GC.CollectionCount(1) - _gen1,
             GC.CollectionCount(2) - _gen2);
