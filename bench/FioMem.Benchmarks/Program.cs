@@ -1,5 +1,5 @@
 // Entry point: `dotnet run -c Release --project bench/FioMem.Benchmarks -- --filter '*'` (add `--job short` for a quick run),
-// or `-- memory` for the memory check.
+// `-- memory` for the memory check, or `-- seed-phases [passes] [allocator]` for the seed round timed phase by phase.
 using System;
 using BenchmarkDotNet.Running;
 using FioMem.Benchmarks.Allocators;
@@ -14,6 +14,8 @@ public static class Program
     public static int Main(string[] args)
     {
         if (args is ["memory", ..]) return MemoryCheck.Run();
+        if (args is ["seed-phases", ..])
+            return SeedPhases.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3, args.Length > 2 ? args[2] : null);
 
         if (!Mimalloc.IsAvailable)
         {
