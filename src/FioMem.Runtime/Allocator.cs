@@ -76,7 +76,7 @@ internal static unsafe class Allocator
         }
         else
         {
-            NativeMemory.Clear(p, (nuint)slices << Layout.SliceShift);
+            SliceClear.Clear(p, (nuint)slices << Layout.SliceShift);
         }
     }
 
@@ -323,7 +323,7 @@ internal static unsafe class Allocator
         bits[newEnd >> 6] |= 1UL << newEnd;
         cache.Next = newEnd;
         if (oldEnd < cache.DirtyEnd)
-            NativeMemory.Clear(block + ((nuint)oldEnd << Layout.SliceShift), (nuint)(Math.Min(newEnd, cache.DirtyEnd) - oldEnd) << Layout.SliceShift);
+            SliceClear.Clear(block + ((nuint)oldEnd << Layout.SliceShift), (nuint)(Math.Min(newEnd, cache.DirtyEnd) - oldEnd) << Layout.SliceShift);
         return true;
     }
 
