@@ -69,18 +69,26 @@ internal static unsafe class Block
     public static bool IsSet(ulong* bitmap, int slice) => (bitmap[slice >> 6] & (1UL << slice)) != 0;
 
     /// <summary>The first slice after <paramref name="start"/> whose boundary bit is set: the end of the allocation at <paramref name="start"/>.</summary>
+    /// <remarks>Inlined for the common case, an end in the same bitmap word; a longer allocation scans on out of line.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int EndOf(byte* block, int start)
     {
         ulong* bits = Boundaries(block);
         int word = start >> 6;
         ulong current = bits[word] & (~0UL << (start & 63) << 1);
-        while (current == 0)
+        return current != 0 ? (word << 6) + System.Numerics.BitOperations.TrailingZeroCount(current) : EndBeyondWord(bits, word);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int EndBeyondWord(ulong* bits, int word)
+    {
+        while (++word < Layout.BitmapWords)
         {
-            if (++word >= Layout.BitmapWords)
-                return Layout.SlicesPerBlock;
-            current = bits[word];
+            ulong current = bits[word];
+            if (current != 0)
+                return (word << 6) + System.Numerics.BitOperations.TrailingZeroCount(current);
         }
-        return (word << 6) + System.Numerics.BitOperations.TrailingZeroCount(current);
+        return Layout.SlicesPerBlock;
     }
 
     /// <summary>Clears the bitmap words that cover slices [0, <paramref name="usedEnd"/>].</summary>
