@@ -19,6 +19,7 @@ public static unsafe class Mimalloc
     private static readonly delegate* unmanaged<nuint, void*> s_zalloc;
     private static readonly delegate* unmanaged<nuint, nuint, void*> s_calloc;
     private static readonly delegate* unmanaged<void*, nuint, void*> s_realloc;
+    private static readonly delegate* unmanaged<void*, nuint, void*> s_rezalloc;
     private static readonly delegate* unmanaged<void*, void> s_free;
 
     static Mimalloc()
@@ -33,9 +34,10 @@ public static unsafe class Mimalloc
             || !NativeLibrary.TryGetExport(handle, "mi_zalloc", out nint zalloc)
             || !NativeLibrary.TryGetExport(handle, "mi_calloc", out nint calloc)
             || !NativeLibrary.TryGetExport(handle, "mi_realloc", out nint realloc)
+            || !NativeLibrary.TryGetExport(handle, "mi_rezalloc", out nint rezalloc)
             || !NativeLibrary.TryGetExport(handle, "mi_free", out nint free))
         {
-            UnavailableReason = $"{LibraryName} loaded but lacks mi_malloc/mi_zalloc/mi_calloc/mi_realloc/mi_free";
+            UnavailableReason = $"{LibraryName} loaded but lacks mi_malloc/mi_zalloc/mi_calloc/mi_realloc/mi_rezalloc/mi_free";
             return;
         }
 
@@ -43,6 +45,7 @@ public static unsafe class Mimalloc
         s_zalloc = (delegate* unmanaged<nuint, void*>)zalloc;
         s_calloc = (delegate* unmanaged<nuint, nuint, void*>)calloc;
         s_realloc = (delegate* unmanaged<void*, nuint, void*>)realloc;
+        s_rezalloc = (delegate* unmanaged<void*, nuint, void*>)rezalloc;
         s_free = (delegate* unmanaged<void*, void>)free;
         IsAvailable = true;
     }
@@ -68,6 +71,13 @@ public static unsafe class Mimalloc
     /// <summary><c>mi_realloc</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void* Realloc(void* ptr, nuint byteCount) => NotNull(s_realloc(ptr, byteCount));
+
+    /// <summary>
+    /// <c>mi_rezalloc</c>: a realloc that zeroes the bytes a growth adds (valid for memory from <c>mi_zalloc</c>/<c>mi_calloc</c>),
+    /// the zeroing counterpart of <see cref="Realloc"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void* Rezalloc(void* ptr, nuint byteCount) => NotNull(s_rezalloc(ptr, byteCount));
 
     /// <summary><c>mi_free</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -37,6 +37,7 @@ public static unsafe class SeedPhases
         else
         {
             if (Wanted("mimalloc mi_zalloc")) rows.Add(Measure<MimallocZeroedAllocator>("mimalloc mi_zalloc", passes));
+            if (Wanted("mi_zalloc + mi_rezalloc")) rows.Add(Measure<MimallocAllZeroingAllocator>("mi_zalloc + mi_rezalloc", passes));
             if (Wanted("mi_malloc (not zeroed)")) rows.Add(Measure<MimallocAllocator>("mi_malloc (not zeroed)", passes));
         }
 

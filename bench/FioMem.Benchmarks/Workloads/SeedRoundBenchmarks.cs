@@ -45,6 +45,7 @@ public unsafe class SeedRoundBenchmarks
     private int _firstOffset;
     private PointerTable[] _tables = null!;
     private Action<int> _fioMem = null!, _nativeZeroed = null!, _native = null!, _miZalloc = null!, _miMalloc = null!;
+    private Action<int> _miAllZeroing = null!;
 
     /// <summary>Starts the two threads and gives each its pointer table.</summary>
     [GlobalSetup]
@@ -58,6 +59,7 @@ public unsafe class SeedRoundBenchmarks
         _native = worker => RunStridedRounds<NativeAllocator>(_tables[worker].Items, _firstOffset);
         _miZalloc = worker => RunStridedRounds<MimallocZeroedAllocator>(_tables[worker].Items, _firstOffset);
         _miMalloc = worker => RunStridedRounds<MimallocAllocator>(_tables[worker].Items, _firstOffset);
+        _miAllZeroing = worker => RunStridedRounds<MimallocAllZeroingAllocator>(_tables[worker].Items, _firstOffset);
     }
 
     /// <summary>Stops the threads.</summary>
@@ -80,9 +82,13 @@ public unsafe class SeedRoundBenchmarks
     [Benchmark(Description = "NativeMemory.Alloc (not zeroed)", OperationsPerInvoke = RoundsPerInvoke)]
     public void NativeAlloc() => _gang.Run(NextInvocation(_native));
 
-    /// <summary>mimalloc, malloc as mi_zalloc.</summary>
+    /// <summary>mimalloc, malloc as mi_zalloc (the growth, mi_realloc, is not zeroed).</summary>
     [Benchmark(Description = "mimalloc mi_zalloc", OperationsPerInvoke = RoundsPerInvoke)]
     public void MimallocZalloc() => _gang.Run(NextInvocation(_miZalloc));
+
+    /// <summary>mimalloc zeroing everything FioMem zeroes: mi_zalloc, mi_calloc, and mi_rezalloc for the growth.</summary>
+    [Benchmark(Description = "mi_zalloc + mi_rezalloc (all zeroed)", OperationsPerInvoke = RoundsPerInvoke)]
+    public void MimallocAllZeroing() => _gang.Run(NextInvocation(_miAllZeroing));
 
     /// <summary>mimalloc, malloc as mi_malloc (not zeroed).</summary>
     [Benchmark(Description = "mi_malloc (not zeroed)", OperationsPerInvoke = RoundsPerInvoke)]
