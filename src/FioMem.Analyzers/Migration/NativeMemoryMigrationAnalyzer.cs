@@ -23,6 +23,8 @@ namespace FioMem.Analyzers.Migration;
 /// or a NativeMemory method group (<c>&amp;NativeMemory.Free</c>, a delegate) might release any allocation of the type,
 /// so such a type is left alone entirely.
 /// Passing a variable to another method is taken as lending the memory, not handing it over.
+/// Known gap: the members of nested types are not analysed (the symbol-scoped actions of a top-level type do not run
+/// for them), so a nested type's NativeMemory calls are neither reported nor seen touching the outer type's fields.
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class NativeMemoryMigrationAnalyzer : DiagnosticAnalyzer
@@ -44,24 +46,61 @@ public sealed class NativeMemoryMigrationAnalyzer : DiagnosticAnalyzer
 
             start.RegisterSymbolStartAction(typeStart =>
             {
-                // Nested types are analysed with their top-level type, whose symbol-start actions also see them.
+                // Only top-level types start an analysis; see the known gap in the remarks about nested types.
                 if (typeStart.Symbol is not INamedTypeSymbol { ContainingType: null } type)
                     return;
 
+                // A type whose code names no NativeMemory method has no call to migrate: skip it before any of its
+                // members gets an operation tree. Any member of a type that does can taint a group (a getter returning
+                // the pointer field), so then every member is analysed. Every partial declaration is scanned.
+                if (!MentionsNativeMemory(type, typeStart.CancellationToken))
+                    return;
+
                 var groups = new PointerGroups();
-                typeStart.RegisterOperationAction(c => OnInvocation(c, nativeMemory, groups), OperationKind.Invocation);
-                typeStart.RegisterOperationAction(c => OnMethodReference(c, nativeMemory, groups), OperationKind.MethodReference);
-                typeStart.RegisterOperationAction(c => OnVariableReference(c, nativeMemory, type, groups), OperationKind.LocalReference, OperationKind.FieldReference);
-                typeStart.RegisterOperationAction(c => OnDeclarator(c, nativeMemory, type, groups), OperationKind.VariableDeclarator);
-                typeStart.RegisterOperationAction(c => OnFieldInitializer(c, nativeMemory, type, groups), OperationKind.FieldInitializer);
+                typeStart.RegisterCodeBlockAction(block =>
+                {
+                    var containingType = block.OwningSymbol.ContainingType;
+                    foreach (var operation in MemberOperations.DescendantsAndSelf(MemberOperations.Roots(block)))
+                    {
+                        switch (operation.Kind)
+                        {
+                            case OperationKind.Invocation:
+                                OnInvocation((IInvocationOperation)operation, nativeMemory, containingType, groups);
+                                break;
+                            case OperationKind.MethodReference:
+                                OnMethodReference((IMethodReferenceOperation)operation, nativeMemory, groups);
+                                break;
+                            case OperationKind.LocalReference or OperationKind.FieldReference:
+                                OnVariableReference(operation, nativeMemory, type, groups);
+                                break;
+                            case OperationKind.VariableDeclarator:
+                                OnDeclarator((IVariableDeclaratorOperation)operation, nativeMemory, type, groups);
+                                break;
+                            case OperationKind.FieldInitializer:
+                                OnFieldInitializer((IFieldInitializerOperation)operation, nativeMemory, type, groups);
+                                break;
+                        }
+                    }
+                });
                 typeStart.RegisterSymbolEndAction(c => Report(c, groups));
             }, SymbolKind.NamedType);
         });
     }
 
-    private static void OnInvocation(OperationAnalysisContext context, INamedTypeSymbol nativeMemory, PointerGroups groups)
+    /// <summary>Whether a declaration of <paramref name="type"/> (its nested types' text included) names a NativeMemory method.</summary>
+    private static bool MentionsNativeMemory(INamedTypeSymbol type, System.Threading.CancellationToken cancellationToken)
     {
-        var invocation = (IInvocationOperation)context.Operation;
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            if (CalledNames.NativeMemoryMethods.OccurIn(reference.GetSyntax(cancellationToken)))
+                return true;
+        }
+
+        return false;
+    }
+
+    private static void OnInvocation(IInvocationOperation invocation, INamedTypeSymbol nativeMemory, INamedTypeSymbol? containingType, PointerGroups groups)
+    {
         if (!KnownSymbols.IsOn(invocation.TargetMethod, nativeMemory))
             return;
 
@@ -73,10 +112,10 @@ public sealed class NativeMemoryMigrationAnalyzer : DiagnosticAnalyzer
         groups.AddCall(candidate);
 
         if (call.Role is NativeMemoryCallRole.Reallocate or NativeMemoryCallRole.Release)
-            LinkPointerArgument(invocation, candidate, nativeMemory, context.ContainingSymbol.ContainingType, groups);
+            LinkPointerArgument(invocation, candidate, nativeMemory, containingType, groups);
 
         if (call.Role is NativeMemoryCallRole.Allocate or NativeMemoryCallRole.Reallocate)
-            FollowResult(invocation, candidate, nativeMemory, context.ContainingSymbol.ContainingType, groups);
+            FollowResult(invocation, candidate, nativeMemory, containingType, groups);
     }
 
     // Where the pointer a Realloc/Free takes comes from.
@@ -152,9 +191,8 @@ public sealed class NativeMemoryMigrationAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static void OnMethodReference(OperationAnalysisContext context, INamedTypeSymbol nativeMemory, PointerGroups groups)
+    private static void OnMethodReference(IMethodReferenceOperation reference, INamedTypeSymbol nativeMemory, PointerGroups groups)
     {
-        var reference = (IMethodReferenceOperation)context.Operation;
         if (!KnownSymbols.IsOn(reference.Method, nativeMemory))
             return;
 
@@ -163,9 +201,8 @@ public sealed class NativeMemoryMigrationAnalyzer : DiagnosticAnalyzer
     }
 
     // Every write to and escaping read of a variable that may hold a NativeMemory pointer.
-    private static void OnVariableReference(OperationAnalysisContext context, INamedTypeSymbol nativeMemory, INamedTypeSymbol type, PointerGroups groups)
+    private static void OnVariableReference(IOperation reference, INamedTypeSymbol nativeMemory, INamedTypeSymbol type, PointerGroups groups)
     {
-        var reference = context.Operation;
         if (PointerFlow.ReferencedVariable(reference) is not { } variable
             || !PointerFlow.IsAddressType(VariableType(variable))
             || !IsTrackable(variable, type))
@@ -209,9 +246,8 @@ public sealed class NativeMemoryMigrationAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static void OnDeclarator(OperationAnalysisContext context, INamedTypeSymbol nativeMemory, INamedTypeSymbol type, PointerGroups groups)
+    private static void OnDeclarator(IVariableDeclaratorOperation declarator, INamedTypeSymbol nativeMemory, INamedTypeSymbol type, PointerGroups groups)
     {
-        var declarator = (IVariableDeclaratorOperation)context.Operation;
         var initializer = declarator.GetVariableInitializer();
         if (initializer is null || !PointerFlow.IsAddressType(declarator.Symbol.Type))
             return;
@@ -219,9 +255,8 @@ public sealed class NativeMemoryMigrationAnalyzer : DiagnosticAnalyzer
         LinkAssignedValue(declarator.Symbol, initializer.Value, nativeMemory, type, groups);
     }
 
-    private static void OnFieldInitializer(OperationAnalysisContext context, INamedTypeSymbol nativeMemory, INamedTypeSymbol type, PointerGroups groups)
+    private static void OnFieldInitializer(IFieldInitializerOperation initializer, INamedTypeSymbol nativeMemory, INamedTypeSymbol type, PointerGroups groups)
     {
-        var initializer = (IFieldInitializerOperation)context.Operation;
         foreach (var field in initializer.InitializedFields)
         {
             if (PointerFlow.IsAddressType(field.Type) && IsTrackableField(field, type))

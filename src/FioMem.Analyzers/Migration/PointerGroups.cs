@@ -11,7 +11,7 @@ namespace FioMem.Analyzers.Migration;
 /// pointer leaves what the analysis can see (returned, stored elsewhere, address taken) or comes from somewhere it cannot
 /// see; a tainted node keeps its whole group as it is.
 /// </summary>
-/// <remarks>Operation actions of one type run concurrently, so every member takes the lock.</remarks>
+/// <remarks>The code block actions of one type (one per member) run concurrently, so every member takes the lock.</remarks>
 internal sealed class PointerGroups
 {
     private readonly object _gate = new();

@@ -43,13 +43,20 @@ public sealed class MismatchedReleaseAnalyzer : DiagnosticAnalyzer
             if (KnownSymbols.TryCreate(start.Compilation) is not { } symbols)
                 return;
 
-            start.RegisterOperationAction(c => AnalyzeInvocation(c, symbols), OperationKind.Invocation);
+            // Only members that call a release by name get an operation tree (see MemberOperations).
+            MemberOperations.RegisterMemberAction(start, CalledNames.Releases, (block, roots) =>
+            {
+                foreach (var operation in MemberOperations.DescendantsAndSelf(roots))
+                {
+                    if (operation is IInvocationOperation invocation)
+                        AnalyzeInvocation(block, invocation, symbols);
+                }
+            });
         });
     }
 
-    private static void AnalyzeInvocation(OperationAnalysisContext context, KnownSymbols symbols)
+    private static void AnalyzeInvocation(CodeBlockAnalysisContext context, IInvocationOperation invocation, KnownSymbols symbols)
     {
-        var invocation = (IInvocationOperation)context.Operation;
         var release = AllocatorCalls.ReleaseFamily(invocation.TargetMethod, symbols, out bool isRealloc);
         if (release == AllocatorFamily.Unknown)
             return;

@@ -31,13 +31,20 @@ public sealed class ReallocInLoopAnalyzer : DiagnosticAnalyzer
             var symbols = KnownSymbols.TryCreate(start.Compilation);
             if (symbols is null)
                 return;
-            start.RegisterOperationAction(operation => AnalyzeInvocation(operation, symbols), OperationKind.Invocation);
+            // Only members that call a resize by name get an operation tree (see MemberOperations).
+            MemberOperations.RegisterMemberAction(start, CalledNames.Resizes, (block, roots) =>
+            {
+                foreach (var operation in MemberOperations.DescendantsAndSelf(roots))
+                {
+                    if (operation is IInvocationOperation invocation)
+                        AnalyzeInvocation(block, invocation, symbols);
+                }
+            });
         });
     }
 
-    private static void AnalyzeInvocation(OperationAnalysisContext context, KnownSymbols symbols)
+    private static void AnalyzeInvocation(CodeBlockAnalysisContext context, IInvocationOperation invocation, KnownSymbols symbols)
     {
-        var invocation = (IInvocationOperation)context.Operation;
         if (!symbols.IsResize(invocation.TargetMethod) || !RunsPerIteration(invocation))
             return;
 

@@ -57,32 +57,9 @@ public sealed class StaticStorageAnalyzer : DiagnosticAnalyzer
             var symbols = KnownSymbols.TryCreate(start.Compilation);
             if (symbols is null)
                 return;
-            start.RegisterOperationBlockStartAction(blockStart =>
-            {
-                // Most members allocate nothing, and most that allocate store nothing static: the driver's own
-                // operation walk finds the members that do both, and only those are walked again at block end.
-                var allocates = new MemberFlag();
-                var storesStatic = new MemberFlag();
-                blockStart.RegisterOperationAction(operation =>
-                {
-                    var invocation = (IInvocationOperation)operation.Operation;
-                    if (symbols.IsBlockAllocation(invocation.TargetMethod))
-                        allocates.Set();
-                    if (StaticTargetOf(invocation) is not null)
-                        storesStatic.Set();
-                }, OperationKind.Invocation);
-                blockStart.RegisterOperationAction(operation =>
-                {
-                    if (IsStaticStore(operation.Operation))
-                        storesStatic.Set();
-                }, OperationKind.SimpleAssignment, OperationKind.CoalesceAssignment, OperationKind.DeconstructionAssignment,
-                   OperationKind.FieldInitializer, OperationKind.PropertyInitializer);
-                blockStart.RegisterOperationBlockEndAction(end =>
-                {
-                    if (allocates.IsSet && storesStatic.IsSet)
-                        AnalyzeMember(end, symbols);
-                });
-            });
+            // Only members that call an allocator by name get an operation tree (see MemberOperations).
+            MemberOperations.RegisterMemberAction(start, CalledNames.BlockAllocations,
+                (block, roots) => AnalyzeMember(block, roots, symbols));
         });
     }
 
@@ -98,8 +75,8 @@ public sealed class StaticStorageAnalyzer : DiagnosticAnalyzer
                         return true;
                 }
                 return false;
-            case IAssignmentOperation assignment:
-                return StaticTargetOf(assignment.Target) is not null;
+            case ISimpleAssignmentOperation or ICoalesceAssignmentOperation:
+                return StaticTargetOf(((IAssignmentOperation)operation).Target) is not null;
             case IFieldInitializerOperation fieldInitializer:
                 return fieldInitializer.InitializedFields.Any(field => field.IsStatic);
             case IPropertyInitializerOperation propertyInitializer:
@@ -109,11 +86,27 @@ public sealed class StaticStorageAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static void AnalyzeMember(OperationBlockAnalysisContext context, KnownSymbols symbols)
+    private static void AnalyzeMember(CodeBlockAnalysisContext context, ImmutableArray<IOperation> roots, KnownSymbols symbols)
     {
+        // Most members that allocate store nothing static: one cheap pass first, the data flow only for those that do both.
         var operations = ImmutableArray.CreateBuilder<IOperation>();
-        foreach (var block in context.OperationBlocks)
-            operations.AddRange(block.DescendantsAndSelf());
+        bool allocates = false, storesStatic = false;
+        foreach (var operation in MemberOperations.DescendantsAndSelf(roots))
+        {
+            operations.Add(operation);
+            if (operation is IInvocationOperation invocation)
+            {
+                allocates |= symbols.IsBlockAllocation(invocation.TargetMethod);
+                storesStatic |= StaticTargetOf(invocation) is not null;
+            }
+            else
+            {
+                storesStatic |= IsStaticStore(operation);
+            }
+        }
+
+        if (!allocates || !storesStatic)
+            return;
 
         var all = operations.ToImmutable();
         var flow = AllocationFlow.Build(symbols, all);
@@ -152,7 +145,7 @@ public sealed class StaticStorageAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary><c>target = value</c>: a static field or auto-property, or an element of a static collection.</summary>
-    private static void CheckStore(OperationBlockAnalysisContext context, KnownSymbols symbols, AllocationFlow flow,
+    private static void CheckStore(CodeBlockAnalysisContext context, KnownSymbols symbols, AllocationFlow flow,
         IOperation target, IOperation value, IOperation store)
     {
         if (StaticTargetOf(target) is { } member)
@@ -178,7 +171,7 @@ public sealed class StaticStorageAnalyzer : DiagnosticAnalyzer
 
     /// <summary><c>s_list.Add(p)</c>, and <c>Interlocked.Exchange(ref s_p, p)</c>-style calls that write through a
     /// <c>ref</c> to a static.</summary>
-    private static void CheckInvocation(OperationBlockAnalysisContext context, KnownSymbols symbols, AllocationFlow flow,
+    private static void CheckInvocation(CodeBlockAnalysisContext context, KnownSymbols symbols, AllocationFlow flow,
         IInvocationOperation invocation)
     {
         if (StaticTargetOf(invocation) is not { } member)
@@ -249,7 +242,7 @@ public sealed class StaticStorageAnalyzer : DiagnosticAnalyzer
         return false;
     }
 
-    private static void Report(OperationBlockAnalysisContext context, KnownSymbols symbols,
+    private static void Report(CodeBlockAnalysisContext context, KnownSymbols symbols,
         IInvocationOperation? allocation, ISymbol member, IOperation store)
     {
         if (allocation is null)

@@ -7,9 +7,8 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace FioMem.Analyzers.UseAfterFree;
 
 /// <summary>
-/// Collected by an operation action while the driver walks one operation block, read by the block-end action (the
-/// driver may run a block's operation actions concurrently, hence the lock). Building a control flow graph is the
-/// costly part of FIO006, so <see cref="MayBeFreedAt"/> first rules out, from syntax alone, the uses no path can
+/// Collected in one pass over a member's operations, before the member is analysed. Building a control flow graph is
+/// the costly part of FIO006, so <see cref="MayBeFreedAt"/> first rules out, from syntax alone, the uses no path can
 /// reach freed: uses before the free, uses in the other branch of an <c>if</c>, <c>?:</c> or <c>switch</c>, and uses
 /// after a block that frees and then returns or throws.
 /// </summary>
@@ -18,36 +17,22 @@ internal sealed class FreeSites
     private readonly List<(ISymbol Variable, SyntaxNode Free)> _frees = new();
 
     /// <summary>Whether the member frees no variable.</summary>
-    public bool IsEmpty
-    {
-        get
-        {
-            lock (_frees)
-                return _frees.Count == 0;
-        }
-    }
+    public bool IsEmpty => _frees.Count == 0;
 
     /// <summary>Records a free of <paramref name="variable"/> by the call <paramref name="free"/>.</summary>
-    public void Add(ISymbol variable, SyntaxNode free)
-    {
-        lock (_frees)
-            _frees.Add((variable, free));
-    }
+    public void Add(ISymbol variable, SyntaxNode free) => _frees.Add((variable, free));
 
     /// <summary>Whether some free of <paramref name="variable"/> could precede <paramref name="use"/> on a path.</summary>
     /// <remarks>A use that precedes every free in source order is only reached freed through a backward
     /// <c>goto</c>; the pre-check gives that up.</remarks>
     public bool MayBeFreedAt(ISymbol variable, SyntaxNode use)
     {
-        lock (_frees)
+        foreach (var (freed, free) in _frees)
         {
-            foreach (var (freed, free) in _frees)
-            {
-                if (use.SpanStart >= free.Span.End
-                    && SymbolEqualityComparer.Default.Equals(freed, variable)
-                    && !IsSeparated(free, use))
-                    return true;
-            }
+            if (use.SpanStart >= free.Span.End
+                && SymbolEqualityComparer.Default.Equals(freed, variable)
+                && !IsSeparated(free, use))
+                return true;
         }
 
         return false;

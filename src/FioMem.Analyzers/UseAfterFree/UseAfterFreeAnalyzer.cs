@@ -32,44 +32,35 @@ public sealed class UseAfterFreeAnalyzer : DiagnosticAnalyzer
             var symbols = KnownSymbols.TryCreate(start.Compilation);
             if (symbols is null)
                 return;
-            start.RegisterOperationBlockStartAction(blockStart =>
-            {
-                var frees = new FreeSites();
-                blockStart.RegisterOperationAction(operation =>
-                {
-                    var invocation = (IInvocationOperation)operation.Operation;
-                    if (!symbols.IsFree(invocation.TargetMethod))
-                        return;
-                    foreach (var argument in invocation.Arguments)
-                    {
-                        if (argument.Value.WithoutConversions().ReferencedVariable() is { } variable)
-                            frees.Add(variable, invocation.Syntax);
-                    }
-                }, OperationKind.Invocation);
-                blockStart.RegisterOperationBlockEndAction(end =>
-                {
-                    if (!frees.IsEmpty)
-                        AnalyzeMember(end, symbols, frees);
-                });
-            });
+            // Only members that call a free by name get an operation tree (see MemberOperations).
+            MemberOperations.RegisterMemberAction(start, CalledNames.Frees,
+                (block, roots) => AnalyzeMember(block, roots, symbols));
         });
     }
 
-    private static void AnalyzeMember(OperationBlockAnalysisContext context, KnownSymbols symbols, FreeSites frees)
+    private static void AnalyzeMember(CodeBlockAnalysisContext context, ImmutableArray<IOperation> roots, KnownSymbols symbols)
     {
-        var roots = new HashSet<IOperation>();
-        foreach (var block in context.OperationBlocks)
+        var frees = new FreeSites();
+        foreach (var operation in MemberOperations.DescendantsAndSelf(roots))
+        {
+            if (operation is not IInvocationOperation invocation || !symbols.IsFree(invocation.TargetMethod))
+                continue;
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Value.WithoutConversions().ReferencedVariable() is { } variable)
+                    frees.Add(variable, invocation.Syntax);
+            }
+        }
+
+        if (frees.IsEmpty)
+            return;
+
+        foreach (var root in roots)
         {
             // A control flow graph is costly; build one only when a use of a freed variable survives the
             // syntactic pre-check (FreeSites.MayBeFreedAt).
-            if (!HasUseAfterAFree(block, symbols, frees))
-                continue;
-
-            var root = block;
-            while (root.Parent is not null)
-                root = root.Parent;
-            if (roots.Add(root) && HasControlFlowGraph(root))
-                AnalyzeGraph(context, context.GetControlFlowGraph(block), symbols);
+            if (HasUseAfterAFree(root, symbols, frees) && GraphOf(root, context.CancellationToken) is { } graph)
+                AnalyzeGraph(context, graph, symbols);
         }
     }
 
@@ -86,11 +77,19 @@ public sealed class UseAfterFreeAnalyzer : DiagnosticAnalyzer
         return false;
     }
 
-    /// <summary>The roots <see cref="ControlFlowGraph.Create(IOperation, System.Threading.CancellationToken)"/> accepts.</summary>
-    private static bool HasControlFlowGraph(IOperation root) => root is IMethodBodyOperation or IConstructorBodyOperation
-        or IFieldInitializerOperation or IPropertyInitializerOperation or IParameterInitializerOperation or IBlockOperation;
+    /// <summary>The control flow graph of a member's operation tree, for the roots a graph can be built from.</summary>
+    private static ControlFlowGraph? GraphOf(IOperation root, System.Threading.CancellationToken cancellationToken) => root switch
+    {
+        IMethodBodyOperation body => ControlFlowGraph.Create(body, cancellationToken),
+        IConstructorBodyOperation constructor => ControlFlowGraph.Create(constructor, cancellationToken),
+        IFieldInitializerOperation field => ControlFlowGraph.Create(field, cancellationToken),
+        IPropertyInitializerOperation property => ControlFlowGraph.Create(property, cancellationToken),
+        IParameterInitializerOperation parameter => ControlFlowGraph.Create(parameter, cancellationToken),
+        IBlockOperation block => ControlFlowGraph.Create(block, cancellationToken),
+        _ => null,
+    };
 
-    private static void AnalyzeGraph(OperationBlockAnalysisContext context, ControlFlowGraph graph, KnownSymbols symbols)
+    private static void AnalyzeGraph(CodeBlockAnalysisContext context, ControlFlowGraph graph, KnownSymbols symbols)
     {
         var freedOnEntry = FreedVariables.Compute(graph, symbols);
         foreach (var block in graph.Blocks)
@@ -122,7 +121,7 @@ public sealed class UseAfterFreeAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>Reports the uses of already-freed variables in <paramref name="operation"/>, then applies its effects.</summary>
-    private static ImmutableHashSet<ISymbol> CheckOperation(OperationBlockAnalysisContext context, IOperation operation,
+    private static ImmutableHashSet<ISymbol> CheckOperation(CodeBlockAnalysisContext context, IOperation operation,
         ImmutableHashSet<ISymbol> freed, KnownSymbols symbols)
     {
         if (!freed.IsEmpty)

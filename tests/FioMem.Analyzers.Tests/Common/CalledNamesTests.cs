@@ -1,0 +1,85 @@
+// The pre-filter's name sets hold every name the rules' symbol predicates accept, checked against the real FioMem and .NET.
+using System.Collections.Generic;
+using FioMem.Analyzers.Common;
+using FioMem.Analyzers.MismatchedRelease;
+using FioMem.Analyzers.Tests.Verifiers;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Xunit;
+
+namespace FioMem.Analyzers.Tests.Common;
+
+public class CalledNamesTests
+{
+    // A [FioAllocated] struct with the static members the generator gives one (written out: no generator runs here).
+    private const string Source = """
+        using FioMem;
+        [FioAllocated]
+        unsafe partial struct Node
+        {
+            public long Value;
+            public static Node* New() => null;
+            public static Node* NewArray(int count) => null;
+            public static void Free(Node* value) { }
+            public static void FreeArray(Node* values) { }
+        }
+        """;
+
+    private static (KnownSymbols Symbols, List<IMethodSymbol> Methods) Load()
+    {
+        var compilation = CSharpCompilation.Create("CalledNames",
+            [CSharpSyntaxTree.ParseText(Source, new CSharpParseOptions(LanguageVersion.Latest))],
+            TestReferences.WithFioMem,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: true));
+        var symbols = KnownSymbols.TryCreate(compilation)!;
+        Assert.NotNull(symbols);
+
+        var methods = new List<IMethodSymbol>();
+        foreach (var type in new[] { symbols.FioMemory, symbols.FioAlloc, symbols.NativeMemory, symbols.Marshal, compilation.GetTypeByMetadataName("Node") })
+        {
+            Assert.NotNull(type);
+            methods.AddRange(type!.GetMembers().OfType<IMethodSymbol>());
+        }
+
+        return (symbols, methods);
+    }
+
+    /// <summary>Every method <paramref name="accepts"/> accepts is named in <paramref name="names"/>, and it accepts
+    /// some method of each of <paramref name="types"/> (so the check is not vacuous).</summary>
+    private static void AssertCovers(CalledNames names, string[] types, Func<KnownSymbols, IMethodSymbol, bool> accepts)
+    {
+        var (symbols, methods) = Load();
+        var accepted = methods.Where(m => accepts(symbols, m)).ToList();
+        Assert.NotEmpty(accepted);
+        foreach (var type in types)
+            Assert.Contains(accepted, m => m.ContainingType.Name == type);
+        foreach (var method in accepted)
+            Assert.True(names.Contains(method.Name), $"{method.ContainingType.Name}.{method.Name} is missing from the pre-filter");
+    }
+
+    [Fact]
+    public void Block_allocations() => AssertCovers(CalledNames.BlockAllocations, ["FioMemory", "FioAlloc", "Node"], (s, m) => s.IsBlockAllocation(m));
+
+    [Fact]
+    public void Releases() => AssertCovers(CalledNames.Releases, ["FioMemory", "FioAlloc", "NativeMemory", "Marshal"],
+        (s, m) => AllocatorCalls.ReleaseFamily(m, s, out _) != AllocatorFamily.Unknown);
+
+    [Fact]
+    public void Frees() => AssertCovers(CalledNames.Frees, ["FioMemory", "FioAlloc", "Node"], (s, m) => s.IsFree(m));
+
+    [Fact]
+    public void Resizes() => AssertCovers(CalledNames.Resizes, ["FioMemory", "FioAlloc"], (s, m) => s.IsResize(m));
+
+    [Fact]
+    public void NativeMemory_methods_that_hand_out_or_take_back_memory() => AssertCovers(CalledNames.NativeMemoryMethods, ["NativeMemory"],
+        (s, m) => SymbolEqualityComparer.Default.Equals(m.ContainingType, s.NativeMemory)
+            && (m.ReturnType is IPointerTypeSymbol || m.Name.Contains("Free", StringComparison.Ordinal)));
+
+    [Theory]
+    [InlineData("class C { void M() { FioMemory.Free(p); } }", true)]
+    [InlineData("class C { void M() { @Free(p); } }", true)]
+    [InlineData("class C { void M() { var f = &NativeMemory.Free; } }", true)]
+    [InlineData("class C { void M() { Freeze(p); /* Free */ var s = \"Free\"; } }", false)]
+    public void Only_identifiers_count(string code, bool expected) =>
+        Assert.Equal(expected, CalledNames.Frees.OccurIn(CSharpSyntaxTree.ParseText(code).GetRoot()));
+}
