@@ -1,7 +1,8 @@
 // The method names each rule's calls go by, and the syntax scan that tells whether some code can contain such a call.
+using System;
 using System.Collections.Generic;
+using System.Globalization;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 
 namespace FioMem.Analyzers.Common;
 
@@ -36,41 +37,152 @@ internal sealed class CalledNames
     public static readonly CalledNames NativeMemoryMethods =
         new("Alloc", "AllocZeroed", "AlignedAlloc", "Realloc", "AlignedRealloc", "Free", "AlignedFree");
 
+    /// <summary>Longest identifier compared (longer words cannot be in a set of method names this short).</summary>
+    private const int MaxComparedLength = 64;
+
     private readonly HashSet<string> _names;
     private readonly int _minLength;
     private readonly int _maxLength;
 
     private CalledNames(params string[] names)
+        : this((IEnumerable<string>)names)
     {
-        _names = new HashSet<string>(names, System.StringComparer.Ordinal);
+    }
+
+    private CalledNames(IEnumerable<string> names)
+    {
+        _names = new HashSet<string>(names, StringComparer.Ordinal);
         _minLength = int.MaxValue;
-        foreach (var name in names)
+        foreach (var name in _names)
         {
-            _minLength = System.Math.Min(_minLength, name.Length);
-            _maxLength = System.Math.Max(_maxLength, name.Length);
+            _minLength = Math.Min(_minLength, name.Length);
+            _maxLength = Math.Max(_maxLength, name.Length);
         }
+
+        _maxLength = Math.Min(_maxLength, MaxComparedLength);
     }
 
     /// <summary>The names in the set.</summary>
     public IEnumerable<string> Names => _names;
+
+    /// <summary>This set and <paramref name="more"/> names (identifiers, such as field names) in one.</summary>
+    public CalledNames With(IEnumerable<string> more)
+    {
+        var all = new List<string>(_names);
+        all.AddRange(more);
+        return new CalledNames(all);
+    }
 
     /// <summary>Whether <paramref name="name"/> is in the set.</summary>
     public bool Contains(string name) =>
         name.Length >= _minLength && name.Length <= _maxLength && _names.Contains(name);
 
     /// <summary>Whether one of the names occurs as an identifier in <paramref name="node"/> (null: no).</summary>
+    /// <remarks>
+    /// Reads the source text of the node's span rather than its tokens (enumerating tokens costs more than the rest
+    /// of the pre-filter together): every word that could be an identifier is compared, in comments, strings and
+    /// disabled code too, which only lets more through. An identifier's value can differ from its text in two ways,
+    /// both handled: Unicode formatting characters inside it are ignored (as the compiler ignores them), and a
+    /// <c>\u</c>/<c>\U</c> escape anywhere lets the node through. <c>@Free</c> is the word <c>Free</c>.
+    /// </remarks>
     public bool OccurIn(SyntaxNode? node)
     {
         if (node is null)
             return false;
 
-        foreach (var token in node.DescendantTokens())
+        var text = node.SyntaxTree.GetText();
+        var span = node.Span;
+        var buffer = t_buffer ??= new char[4096];
+        var word = t_word ??= new char[MaxComparedLength];
+        int wordLength = 0;
+        bool inWord = false, wordTooLong = false, afterBackslash = false;
+
+        for (int chunkStart = span.Start; chunkStart < span.End; chunkStart += buffer.Length)
         {
-            // ValueText: @Free is the identifier Free.
-            if (token.IsKind(SyntaxKind.IdentifierToken) && Contains(token.ValueText))
+            int count = Math.Min(buffer.Length, span.End - chunkStart);
+            text.CopyTo(chunkStart, buffer, 0, count);
+            for (int i = 0; i < count; i++)
+            {
+                char c = buffer[i];
+                if (c < 128)
+                {
+                    if ((c | 0x20) is >= 'a' and <= 'z' || c == '_' || (inWord && c is >= '0' and <= '9'))
+                    {
+                        if (afterBackslash && c is 'u' or 'U')
+                            return true;
+                        afterBackslash = false;
+                        if (!inWord)
+                        {
+                            inWord = true;
+                            wordLength = 0;
+                            wordTooLong = false;
+                        }
+
+                        if (wordLength < MaxComparedLength)
+                            word[wordLength++] = c;
+                        else
+                            wordTooLong = true;
+                        continue;
+                    }
+
+                    afterBackslash = c == '\\';
+                }
+                else
+                {
+                    afterBackslash = false;
+                    var category = CharUnicodeInfo.GetUnicodeCategory(c);
+                    if (category == UnicodeCategory.Format)
+                        continue; // Ignored inside an identifier: Fr<U+200D>ee is Free.
+                    if (IsIdentifierPart(category))
+                    {
+                        // A non-ASCII letter makes a word that is none of the (ASCII) names; keep reading it.
+                        if (!inWord)
+                        {
+                            inWord = true;
+                            wordLength = 0;
+                        }
+
+                        wordTooLong = true;
+                        continue;
+                    }
+                }
+
+                if (inWord && !wordTooLong && Matches(word, wordLength))
+                    return true;
+                inWord = false;
+            }
+        }
+
+        return inWord && !wordTooLong && Matches(word, wordLength);
+    }
+
+    [ThreadStatic]
+    private static char[]? t_buffer;
+
+    [ThreadStatic]
+    private static char[]? t_word;
+
+    private bool Matches(char[] word, int length)
+    {
+        if (length < _minLength || length > _maxLength)
+            return false;
+
+        foreach (var name in _names)
+        {
+            if (name.Length != length)
+                continue;
+            int i = 0;
+            while (i < length && name[i] == word[i])
+                i++;
+            if (i == length)
                 return true;
         }
 
         return false;
     }
+
+    private static bool IsIdentifierPart(UnicodeCategory category) => category is UnicodeCategory.UppercaseLetter
+        or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter or UnicodeCategory.ModifierLetter
+        or UnicodeCategory.OtherLetter or UnicodeCategory.LetterNumber or UnicodeCategory.DecimalDigitNumber
+        or UnicodeCategory.ConnectorPunctuation or UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark;
 }

@@ -33,21 +33,29 @@ internal static class MemberOperations
 {
     /// <summary>
     /// Registers <paramref name="action"/> to run with the operation roots of every member whose executable syntax
-    /// mentions one of <paramref name="names"/>; other members cost a token scan and nothing more.
+    /// mentions one of <paramref name="names"/>; other members cost a scan of their text and nothing more.
     /// </summary>
     public static void RegisterMemberAction(CompilationStartAnalysisContext context, CalledNames names,
         Action<CodeBlockAnalysisContext, ImmutableArray<IOperation>> action)
     {
         context.RegisterCodeBlockAction(block =>
         {
-            var syntax = ExecutableSyntax(block.CodeBlock, block.OwningSymbol);
-            if (!Mentions(syntax, names))
-                return;
-
-            var roots = Roots(syntax, block.SemanticModel, block.CancellationToken);
+            var roots = RootsIfMentioned(block, names);
             if (!roots.IsEmpty)
                 action(block, roots);
         });
+    }
+
+    /// <summary>
+    /// The operation roots of the member <paramref name="block"/> declares if its executable syntax mentions one of
+    /// <paramref name="names"/>; otherwise none, and no operation tree is asked for (nor anything allocated).
+    /// </summary>
+    public static ImmutableArray<IOperation> RootsIfMentioned(CodeBlockAnalysisContext block, CalledNames names)
+    {
+        var syntax = ExecutableSyntax(block.CodeBlock, block.OwningSymbol);
+        return syntax.Mention(names)
+            ? Roots(syntax, block.SemanticModel, block.CancellationToken)
+            : ImmutableArray<IOperation>.Empty;
     }
 
     /// <summary>The operation roots of the member <paramref name="block"/> declares, with no pre-filter.</summary>
@@ -66,104 +74,112 @@ internal static class MemberOperations
 
     /// <summary>
     /// The executable parts of the member declared by <paramref name="declaration"/> (the code block a code block action
-    /// gets: the declaration node the analyzer driver computed for <paramref name="owner"/>).
+    /// gets: the declaration node the analyzer driver computed for <paramref name="owner"/>). These are the nodes the
+    /// driver itself would ask the operations of.
     /// </summary>
-    private static ImmutableArray<SyntaxNode> ExecutableSyntax(SyntaxNode declaration, ISymbol owner)
+    private static ExecutableNodes ExecutableSyntax(SyntaxNode declaration, ISymbol owner)
     {
-        var nodes = ImmutableArray.CreateBuilder<SyntaxNode>();
         switch (declaration)
         {
             // Methods, constructors (with their : base(...)/: this(...) initializer), destructors, operators, conversions.
             case BaseMethodDeclarationSyntax method:
-                AddIfNotNull(nodes, method.Body);
-                AddIfNotNull(nodes, method.ExpressionBody);
-                if (method is ConstructorDeclarationSyntax constructor)
-                    AddIfNotNull(nodes, constructor.Initializer);
-                break;
+                return new(method.Body, method.ExpressionBody, (method as ConstructorDeclarationSyntax)?.Initializer);
             case AccessorDeclarationSyntax accessor:
-                AddIfNotNull(nodes, accessor.Body);
-                AddIfNotNull(nodes, accessor.ExpressionBody);
-                break;
+                return new(accessor.Body, accessor.ExpressionBody, null);
             // The getter of an expression-bodied property or indexer: int P => ...;
             case ArrowExpressionClauseSyntax arrow:
-                nodes.Add(arrow);
-                break;
-            // A field (or field-like event): its initializer. Each declarator of a declaration is its own member.
-            // The driver hands over the whole field declaration, once per declarator (int a = 1, b = 2;).
+                return new(arrow, null, null);
+            // A field (or field-like event): its initializer. The driver hands over the whole field declaration, once
+            // per declarator (int a = 1, b = 2;).
             case VariableDeclaratorSyntax variable:
-                AddIfNotNull(nodes, variable.Initializer);
-                break;
+                return new(variable.Initializer, null, null);
             case BaseFieldDeclarationSyntax field:
                 foreach (var declarator in field.Declaration.Variables)
                 {
                     if (declarator.Identifier.ValueText == owner.Name)
-                        AddIfNotNull(nodes, declarator.Initializer);
+                        return new(declarator.Initializer, null, null);
                 }
-                break;
+                return default;
             // An auto-property's initializer; its accessors are members of their own.
             case PropertyDeclarationSyntax property:
-                AddIfNotNull(nodes, property.Initializer);
-                break;
+                return new(property.Initializer, null, null);
             // A primary constructor: its call of the base constructor (class C(int n) : B(n)).
             case TypeDeclarationSyntax type when owner is IMethodSymbol { MethodKind: MethodKind.Constructor }:
-                if (type.BaseList is { Types: { Count: > 0 } types } && types[0] is PrimaryConstructorBaseTypeSyntax baseCall)
-                    nodes.Add(baseCall);
-                break;
+                return type.BaseList is { Types: { Count: > 0 } types } && types[0] is PrimaryConstructorBaseTypeSyntax baseCall
+                    ? new(baseCall, null, null)
+                    : default;
             // Top-level statements, declared by the compilation unit that holds them (which has their operation tree).
             case CompilationUnitSyntax unit when owner is IMethodSymbol:
-                nodes.Add(unit);
-                break;
+                return new(unit, null, null);
+            default:
+                return default;
         }
-
-        return nodes.ToImmutable();
-    }
-
-    private static void AddIfNotNull(ImmutableArray<SyntaxNode>.Builder nodes, SyntaxNode? node)
-    {
-        if (node is not null)
-            nodes.Add(node);
-    }
-
-    private static bool Mentions(ImmutableArray<SyntaxNode> syntax, CalledNames names)
-    {
-        foreach (var node in syntax)
-        {
-            if (node is CompilationUnitSyntax unit)
-            {
-                // Only the top-level statements: the unit's types and namespaces are members of their own.
-                foreach (var member in unit.Members)
-                {
-                    if (member is GlobalStatementSyntax && names.OccurIn(member))
-                        return true;
-                }
-            }
-            else if (names.OccurIn(node))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>The distinct roots of the operation trees <paramref name="syntax"/> belongs to.</summary>
-    private static ImmutableArray<IOperation> Roots(ImmutableArray<SyntaxNode> syntax, SemanticModel model,
+    private static ImmutableArray<IOperation> Roots(ExecutableNodes syntax, SemanticModel model,
         System.Threading.CancellationToken cancellationToken)
     {
-        var roots = ImmutableArray.CreateBuilder<IOperation>(syntax.Length);
-        foreach (var node in syntax)
+        // A method's body is an IBlockOperation under the IMethodBodyOperation; a constructor's initializer and body
+        // share one IConstructorBodyOperation.
+        var first = RootOf(syntax.First, model, cancellationToken);
+        var second = RootOf(syntax.Second, model, cancellationToken);
+        var third = RootOf(syntax.Third, model, cancellationToken);
+        if (second == first)
+            second = null;
+        if (third == first || third == second)
+            third = null;
+
+        var roots = ImmutableArray.CreateBuilder<IOperation>(3);
+        if (first is not null)
+            roots.Add(first);
+        if (second is not null)
+            roots.Add(second);
+        if (third is not null)
+            roots.Add(third);
+        return roots.Count == roots.Capacity ? roots.MoveToImmutable() : roots.ToImmutable();
+    }
+
+    private static IOperation? RootOf(SyntaxNode? node, SemanticModel model, System.Threading.CancellationToken cancellationToken)
+    {
+        var operation = node is null ? null : model.GetOperation(node, cancellationToken);
+        while (operation?.Parent is { } parent)
+            operation = parent;
+        return operation;
+    }
+
+    /// <summary>Up to three executable nodes of one member, without an allocation.</summary>
+    private readonly struct ExecutableNodes
+    {
+        public ExecutableNodes(SyntaxNode? first, SyntaxNode? second, SyntaxNode? third)
         {
-            // A method's body is an IBlockOperation under the IMethodBodyOperation; a constructor's initializer and body
-            // share one IConstructorBodyOperation.
-            var operation = model.GetOperation(node, cancellationToken);
-            if (operation is null)
-                continue;
-            while (operation.Parent is { } parent)
-                operation = parent;
-            if (!roots.Contains(operation))
-                roots.Add(operation);
+            First = first;
+            Second = second;
+            Third = third;
         }
 
-        return roots.ToImmutable();
+        public SyntaxNode? First { get; }
+
+        public SyntaxNode? Second { get; }
+
+        public SyntaxNode? Third { get; }
+
+        /// <summary>Whether one of <paramref name="names"/> occurs in the nodes.</summary>
+        public bool Mention(CalledNames names) => Mentions(First, names) || Mentions(Second, names) || Mentions(Third, names);
+
+        private static bool Mentions(SyntaxNode? node, CalledNames names)
+        {
+            if (node is not CompilationUnitSyntax unit)
+                return names.OccurIn(node);
+
+            // Only the top-level statements: the unit's types and namespaces are members of their own.
+            foreach (var member in unit.Members)
+            {
+                if (member is GlobalStatementSyntax && names.OccurIn(member))
+                    return true;
+            }
+
+            return false;
+        }
     }
 }

@@ -1,4 +1,5 @@
 // FIO003: NativeMemory calls FioMem can serve, reported per pointer group so a fix keeps allocation and release paired.
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using FioMem.Analyzers.Common;
 using FioMem.Analyzers.Diagnostics;
@@ -51,16 +52,24 @@ public sealed class NativeMemoryMigrationAnalyzer : DiagnosticAnalyzer
                     return;
 
                 // A type whose code names no NativeMemory method has no call to migrate: skip it before any of its
-                // members gets an operation tree. Any member of a type that does can taint a group (a getter returning
-                // the pointer field), so then every member is analysed. Every partial declaration is scanned.
+                // members gets an operation tree. Every partial declaration is scanned.
                 if (!MentionsNativeMemory(type, typeStart.CancellationToken))
                     return;
 
+                // In a type that does, a member can only add a call to a group, link or taint one when it names a
+                // NativeMemory method or one of the private pointer fields a group can pass through (a getter returning
+                // the field taints it; its own initializer links it): the other members get no operation tree. Their
+                // locals cannot reach a call or a tracked field without naming one.
+                var fields = TrackablePointerFieldNames(type);
+                var names = CalledNames.NativeMemoryMethods.With(fields);
                 var groups = new PointerGroups();
                 typeStart.RegisterCodeBlockAction(block =>
                 {
+                    var roots = block.OwningSymbol is IFieldSymbol field && fields.Contains(field.Name)
+                        ? MemberOperations.Roots(block)
+                        : MemberOperations.RootsIfMentioned(block, names);
                     var containingType = block.OwningSymbol.ContainingType;
-                    foreach (var operation in MemberOperations.DescendantsAndSelf(MemberOperations.Roots(block)))
+                    foreach (var operation in MemberOperations.DescendantsAndSelf(roots))
                     {
                         switch (operation.Kind)
                         {
@@ -97,6 +106,27 @@ public sealed class NativeMemoryMigrationAnalyzer : DiagnosticAnalyzer
         }
 
         return false;
+    }
+
+    /// <summary>The names of the fields <see cref="IsTrackableField"/> accepts that can hold an address, in
+    /// <paramref name="type"/> and the types nested in it.</summary>
+    private static HashSet<string> TrackablePointerFieldNames(INamedTypeSymbol type)
+    {
+        var names = new HashSet<string>(System.StringComparer.Ordinal);
+        var types = new Stack<INamedTypeSymbol>();
+        types.Push(type);
+        while (types.Count > 0)
+        {
+            foreach (var member in types.Pop().GetMembers())
+            {
+                if (member is IFieldSymbol field && PointerFlow.IsAddressType(field.Type) && IsTrackableField(field, type))
+                    names.Add(field.Name);
+                else if (member is INamedTypeSymbol nested)
+                    types.Push(nested);
+            }
+        }
+
+        return names;
     }
 
     private static void OnInvocation(IInvocationOperation invocation, INamedTypeSymbol nativeMemory, INamedTypeSymbol? containingType, PointerGroups groups)

@@ -89,11 +89,9 @@ public sealed class StaticStorageAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeMember(CodeBlockAnalysisContext context, ImmutableArray<IOperation> roots, KnownSymbols symbols)
     {
         // Most members that allocate store nothing static: one cheap pass first, the data flow only for those that do both.
-        var operations = ImmutableArray.CreateBuilder<IOperation>();
         bool allocates = false, storesStatic = false;
         foreach (var operation in MemberOperations.DescendantsAndSelf(roots))
         {
-            operations.Add(operation);
             if (operation is IInvocationOperation invocation)
             {
                 allocates |= symbols.IsBlockAllocation(invocation.TargetMethod);
@@ -108,7 +106,7 @@ public sealed class StaticStorageAnalyzer : DiagnosticAnalyzer
         if (!allocates || !storesStatic)
             return;
 
-        var all = operations.ToImmutable();
+        var all = MemberOperations.DescendantsAndSelf(roots).ToImmutableArray();
         var flow = AllocationFlow.Build(symbols, all);
         foreach (var operation in all)
         {

@@ -76,10 +76,18 @@ public class CalledNamesTests
             && (m.ReturnType is IPointerTypeSymbol || m.Name.Contains("Free", StringComparison.Ordinal)));
 
     [Theory]
-    [InlineData("class C { void M() { FioMemory.Free(p); } }", true)]
-    [InlineData("class C { void M() { @Free(p); } }", true)]
-    [InlineData("class C { void M() { var f = &NativeMemory.Free; } }", true)]
-    [InlineData("class C { void M() { Freeze(p); /* Free */ var s = \"Free\"; } }", false)]
-    public void Only_identifiers_count(string code, bool expected) =>
-        Assert.Equal(expected, CalledNames.Frees.OccurIn(CSharpSyntaxTree.ParseText(code).GetRoot()));
+    [InlineData("FioMemory.Free(p);", true)]
+    [InlineData("@Free(p);", true)]
+    [InlineData("var f = &NativeMemory.Free;", true)]
+    [InlineData("NativeMemory.\\u0046ree(p);", true)] // an escape in an identifier: let through
+    [InlineData("Fr\u200Dee(p);", true)] // a formatting character inside an identifier is ignored by the compiler
+    [InlineData("/* Free */ var s = \"Free\";", true)] // comments and strings only let more through
+    [InlineData("Freeze(p); FreeArrayX(p); _Free(p); Free2(p); éFree(p); Freeé(p);", false)]
+    public void Identifiers_are_found_in_the_text(string statements, bool expected)
+    {
+        var tree = CSharpSyntaxTree.ParseText("class C { void M() { " + statements + " } }");
+        var body = tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.BlockSyntax>().First();
+        Assert.Equal(expected, CalledNames.Frees.OccurIn(body));
+        Assert.False(CalledNames.Frees.OccurIn(tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.ParameterListSyntax>().First()));
+    }
 }

@@ -82,6 +82,14 @@ public class MemberShapesTests
             public static void Release() => NativeMemory.Free(s_data);
             public static byte* Peek() => s_data;
         }
+
+        unsafe class FieldInitializedFromAnUntracedValue
+        {
+            private static byte* s_data = Other();
+            static byte* Other() => null;
+            public static void Make() => s_data = (byte*)NativeMemory.Alloc(8);
+            public static void Release() => NativeMemory.Free(s_data);
+        }
         """);
 
     [Fact]
