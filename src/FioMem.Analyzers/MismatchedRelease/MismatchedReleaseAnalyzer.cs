@@ -46,16 +46,18 @@ public sealed class MismatchedReleaseAnalyzer : DiagnosticAnalyzer
             // Only members that call a release by name get an operation tree (see MemberOperations).
             MemberOperations.RegisterMemberAction(start, CalledNames.Releases, (block, roots) =>
             {
+                var writes = new Dictionary<IOperation, LocalWrites>();
                 foreach (var operation in MemberOperations.DescendantsAndSelf(roots))
                 {
                     if (operation is IInvocationOperation invocation)
-                        AnalyzeInvocation(block, invocation, symbols);
+                        AnalyzeInvocation(block, invocation, symbols, writes);
                 }
             });
         });
     }
 
-    private static void AnalyzeInvocation(CodeBlockAnalysisContext context, IInvocationOperation invocation, KnownSymbols symbols)
+    private static void AnalyzeInvocation(CodeBlockAnalysisContext context, IInvocationOperation invocation, KnownSymbols symbols,
+        Dictionary<IOperation, LocalWrites> writesByRoot)
     {
         var release = AllocatorCalls.ReleaseFamily(invocation.TargetMethod, symbols, out bool isRealloc);
         if (release == AllocatorFamily.Unknown)
@@ -71,8 +73,11 @@ public sealed class MismatchedReleaseAnalyzer : DiagnosticAnalyzer
         if (pointer is null)
             return;
 
+        var root = Root(invocation);
+        if (!writesByRoot.TryGetValue(root, out var writes))
+            writesByRoot.Add(root, writes = LocalWrites.Of(root));
         var origin = new Origin(invocation);
-        origin.Trace(pointer.Value, symbols, Root(invocation), new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default));
+        origin.Trace(pointer.Value, symbols, writes, new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default));
         if (origin.Conflicting || origin.Family is not { } family || !AllocatorCalls.IsMismatch(family, release))
             return;
 
@@ -141,7 +146,7 @@ public sealed class MismatchedReleaseAnalyzer : DiagnosticAnalyzer
 
         public string FirstMethod { get; private set; } = string.Empty;
 
-        public void Trace(IOperation value, KnownSymbols symbols, IOperation root, HashSet<ILocalSymbol> visited)
+        public void Trace(IOperation value, KnownSymbols symbols, LocalWrites writes, HashSet<ILocalSymbol> visited)
         {
             if (Conflicting)
                 return;
@@ -158,12 +163,12 @@ public sealed class MismatchedReleaseAnalyzer : DiagnosticAnalyzer
             switch (source)
             {
                 case IConditionalOperation { Type: not null, WhenFalse: { } whenFalse } conditional:
-                    Trace(conditional.WhenTrue, symbols, root, visited);
-                    Trace(whenFalse, symbols, root, visited);
+                    Trace(conditional.WhenTrue, symbols, writes, visited);
+                    Trace(whenFalse, symbols, writes, visited);
                     return;
 
                 case ISimpleAssignmentOperation chained: // p = q = Alloc(n)
-                    Trace(chained.Value, symbols, root, visited);
+                    Trace(chained.Value, symbols, writes, visited);
                     return;
 
                 case IInvocationOperation call when call == _checkedCall:
@@ -179,7 +184,7 @@ public sealed class MismatchedReleaseAnalyzer : DiagnosticAnalyzer
 
                 case ILocalReferenceOperation local:
                     if (visited.Add(local.Local))
-                        TraceLocal(local.Local, symbols, root, visited);
+                        TraceLocal(local.Local, symbols, writes, visited);
                     return;
 
                 default:
@@ -189,19 +194,19 @@ public sealed class MismatchedReleaseAnalyzer : DiagnosticAnalyzer
             }
         }
 
-        private void TraceLocal(ILocalSymbol local, KnownSymbols symbols, IOperation root, HashSet<ILocalSymbol> visited)
+        private void TraceLocal(ILocalSymbol local, KnownSymbols symbols, LocalWrites writes, HashSet<ILocalSymbol> visited)
         {
-            foreach (var operation in root.Descendants())
+            foreach (var operation in writes.Of(local))
             {
                 switch (operation)
                 {
                     case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
                         if (declarator.GetVariableInitializer() is { } initializer)
-                            Trace(initializer.Value, symbols, root, visited);
+                            Trace(initializer.Value, symbols, writes, visited);
                         break;
 
                     case ISimpleAssignmentOperation assignment when IsLocal(assignment.Target, local):
-                        Trace(assignment.Value, symbols, root, visited);
+                        Trace(assignment.Value, symbols, writes, visited);
                         break;
 
                     // Written some other way (compound assignment, ++, ref/out, deconstruction, address taken): unknown.
@@ -245,6 +250,68 @@ public sealed class MismatchedReleaseAnalyzer : DiagnosticAnalyzer
             }
 
             return false;
+        }
+    }
+
+    /// <summary>
+    /// The operations of one operation tree that may write each local (declarations, assignments, compound
+    /// assignments, <c>++</c>, <c>&amp;</c>, <c>ref</c>/<c>out</c> arguments, deconstructions), in tree order: gathered in one
+    /// walk and shared by every release traced in the member, instead of one walk of the tree per traced local.
+    /// </summary>
+    private sealed class LocalWrites
+    {
+        private static readonly IOperation[] s_none = new IOperation[0];
+        private readonly Dictionary<ILocalSymbol, List<IOperation>> _writes = new(SymbolEqualityComparer.Default);
+
+        /// <summary>Gathers the writes in the tree under <paramref name="root"/>.</summary>
+        public static LocalWrites Of(IOperation root)
+        {
+            var writes = new LocalWrites();
+            foreach (var operation in root.Descendants())
+            {
+                switch (operation)
+                {
+                    case IVariableDeclaratorOperation declarator:
+                        writes.Add(declarator.Symbol, operation);
+                        break;
+                    case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target }:
+                        writes.Add(target.Local, operation);
+                        break;
+                    case ICompoundAssignmentOperation { Target: ILocalReferenceOperation target }:
+                        writes.Add(target.Local, operation);
+                        break;
+                    case IIncrementOrDecrementOperation { Target: ILocalReferenceOperation target }:
+                        writes.Add(target.Local, operation);
+                        break;
+                    case IAddressOfOperation { Reference: ILocalReferenceOperation target }:
+                        writes.Add(target.Local, operation);
+                        break;
+                    case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out, Value: ILocalReferenceOperation target }:
+                        writes.Add(target.Local, operation);
+                        break;
+                    case IDeconstructionAssignmentOperation deconstruction:
+                        foreach (var part in deconstruction.Target.DescendantsAndSelf())
+                        {
+                            if (part is ILocalReferenceOperation target)
+                                writes.Add(target.Local, operation);
+                        }
+                        break;
+                }
+            }
+
+            return writes;
+        }
+
+        /// <summary>The operations that may write <paramref name="local"/>, in tree order.</summary>
+        public IReadOnlyList<IOperation> Of(ILocalSymbol local) =>
+            _writes.TryGetValue(local, out var list) ? list : s_none;
+
+        private void Add(ILocalSymbol local, IOperation operation)
+        {
+            if (!_writes.TryGetValue(local, out var list))
+                _writes.Add(local, list = new List<IOperation>());
+            if (list.Count == 0 || list[list.Count - 1] != operation)
+                list.Add(operation);
         }
     }
 }
