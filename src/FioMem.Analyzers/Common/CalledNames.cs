@@ -9,8 +9,9 @@ namespace FioMem.Analyzers.Common;
 /// <summary>
 /// A set of method names, used as a cheap syntax-level pre-filter: code in which none of the names occurs as an
 /// identifier cannot call (or take a method group of) any method so named, so the analyzers do not ask for its
-/// operation tree at all. Building that tree (binding the member a second time) is most of what an IOperation-based
-/// analyzer costs; most members of a project call no allocator.
+/// operation tree at all, nor walk it. Building that tree (binding the member a second time) is most of what an
+/// IOperation-based analyzer costs when no other analyzer asks for it (the .NET SDK's default analyzers do); most members
+/// of a project call no allocator.
 /// </summary>
 /// <remarks>
 /// The filter looks at the <em>method</em> name, which every call, method group (<c>&amp;NativeMemory.Free</c>) and
