@@ -27,6 +27,39 @@ public class NativeMemoryMigrationAnalyzerTests
             new DiagnosticResult("FIO003", DiagnosticSeverity.Info).WithSpan(7, 9, 7, 36).WithSpan(6, 19, 6, 50).WithSpan(7, 9, 7, 36).WithArguments("AlignedFree", "Free"));
 
     [Fact]
+    // The nested type frees the outer field's memory where the analysis does not look: moving the outer allocation alone
+    // would leave memory from FioMem released by NativeMemory, so nothing in the type is reported.
+    public Task A_type_whose_nested_type_frees_its_field_is_left_alone() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.Runtime.InteropServices;
+            unsafe class Outer
+            {
+                private void* _buffer;
+                void Open() => _buffer = NativeMemory.Alloc(64);
+                class Closer
+                {
+                    void Close(Outer outer) => NativeMemory.Free(outer._buffer);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task A_nested_type_that_names_no_NativeMemory_method_or_tracked_field_changes_nothing() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.Runtime.InteropServices;
+            unsafe class Outer
+            {
+                private void* _buffer;
+                void Open() => _buffer = {|FIO003:NativeMemory.Alloc(64)|};
+                void Close() => {|FIO003:NativeMemory.Free(_buffer)|};
+                class Helper
+                {
+                    int Twice(int x) => 2 * x;
+                }
+            }
+            """);
+
+    [Fact]
     public Task Nothing_is_reported_without_a_FioMem_reference() =>
         Verify.VerifyAnalyzerAsync("""
             using System.Runtime.InteropServices;
