@@ -67,8 +67,8 @@ public static unsafe class SeedPhases
         var ticks = new long[threads][][];
         for (int t = 0; t < threads; t++)
         {
-            ticks[t] = new long[PhaseNames.Length][];
-            for (int p = 0; p < PhaseNames.Length; p++) ticks[t][p] = new long[rounds];
+            ticks[t] = new long[SeedRoundBenchmarks.PhaseCount][];
+            for (int p = 0; p < SeedRoundBenchmarks.PhaseCount; p++) ticks[t][p] = new long[rounds];
         }
 
         long faultsBefore = MinorFaults();
@@ -83,7 +83,10 @@ public static unsafe class SeedPhases
             for (int pass = 0, round = 0; pass < passes; pass++)
             {
                 for (int m = SeedRoundBenchmarks.FirstMultiplier; m < SeedRoundBenchmarks.EndMultiplier; m++, round++)
-                    TimedRound<TAlloc>(tables[worker].Items, m, mine, round);
+                {
+                    var clock = new PhaseClock(mine, round);
+                    SeedRoundBenchmarks.RunRound<TAlloc, PhaseClock>(tables[worker].Items, m, ref clock);
+                }
             }
         });
         foreach (PointerTable table in tables) table.Dispose();
@@ -91,9 +94,9 @@ public static unsafe class SeedPhases
         if (faults >= 0)
             Console.WriteLine($"{name}: {faults:N0} page faults over {passes + 1} pass(es) ({faults / (double)((passes + 1) * sizes):F0} per round)");
 
-        var medians = new double[PhaseNames.Length];
+        var medians = new double[SeedRoundBenchmarks.PhaseCount];
         var slower = new double[rounds];
-        for (int p = 0; p < PhaseNames.Length; p++)
+        for (int p = 0; p < SeedRoundBenchmarks.PhaseCount; p++)
         {
             for (int r = 0; r < rounds; r++) slower[r] = Math.Max(ticks[0][p][r], ticks[1][p][r]) * 1000.0 / Stopwatch.Frequency;
             Array.Sort(slower);
@@ -102,35 +105,26 @@ public static unsafe class SeedPhases
         return (name, medians);
     }
 
-    private static void TimedRound<TAlloc>(void** pointers, int multiplier, long[][] ticks, int round) where TAlloc : struct, IBenchAllocator
+    /// <summary>Records the clock at each phase boundary and stores each phase's ticks for one round.</summary>
+    private struct PhaseClock : SeedRoundBenchmarks.IPhaseMarks
     {
-        const int n = SeedRoundBenchmarks.PhaseLength;
-        nuint size = (nuint)(multiplier << 4);
-        long t0 = Stopwatch.GetTimestamp();
-        for (int j = 0; j < n; j++) pointers[j] = Touch(TAlloc.Alloc(size));
-        long t1 = Stopwatch.GetTimestamp();
-        for (int j = 0; j < n; j++) pointers[j] = Touch(TAlloc.Realloc(pointers[j], size * 2));
-        long t2 = Stopwatch.GetTimestamp();
-        for (int j = 0; j < n; j++) TAlloc.Free(pointers[j]);
-        long t3 = Stopwatch.GetTimestamp();
-        for (int j = 0; j < n; j++) pointers[j] = Touch(TAlloc.Calloc(16, (nuint)multiplier));
-        long t4 = Stopwatch.GetTimestamp();
-        for (int j = 0; j < n; j++) TAlloc.Free(pointers[j]);
-        long t5 = Stopwatch.GetTimestamp();
-        for (int j = 0; j < n; j++) pointers[j] = Touch(TAlloc.Alloc(size));
-        long t6 = Stopwatch.GetTimestamp();
-        for (int j = 0; j < n; j++) TAlloc.Free(pointers[j]);
-        long t7 = Stopwatch.GetTimestamp();
-        for (int j = 0; j < n; j++) TAlloc.Free(Touch(TAlloc.Alloc(size)));
-        long t8 = Stopwatch.GetTimestamp();
-        ticks[0][round] = t1 - t0;
-        ticks[1][round] = t2 - t1;
-        ticks[2][round] = t3 - t2;
-        ticks[3][round] = t4 - t3;
-        ticks[4][round] = t5 - t4;
-        ticks[5][round] = t6 - t5;
-        ticks[6][round] = t7 - t6;
-        ticks[7][round] = t8 - t7;
+        private readonly long[][] _ticks;
+        private readonly int _round;
+        private long _last;
+
+        public PhaseClock(long[][] ticks, int round)
+        {
+            _ticks = ticks;
+            _round = round;
+            _last = 0;
+        }
+
+        public void Mark(int boundary)
+        {
+            long now = Stopwatch.GetTimestamp();
+            if (boundary > 0) _ticks[boundary - 1][_round] = now - _last;
+            _last = now;
+        }
     }
 
     /// <summary>The process's minor page faults so far (Linux), or -1 where /proc is not there.</summary>
@@ -151,11 +145,5 @@ public static unsafe class SeedPhases
         {
             return -1;
         }
-    }
-
-    private static void* Touch(void* ptr)
-    {
-        *(byte*)ptr = (byte)'1';
-        return ptr;
     }
 }

@@ -26,6 +26,9 @@ public unsafe class SeedRoundBenchmarks
     /// <summary>Allocations per phase.</summary>
     public const int PhaseLength = 4096;
 
+    /// <summary>Phases in a round (the marks of one round are 0..PhaseCount).</summary>
+    public const int PhaseCount = 8;
+
     /// <summary>The first size multiplier (16·128 = 2048 bytes).</summary>
     public const int FirstMultiplier = 128;
 
@@ -109,21 +112,57 @@ public unsafe class SeedRoundBenchmarks
     /// <summary>One round of the seed test for size <c>16·<paramref name="multiplier"/></c>.</summary>
     public static void RunRound<TAlloc>(void** pointers, int multiplier) where TAlloc : struct, IBenchAllocator
     {
+        var none = default(NoPhaseMarks);
+        RunRound<TAlloc, NoPhaseMarks>(pointers, multiplier, ref none);
+    }
+
+    /// <summary>
+    /// One round of the seed test, calling <paramref name="marks"/> before the first phase and after each of the
+    /// <see cref="PhaseCount"/> phases (the breakdown in <c>-- seed-phases</c> times them).
+    /// </summary>
+    public static void RunRound<TAlloc, TMarks>(void** pointers, int multiplier, ref TMarks marks)
+        where TAlloc : struct, IBenchAllocator
+        where TMarks : struct, IPhaseMarks
+    {
         nuint size = (nuint)(multiplier << 4);
 
+        marks.Mark(0);
         for (int j = 0; j < PhaseLength; j++) pointers[j] = Touch(TAlloc.Alloc(size));
+        marks.Mark(1);
         for (int j = 0; j < PhaseLength; j++) pointers[j] = Touch(TAlloc.Realloc(pointers[j], size * 2));
+        marks.Mark(2);
         for (int j = 0; j < PhaseLength; j++) TAlloc.Free(pointers[j]);
+        marks.Mark(3);
 
         for (int j = 0; j < PhaseLength; j++) pointers[j] = Touch(TAlloc.Calloc(16, (nuint)multiplier));
+        marks.Mark(4);
         for (int j = 0; j < PhaseLength; j++) TAlloc.Free(pointers[j]);
+        marks.Mark(5);
 
         // facil.io's use case: a group allocated, then freed together.
         for (int j = 0; j < PhaseLength; j++) pointers[j] = Touch(TAlloc.Alloc(size));
+        marks.Mark(6);
         for (int j = 0; j < PhaseLength; j++) TAlloc.Free(pointers[j]);
+        marks.Mark(7);
 
         // Zero life span.
         for (int j = 0; j < PhaseLength; j++) TAlloc.Free(Touch(TAlloc.Alloc(size)));
+        marks.Mark(8);
+    }
+
+    /// <summary>What <see cref="RunRound{TAlloc, TMarks}"/> calls between phases.</summary>
+    public interface IPhaseMarks
+    {
+        /// <summary>Phase <paramref name="boundary"/> - 1 has ended and phase <paramref name="boundary"/> begins.</summary>
+        void Mark(int boundary);
+    }
+
+    /// <summary>No marks: the benchmark's own rounds (the JIT removes the calls).</summary>
+    private struct NoPhaseMarks : IPhaseMarks
+    {
+        public readonly void Mark(int boundary)
+        {
+        }
     }
 
     // Both threads read the offset after the gang's start barrier, so they run the same sizes.

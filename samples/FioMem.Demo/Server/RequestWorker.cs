@@ -191,13 +191,10 @@ public sealed class RequestWorker<TAlloc> where TAlloc : struct, IDemoAllocator
         allocations++;
         failures += NonZero(response);
         WriteResponse(response.Span, request.HeaderChecksum ^ request.BodyChecksum ^ request.PathHash);
-        if (!_outbox.TryEnqueue(response))
+        var spinner = new SpinWait();
+        while (!_outbox.TryEnqueue(response))
         {
-            var spinner = new SpinWait();
-            while (!_outbox.TryEnqueue(response))
-            {
-                if (ReceiveResponses(ref ticks, ref failures) == 0) spinner.SpinOnce(sleep1Threshold: -1);
-            }
+            if (ReceiveResponses(ref ticks, ref failures) == 0) spinner.SpinOnce(sleep1Threshold: -1);
         }
 
         // The request is done: free its buffers together.

@@ -32,6 +32,25 @@ namespace FioMem.Analyzers.Common;
 internal static class MemberOperations
 {
     /// <summary>
+    /// The registration of a rule that looks at members: nothing when the compilation does not reference FioMem, else
+    /// <paramref name="action"/> run (see <see cref="RegisterMemberAction"/>) for the members that mention one of
+    /// <paramref name="names"/>. The rule's <c>Initialize</c> still configures generated code and concurrency itself
+    /// (RS1025/RS1026 look for those calls there): with <see cref="GeneratedCodeAnalysisFlags.ReportDiagnostics"/> and
+    /// no Analyze flag, generated code is not analysed, every diagnostic lies in an analysed member, and the driver is
+    /// spared a scan of each file for <c>[GeneratedCode]</c> on its first diagnostic there.
+    /// </summary>
+    public static void RegisterMemberAnalysis(AnalysisContext context, CalledNames names,
+        Action<CodeBlockAnalysisContext, ImmutableArray<IOperation>, KnownSymbols> action)
+    {
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (KnownSymbols.TryCreate(start.Compilation) is not { } symbols)
+                return;
+            RegisterMemberAction(start, names, (block, roots) => action(block, roots, symbols));
+        });
+    }
+
+    /// <summary>
     /// Registers <paramref name="action"/> to run with the operation roots of every member whose executable syntax
     /// mentions one of <paramref name="names"/>; other members cost a scan of their text and nothing more.
     /// </summary>

@@ -39,9 +39,7 @@ public sealed class NativeMemoryMigrationAnalyzer : DiagnosticAnalyzer
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
     {
-        // Generated code is not analysed (no Analyze flag). Every diagnostic lies in a member that was analysed, so none
-        // can be in generated code: ReportDiagnostics says so, which spares the driver a scan of each file for
-        // [GeneratedCode] on its first diagnostic there.
+        // Generated code is not analysed; see MemberOperations.RegisterMemberAnalysis for why ReportDiagnostics.
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(static start =>
@@ -58,7 +56,7 @@ public sealed class NativeMemoryMigrationAnalyzer : DiagnosticAnalyzer
 
                 // A type whose code names no NativeMemory method has no call to migrate: skip it before any of its
                 // members gets an operation tree. Every partial declaration is scanned.
-                if (!MentionsNativeMemory(type, typeStart.CancellationToken))
+                if (!Mentions(type, CalledNames.NativeMemoryMethods, typeStart.CancellationToken))
                     return;
 
                 // In a type that does, a member can only add a call to a group, link or taint one when it names a
@@ -111,22 +109,19 @@ public sealed class NativeMemoryMigrationAnalyzer : DiagnosticAnalyzer
     {
         foreach (var nested in type.GetTypeMembers())
         {
-            foreach (var reference in nested.DeclaringSyntaxReferences)
-            {
-                if (names.OccurIn(reference.GetSyntax(cancellationToken)))
-                    return true;
-            }
+            if (Mentions(nested, names, cancellationToken))
+                return true;
         }
 
         return false;
     }
 
-    /// <summary>Whether a declaration of <paramref name="type"/> (its nested types' text included) names a NativeMemory method.</summary>
-    private static bool MentionsNativeMemory(INamedTypeSymbol type, System.Threading.CancellationToken cancellationToken)
+    /// <summary>Whether a declaration of <paramref name="type"/> (its nested types' text included) names one of <paramref name="names"/>.</summary>
+    private static bool Mentions(INamedTypeSymbol type, CalledNames names, System.Threading.CancellationToken cancellationToken)
     {
         foreach (var reference in type.DeclaringSyntaxReferences)
         {
-            if (CalledNames.NativeMemoryMethods.OccurIn(reference.GetSyntax(cancellationToken)))
+            if (names.OccurIn(reference.GetSyntax(cancellationToken)))
                 return true;
         }
 

@@ -36,26 +36,18 @@ public sealed class MismatchedReleaseAnalyzer : DiagnosticAnalyzer
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
     {
-        // Generated code is not analysed (no Analyze flag). Every diagnostic lies in a member that was analysed, so none
-        // can be in generated code: ReportDiagnostics says so, which spares the driver a scan of each file for
-        // [GeneratedCode] on its first diagnostic there.
+        // Generated code is not analysed; see MemberOperations.RegisterMemberAnalysis for why ReportDiagnostics.
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(static start =>
+        // Only members that call a release by name get an operation tree (see MemberOperations).
+        MemberOperations.RegisterMemberAnalysis(context, CalledNames.Releases, static (block, roots, symbols) =>
         {
-            if (KnownSymbols.TryCreate(start.Compilation) is not { } symbols)
-                return;
-
-            // Only members that call a release by name get an operation tree (see MemberOperations).
-            MemberOperations.RegisterMemberAction(start, CalledNames.Releases, (block, roots) =>
+            var writes = new Dictionary<IOperation, LocalWrites>();
+            foreach (var operation in MemberOperations.DescendantsAndSelf(roots))
             {
-                var writes = new Dictionary<IOperation, LocalWrites>();
-                foreach (var operation in MemberOperations.DescendantsAndSelf(roots))
-                {
-                    if (operation is IInvocationOperation invocation)
-                        AnalyzeInvocation(block, invocation, symbols, writes);
-                }
-            });
+                if (operation is IInvocationOperation invocation)
+                    AnalyzeInvocation(block, invocation, symbols, writes);
+            }
         });
     }
 

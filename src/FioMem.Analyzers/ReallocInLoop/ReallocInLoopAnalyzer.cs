@@ -24,25 +24,17 @@ public sealed class ReallocInLoopAnalyzer : DiagnosticAnalyzer
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
     {
-        // Generated code is not analysed (no Analyze flag). Every diagnostic lies in a member that was analysed, so none
-        // can be in generated code: ReportDiagnostics says so, which spares the driver a scan of each file for
-        // [GeneratedCode] on its first diagnostic there.
+        // Generated code is not analysed; see MemberOperations.RegisterMemberAnalysis for why ReportDiagnostics.
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(start =>
+        // Only members that call a resize by name get an operation tree (see MemberOperations).
+        MemberOperations.RegisterMemberAnalysis(context, CalledNames.Resizes, static (block, roots, symbols) =>
         {
-            var symbols = KnownSymbols.TryCreate(start.Compilation);
-            if (symbols is null)
-                return;
-            // Only members that call a resize by name get an operation tree (see MemberOperations).
-            MemberOperations.RegisterMemberAction(start, CalledNames.Resizes, (block, roots) =>
+            foreach (var operation in MemberOperations.DescendantsAndSelf(roots))
             {
-                foreach (var operation in MemberOperations.DescendantsAndSelf(roots))
-                {
-                    if (operation is IInvocationOperation invocation)
-                        AnalyzeInvocation(block, invocation, symbols);
-                }
-            });
+                if (operation is IInvocationOperation invocation)
+                    AnalyzeInvocation(block, invocation, symbols);
+            }
         });
     }
 

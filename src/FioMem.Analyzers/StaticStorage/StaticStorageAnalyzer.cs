@@ -50,20 +50,11 @@ public sealed class StaticStorageAnalyzer : DiagnosticAnalyzer
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
     {
-        // Generated code is not analysed (no Analyze flag). Every diagnostic lies in a member that was analysed, so none
-        // can be in generated code: ReportDiagnostics says so, which spares the driver a scan of each file for
-        // [GeneratedCode] on its first diagnostic there.
+        // Generated code is not analysed; see MemberOperations.RegisterMemberAnalysis for why ReportDiagnostics.
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(start =>
-        {
-            var symbols = KnownSymbols.TryCreate(start.Compilation);
-            if (symbols is null)
-                return;
-            // Only members that call an allocator by name get an operation tree (see MemberOperations).
-            MemberOperations.RegisterMemberAction(start, CalledNames.BlockAllocations,
-                (block, roots) => AnalyzeMember(block, roots, symbols));
-        });
+        // Only members that call an allocator by name get an operation tree (see MemberOperations).
+        MemberOperations.RegisterMemberAnalysis(context, CalledNames.BlockAllocations, AnalyzeMember);
     }
 
     /// <summary>Whether <paramref name="operation"/> may write into static storage (the cheap pre-check).</summary>
