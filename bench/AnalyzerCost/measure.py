@@ -14,7 +14,9 @@ only; none), in alternating order, and prints for each run and as medians:
   the first analyzer to walk a method's operations pays for building that operation tree, which the .NET SDK's own
   analyzers pay instead when FioMem's are absent.
 
-Usage: python3 bench/AnalyzerCost/measure.py [--lines 100000] [--runs 3] [--keep]
+Then it times the analyzers in one process, one at a time (InProcess/), on the same compiler arguments: see README.md.
+
+Usage: python3 bench/AnalyzerCost/measure.py [--lines 100000] [--runs 3] [--in-process-rounds 3] [--keep]
 """
 import argparse
 import os
@@ -235,10 +237,25 @@ def run_compiler(argv, cwd):
     return cpu, wall, proc.stdout + proc.stderr
 
 
+def run_in_process(root, rounds):
+    """Times the analyzers in one process, one at a time (InProcess/Program.cs), on the same compiler arguments."""
+    if rounds <= 0:
+        return
+    print()
+    print(f"in-process measurement ({rounds} rounds, analyzers run one at a time):", flush=True)
+    project = os.path.join(REPO, "bench", "AnalyzerCost", "InProcess")
+    proc = subprocess.run(["dotnet", "run", "-c", "Release", "--project", project, "--",
+                           os.path.join(root, "csc.args"), root, str(rounds)], cwd=root)
+    if proc.returncode != 0:
+        sys.exit("the in-process measurement failed")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--lines", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--in-process-rounds", type=int, default=3,
+                        help="rounds of the in-process measurement (InProcess/, analyzers run one at a time); 0 skips it")
     parser.add_argument("--keep", action="store_true", help="keep the generated project")
     args = parser.parse_args()
 
@@ -262,6 +279,11 @@ def main():
             "no analyzers": [a for a in full if not a.startswith("/analyzer:")],
         }
 
+        # The compiler's arguments (after the executable) for the in-process measurement.
+        first_argument = 1 + max(i for i, a in enumerate(full) if re.search(r"[/\\]csc(\.exe|\.dll)?$", a))
+        with open(os.path.join(root, "csc.args"), "w") as f:
+            f.write("\n".join(full[first_argument:]) + "\n")
+
         samples = {name: [] for name in configs}
         for run in range(1, args.runs + 1):
             # Alternate the order so that a machine getting busier or quieter does not favour one configuration.
@@ -283,6 +305,9 @@ def main():
         def paired(a, b):
             return median([x[0] - y[0] for x, y in zip(samples[a], samples[b])])
 
+        if args.runs == 0:
+            run_in_process(root, args.in_process_rounds)
+            return
         print()
         print(f"medians over {args.runs} runs, {lines} lines (compiler CPU time, user + system):")
         for name in configs:
@@ -298,6 +323,7 @@ def main():
         attributed = median([x[1] for x in samples["SDK + FioMem"]])
         print(f"  ReportAnalyzer attribution to FioMem.Analyzers next to the SDK's: {attributed:.3f} s = "
               f"{100 * attributed / base:.1f}% (an upper bound: whichever analyzer first walks a method pays for its operation tree)")
+        run_in_process(root, args.in_process_rounds)
     finally:
         if args.keep:
             print(f"kept {root}")

@@ -2,6 +2,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 
 namespace FioMem.Analyzers.Common;
@@ -86,6 +87,7 @@ internal sealed class CalledNames
     /// both handled: Unicode formatting characters inside it are ignored (as the compiler ignores them), and a
     /// <c>\u</c>/<c>\U</c> escape anywhere lets the node through. <c>@Free</c> is the word <c>Free</c>.
     /// </remarks>
+    [MethodImpl(Hot.Optimized)]
     public bool OccurIn(SyntaxNode? node)
     {
         if (node is null)
@@ -163,6 +165,7 @@ internal sealed class CalledNames
     [ThreadStatic]
     private static char[]? t_word;
 
+    [MethodImpl(Hot.Optimized)]
     private bool Matches(char[] word, int length)
     {
         if (length < _minLength || length > _maxLength)

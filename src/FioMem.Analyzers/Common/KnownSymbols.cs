@@ -1,4 +1,5 @@
 // FioMem's, NativeMemory's and Marshal's symbols, resolved once per compilation, and the questions the analyzers ask about a call.
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 
 namespace FioMem.Analyzers.Common;
@@ -71,6 +72,7 @@ internal sealed class KnownSymbols
     }
 
     /// <summary>True when <paramref name="method"/> is declared on <paramref name="type"/>.</summary>
+    [MethodImpl(Hot.Optimized)]
     public static bool IsOn(IMethodSymbol method, INamedTypeSymbol? type) =>
         type is not null && SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, type);
 
@@ -79,6 +81,7 @@ internal sealed class KnownSymbols
     /// <c>Realloc</c> (not <c>AllocLongLived</c>), <c>FioAlloc&lt;T&gt;.New*</c>, and the generated
     /// <c>T.New</c>/<c>T.NewArray</c> of a <c>[FioAllocated]</c> struct.
     /// </summary>
+    [MethodImpl(Hot.Optimized)]
     public bool IsBlockAllocation(IMethodSymbol method)
     {
         if (!method.IsStatic)
@@ -97,6 +100,7 @@ internal sealed class KnownSymbols
     }
 
     /// <summary>Whether <paramref name="method"/> is <c>FioMemory.Alloc</c> or <c>AllocZeroed</c> (either overload).</summary>
+    [MethodImpl(Hot.Optimized)]
     public bool IsDirectAlloc(IMethodSymbol method) =>
         method.IsStatic
         && method.Name is "Alloc" or "AllocZeroed"
@@ -106,6 +110,7 @@ internal sealed class KnownSymbols
     /// Whether <paramref name="method"/> releases FioMem memory: <c>FioMemory.Free</c>, <c>FioAlloc&lt;T&gt;.Free</c>
     /// and <c>FreeArray</c>, and the generated <c>T.Free</c>/<c>T.FreeArray</c>.
     /// </summary>
+    [MethodImpl(Hot.Optimized)]
     public bool IsFree(IMethodSymbol method)
     {
         if (!method.IsStatic || method.ContainingType is not { } type)
@@ -118,6 +123,7 @@ internal sealed class KnownSymbols
     }
 
     /// <summary>Whether <paramref name="method"/> resizes FioMem memory: <c>FioMemory.Realloc</c> or <c>FioAlloc&lt;T&gt;.Resize</c>.</summary>
+    [MethodImpl(Hot.Optimized)]
     public bool IsResize(IMethodSymbol method)
     {
         if (!method.IsStatic || method.ContainingType is not { } type)
@@ -129,10 +135,12 @@ internal sealed class KnownSymbols
         return method.Name == "Resize" && IsFioAlloc(type);
     }
 
+    [MethodImpl(Hot.Optimized)]
     private bool IsFioAlloc(INamedTypeSymbol type) =>
         FioAlloc is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, FioAlloc);
 
     /// <summary>A struct carrying <c>[FioAllocated]</c>, whose generated static members allocate and free it.</summary>
+    [MethodImpl(Hot.Optimized)]
     private bool IsFioAllocatedStruct(INamedTypeSymbol type)
     {
         if (FioAllocatedAttribute is null || type.TypeKind != TypeKind.Struct)

@@ -2,6 +2,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -57,7 +58,7 @@ internal static class MemberOperations
     public static void RegisterMemberAction(CompilationStartAnalysisContext context, CalledNames names,
         Action<CodeBlockAnalysisContext, ImmutableArray<IOperation>> action)
     {
-        context.RegisterCodeBlockAction(block =>
+        context.RegisterCodeBlockAction([MethodImpl(Hot.Optimized)] (block) =>
         {
             var roots = RootsIfMentioned(block, names);
             if (!roots.IsEmpty)
@@ -69,6 +70,7 @@ internal static class MemberOperations
     /// The operation roots of the member <paramref name="block"/> declares if its executable syntax mentions one of
     /// <paramref name="names"/>; otherwise none, and no operation tree is asked for (nor anything allocated).
     /// </summary>
+    [MethodImpl(Hot.Optimized)]
     public static ImmutableArray<IOperation> RootsIfMentioned(CodeBlockAnalysisContext block, CalledNames names)
     {
         var syntax = ExecutableSyntax(block.CodeBlock, block.OwningSymbol);
@@ -78,17 +80,23 @@ internal static class MemberOperations
     }
 
     /// <summary>The operation roots of the member <paramref name="block"/> declares, with no pre-filter.</summary>
+    [MethodImpl(Hot.Optimized)]
     public static ImmutableArray<IOperation> Roots(CodeBlockAnalysisContext block) =>
         Roots(ExecutableSyntax(block.CodeBlock, block.OwningSymbol), block.SemanticModel, block.CancellationToken);
 
     /// <summary>Every operation under <paramref name="roots"/>, roots included, in tree order.</summary>
-    public static IEnumerable<IOperation> DescendantsAndSelf(ImmutableArray<IOperation> roots)
+    [MethodImpl(Hot.Optimized)]
+    public static List<IOperation> DescendantsAndSelf(ImmutableArray<IOperation> roots)
     {
+        // A list, not an iterator: the iterator's state machine would not be compiled optimized (see Hot).
+        var all = new List<IOperation>();
         foreach (var root in roots)
         {
             foreach (var operation in root.DescendantsAndSelf())
-                yield return operation;
+                all.Add(operation);
         }
+
+        return all;
     }
 
     /// <summary>
@@ -96,6 +104,7 @@ internal static class MemberOperations
     /// gets: the declaration node the analyzer driver computed for <paramref name="owner"/>). These are the nodes the
     /// driver itself would ask the operations of.
     /// </summary>
+    [MethodImpl(Hot.Optimized)]
     private static ExecutableNodes ExecutableSyntax(SyntaxNode declaration, ISymbol owner)
     {
         switch (declaration)
@@ -136,6 +145,7 @@ internal static class MemberOperations
     }
 
     /// <summary>The distinct roots of the operation trees <paramref name="syntax"/> belongs to.</summary>
+    [MethodImpl(Hot.Optimized)]
     private static ImmutableArray<IOperation> Roots(ExecutableNodes syntax, SemanticModel model,
         System.Threading.CancellationToken cancellationToken)
     {
@@ -159,6 +169,7 @@ internal static class MemberOperations
         return roots.Count == roots.Capacity ? roots.MoveToImmutable() : roots.ToImmutable();
     }
 
+    [MethodImpl(Hot.Optimized)]
     private static IOperation? RootOf(SyntaxNode? node, SemanticModel model, System.Threading.CancellationToken cancellationToken)
     {
         var operation = node is null ? null : model.GetOperation(node, cancellationToken);
@@ -184,8 +195,10 @@ internal static class MemberOperations
         public SyntaxNode? Third { get; }
 
         /// <summary>Whether one of <paramref name="names"/> occurs in the nodes.</summary>
+        [MethodImpl(Hot.Optimized)]
         public bool Mention(CalledNames names) => Mentions(First, names) || Mentions(Second, names) || Mentions(Third, names);
 
+        [MethodImpl(Hot.Optimized)]
         private static bool Mentions(SyntaxNode? node, CalledNames names)
         {
             if (node is not CompilationUnitSyntax unit)

@@ -1,4 +1,5 @@
 // Small helpers the allocator analyzers share to follow a pointer value through casts.
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -11,6 +12,7 @@ namespace FioMem.Analyzers.Common;
 internal static class PointerFlow
 {
     /// <summary>The operation a value comes from once its conversions and parentheses are peeled off.</summary>
+    [MethodImpl(Hot.Optimized)]
     public static IOperation StripConversions(IOperation operation)
     {
         while (true)
@@ -34,6 +36,7 @@ internal static class PointerFlow
     /// <paramref name="operation"/>; its <see cref="IOperation.Parent"/> is what consumes the value. In
     /// <c>p = c ? Alloc(n) : Realloc(p, n)</c> both calls flow into <c>p</c>.
     /// </summary>
+    [MethodImpl(Hot.Optimized)]
     public static IOperation OutermostValueWrapper(IOperation operation)
     {
         while (true)
@@ -54,6 +57,7 @@ internal static class PointerFlow
     }
 
     /// <summary>True for the types an address travels in: pointers, <c>nint</c>/<c>IntPtr</c>, <c>nuint</c>/<c>UIntPtr</c>.</summary>
+    [MethodImpl(Hot.Optimized)]
     public static bool IsAddressType(ITypeSymbol? type) =>
         type is IPointerTypeSymbol
         || type?.SpecialType is SpecialType.System_IntPtr or SpecialType.System_UIntPtr;
@@ -63,6 +67,7 @@ internal static class PointerFlow
     /// Field references through anything but <c>this</c> or a type name are not plain: another object's field is
     /// a different storage location.
     /// </summary>
+    [MethodImpl(Hot.Optimized)]
     public static ISymbol? ReferencedVariable(IOperation operation) => operation switch
     {
         ILocalReferenceOperation local => local.Local,
@@ -71,6 +76,7 @@ internal static class PointerFlow
     };
 
     /// <summary>True when <paramref name="operation"/> is a null, zero or default constant (no address at all).</summary>
+    [MethodImpl(Hot.Optimized)]
     public static bool IsNullConstant(IOperation operation) =>
         operation is IDefaultValueOperation
         || (operation.ConstantValue.HasValue && operation.ConstantValue.Value is null or 0 or 0L or 0U or 0UL);

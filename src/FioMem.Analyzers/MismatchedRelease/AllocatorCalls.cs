@@ -1,4 +1,5 @@
 // Which allocator a call allocates with or releases to, for FIO002.
+using System.Runtime.CompilerServices;
 using FioMem.Analyzers.Common;
 using Microsoft.CodeAnalysis;
 
@@ -8,6 +9,7 @@ namespace FioMem.Analyzers.MismatchedRelease;
 internal static class AllocatorCalls
 {
     /// <summary>The family a call's result comes from, or <see cref="AllocatorFamily.Unknown"/>.</summary>
+    [MethodImpl(Hot.Optimized)]
     public static AllocatorFamily AllocationFamily(IMethodSymbol method, KnownSymbols symbols)
     {
         if (KnownSymbols.IsOn(method, symbols.FioMemory))
@@ -33,6 +35,7 @@ internal static class AllocatorCalls
     /// The family a call releases (or reallocates) memory of, for the calls FIO002 checks; <see cref="AllocatorFamily.Unknown"/>
     /// for any other call. <paramref name="isRealloc"/> tells a two-argument reallocation from a release.
     /// </summary>
+    [MethodImpl(Hot.Optimized)]
     public static AllocatorFamily ReleaseFamily(IMethodSymbol method, KnownSymbols symbols, out bool isRealloc)
     {
         isRealloc = false;

@@ -1,6 +1,7 @@
 // FIO002: memory released (or reallocated) by another allocator than the one that made it, FioMem on either side.
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using FioMem.Analyzers.Common;
 using FioMem.Analyzers.Diagnostics;
 using Microsoft.CodeAnalysis;
@@ -40,7 +41,7 @@ public sealed class MismatchedReleaseAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.EnableConcurrentExecution();
         // Only members that call a release by name get an operation tree (see MemberOperations).
-        MemberOperations.RegisterMemberAnalysis(context, CalledNames.Releases, static (block, roots, symbols) =>
+        MemberOperations.RegisterMemberAnalysis(context, CalledNames.Releases, [MethodImpl(Hot.Optimized)] static (block, roots, symbols) =>
         {
             var writes = new Dictionary<IOperation, LocalWrites>();
             foreach (var operation in MemberOperations.DescendantsAndSelf(roots))
@@ -51,6 +52,7 @@ public sealed class MismatchedReleaseAnalyzer : DiagnosticAnalyzer
         });
     }
 
+    [MethodImpl(Hot.Optimized)]
     private static void AnalyzeInvocation(CodeBlockAnalysisContext context, IInvocationOperation invocation, KnownSymbols symbols,
         Dictionary<IOperation, LocalWrites> writesByRoot)
     {
@@ -111,6 +113,7 @@ public sealed class MismatchedReleaseAnalyzer : DiagnosticAnalyzer
         return null;
     }
 
+    [MethodImpl(Hot.Optimized)]
     private static IOperation Root(IOperation operation)
     {
         while (operation.Parent is { } parent)
@@ -141,6 +144,7 @@ public sealed class MismatchedReleaseAnalyzer : DiagnosticAnalyzer
 
         public string FirstMethod { get; private set; } = string.Empty;
 
+        [MethodImpl(Hot.Optimized)]
         public void Trace(IOperation value, KnownSymbols symbols, LocalWrites writes, HashSet<ILocalSymbol> visited)
         {
             if (Conflicting)
@@ -189,6 +193,7 @@ public sealed class MismatchedReleaseAnalyzer : DiagnosticAnalyzer
             }
         }
 
+        [MethodImpl(Hot.Optimized)]
         private void TraceLocal(ILocalSymbol local, KnownSymbols symbols, LocalWrites writes, HashSet<ILocalSymbol> visited)
         {
             foreach (var operation in writes.Of(local))
@@ -220,6 +225,7 @@ public sealed class MismatchedReleaseAnalyzer : DiagnosticAnalyzer
             }
         }
 
+        [MethodImpl(Hot.Optimized)]
         private void Add(AllocatorFamily family, string method)
         {
             if (Family is null)
@@ -233,6 +239,7 @@ public sealed class MismatchedReleaseAnalyzer : DiagnosticAnalyzer
             }
         }
 
+        [MethodImpl(Hot.Optimized)]
         private static bool IsLocal(IOperation operation, ILocalSymbol local) =>
             operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
 
@@ -259,6 +266,7 @@ public sealed class MismatchedReleaseAnalyzer : DiagnosticAnalyzer
         private readonly Dictionary<ILocalSymbol, List<IOperation>> _writes = new(SymbolEqualityComparer.Default);
 
         /// <summary>Gathers the writes in the tree under <paramref name="root"/>.</summary>
+        [MethodImpl(Hot.Optimized)]
         public static LocalWrites Of(IOperation root)
         {
             var writes = new LocalWrites();
@@ -298,9 +306,11 @@ public sealed class MismatchedReleaseAnalyzer : DiagnosticAnalyzer
         }
 
         /// <summary>The operations that may write <paramref name="local"/>, in tree order.</summary>
+        [MethodImpl(Hot.Optimized)]
         public IReadOnlyList<IOperation> Of(ILocalSymbol local) =>
             _writes.TryGetValue(local, out var list) ? list : s_none;
 
+        [MethodImpl(Hot.Optimized)]
         private void Add(ILocalSymbol local, IOperation operation)
         {
             if (!_writes.TryGetValue(local, out var list))

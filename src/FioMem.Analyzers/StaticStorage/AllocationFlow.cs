@@ -1,6 +1,7 @@
 // FIO001's data flow: which values in one member derive from a FioMem block allocation.
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using FioMem.Analyzers.Common;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -26,6 +27,7 @@ internal sealed class AllocationFlow
     private AllocationFlow(KnownSymbols symbols) => _symbols = symbols;
 
     /// <summary>Propagates allocations through the local assignments among <paramref name="operations"/>.</summary>
+    [MethodImpl(Hot.Optimized)]
     public static AllocationFlow Build(KnownSymbols symbols, ImmutableArray<IOperation> operations)
     {
         var flow = new AllocationFlow(symbols);
@@ -53,12 +55,14 @@ internal sealed class AllocationFlow
     }
 
     /// <summary>The allocation <paramref name="value"/> derives from, or null when it derives from none.</summary>
+    [MethodImpl(Hot.Optimized)]
     public IInvocationOperation? OriginOf(IOperation? value)
     {
         // Depth guards against pathological nesting in generated or broken code; real expressions are shallow.
         return OriginOf(value, depth: 0);
     }
 
+    [MethodImpl(Hot.Optimized)]
     private IInvocationOperation? OriginOf(IOperation? value, int depth)
     {
         if (value is null || depth > 64)
@@ -113,6 +117,7 @@ internal sealed class AllocationFlow
 
     /// <summary><c>p + n</c>, <c>p - n</c>, <c>(nint)p | tag</c>: an address computed from an address. <c>p - q</c>
     /// between two pointers is a distance, not an address.</summary>
+    [MethodImpl(Hot.Optimized)]
     private static bool IsAddressArithmetic(IBinaryOperation binary)
     {
         if (binary.OperatorKind is not (BinaryOperatorKind.Add or BinaryOperatorKind.Subtract or BinaryOperatorKind.Or))
@@ -124,6 +129,7 @@ internal sealed class AllocationFlow
         return binary.Type.IsAddressLike();
     }
 
+    [MethodImpl(Hot.Optimized)]
     private static void CollectLocalStores(IOperation operation, List<(ILocalSymbol, IOperation)> stores)
     {
         switch (operation)

@@ -2,6 +2,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using FioMem.Analyzers.Common;
 using FioMem.Analyzers.Diagnostics;
 using Microsoft.CodeAnalysis;
@@ -36,6 +37,7 @@ public sealed class StaticStorageAnalyzer : DiagnosticAnalyzer
 
     /// <summary>Collection methods that keep their argument: the collection is static, so the element is too.</summary>
     /// <remarks>A switch on the name, not a set: this runs for every instance call in the project.</remarks>
+    [MethodImpl(Hot.Optimized)]
     private static bool IsStoringMethod(string name) => name switch
     {
         "Add" or "Push" or "Enqueue" or "Insert" or "TryAdd" or "AddLast" or "AddFirst"
@@ -58,6 +60,7 @@ public sealed class StaticStorageAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>Whether <paramref name="operation"/> may write into static storage (the cheap pre-check).</summary>
+    [MethodImpl(Hot.Optimized)]
     private static bool IsStaticStore(IOperation operation)
     {
         switch (operation)
@@ -80,6 +83,7 @@ public sealed class StaticStorageAnalyzer : DiagnosticAnalyzer
         }
     }
 
+    [MethodImpl(Hot.Optimized)]
     private static void AnalyzeMember(CodeBlockAnalysisContext context, ImmutableArray<IOperation> roots, KnownSymbols symbols)
     {
         // Most members that allocate store nothing static: one cheap pass first, the data flow only for those that do both.
@@ -146,6 +150,7 @@ public sealed class StaticStorageAnalyzer : DiagnosticAnalyzer
 
     /// <summary>The static member a store into <paramref name="target"/> writes: <c>s_p</c>, or <c>s_table</c> in
     /// <c>s_table[i]</c> (indexer or array element).</summary>
+    [MethodImpl(Hot.Optimized)]
     private static ISymbol? StaticTargetOf(IOperation target)
     {
         target = target.WithoutConversions();
@@ -182,6 +187,7 @@ public sealed class StaticStorageAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>The static collection a storing method is called on, or the static passed by <c>ref</c>/<c>out</c>.</summary>
+    [MethodImpl(Hot.Optimized)]
     private static ISymbol? StaticTargetOf(IInvocationOperation invocation)
     {
         var method = invocation.TargetMethod;
@@ -202,6 +208,7 @@ public sealed class StaticStorageAnalyzer : DiagnosticAnalyzer
         return null;
     }
 
+    [MethodImpl(Hot.Optimized)]
     private static bool HasRefParameter(IMethodSymbol method)
     {
         foreach (var parameter in method.Parameters)
@@ -214,6 +221,7 @@ public sealed class StaticStorageAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>The static field or static auto-property <paramref name="reference"/> names, if it names one.</summary>
+    [MethodImpl(Hot.Optimized)]
     private static ISymbol? StaticMember(IOperation reference) => reference switch
     {
         IFieldReferenceOperation { Field: { IsStatic: true, IsConst: false } field } => field,

@@ -1,5 +1,7 @@
 // The FioMem frees in one member, and FIO006's cheap syntactic pre-check against them.
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using FioMem.Analyzers.Common;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -25,6 +27,7 @@ internal sealed class FreeSites
     /// <summary>Whether some free of <paramref name="variable"/> could precede <paramref name="use"/> on a path.</summary>
     /// <remarks>A use that precedes every free in source order is only reached freed through a backward
     /// <c>goto</c>; the pre-check gives that up.</remarks>
+    [MethodImpl(Hot.Optimized)]
     public bool MayBeFreedAt(ISymbol variable, SyntaxNode use)
     {
         foreach (var (freed, free) in _frees)
@@ -40,6 +43,7 @@ internal sealed class FreeSites
 
     /// <summary>Whether no path leads from <paramref name="free"/> to the later <paramref name="use"/>, judged by the
     /// statements between them and their nearest common ancestor.</summary>
+    [MethodImpl(Hot.Optimized)]
     private static bool IsSeparated(SyntaxNode free, SyntaxNode use)
     {
         var child = free;
@@ -68,6 +72,7 @@ internal sealed class FreeSites
     }
 
     /// <summary>Whether a statement of <paramref name="block"/> after <paramref name="child"/> leaves the member.</summary>
+    [MethodImpl(Hot.Optimized)]
     private static bool EndsAfter(BlockSyntax block, SyntaxNode child)
     {
         bool after = false;

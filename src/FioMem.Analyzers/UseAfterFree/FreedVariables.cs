@@ -1,6 +1,7 @@
 // FIO006's data flow: the variables freed on every path into a basic block of a control flow graph.
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using FioMem.Analyzers.Common;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
@@ -114,6 +115,7 @@ internal static class FreedVariables
     }
 
     /// <summary>How the variable reference <paramref name="reference"/> is used, judged from the code around it.</summary>
+    [MethodImpl(Hot.Optimized)]
     public static Use Classify(IOperation reference, KnownSymbols symbols)
     {
         // Walk out through conversions: Free(p) with p a byte* is Free((void*)p).
@@ -139,6 +141,7 @@ internal static class FreedVariables
         return PointerUseFromSyntax(reference.Syntax);
     }
 
+    [MethodImpl(Hot.Optimized)]
     private static Use PointerUseFromSyntax(SyntaxNode node)
     {
         var child = node;

@@ -1,6 +1,7 @@
 // FIO006: a FioMem pointer dereferenced, indexed, passed on or freed again after it was freed in the same member.
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using FioMem.Analyzers.Common;
 using FioMem.Analyzers.Diagnostics;
 using Microsoft.CodeAnalysis;
@@ -32,6 +33,7 @@ public sealed class UseAfterFreeAnalyzer : DiagnosticAnalyzer
         MemberOperations.RegisterMemberAnalysis(context, CalledNames.Frees, AnalyzeMember);
     }
 
+    [MethodImpl(Hot.Optimized)]
     private static void AnalyzeMember(CodeBlockAnalysisContext context, ImmutableArray<IOperation> roots, KnownSymbols symbols)
     {
         var frees = new FreeSites();
@@ -58,6 +60,7 @@ public sealed class UseAfterFreeAnalyzer : DiagnosticAnalyzer
         }
     }
 
+    [MethodImpl(Hot.Optimized)]
     private static bool HasUseAfterAFree(IOperation block, KnownSymbols symbols, FreeSites frees)
     {
         foreach (var operation in block.DescendantsAndSelf())
