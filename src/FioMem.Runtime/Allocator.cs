@@ -50,8 +50,15 @@ internal static unsafe class Allocator
         cache.Allocated++;
         // Mark where this allocation starts and ends before anyone can see the pointer (see BlockHeader).
         ulong* bits = Block.Boundaries(block);
-        bits[start >> 6] |= 1UL << start;
-        bits[end >> 6] |= 1UL << end;
+        if ((start >> 6) == (end >> 6))
+        {
+            bits[start >> 6] |= (1UL << start) | (1UL << end);
+        }
+        else
+        {
+            bits[start >> 6] |= 1UL << start;
+            bits[end >> 6] |= 1UL << end;
+        }
         byte* p = block + ((nuint)start << Layout.SliceShift);
         int clearFrom = start + keptSlices;
         if (clearFrom < cache.DirtyEnd && clearFrom < end)
@@ -174,13 +181,13 @@ internal static unsafe class Allocator
     private static void FreeSlice(void* ptr)
     {
         byte* block = Block.Of(ptr);
-        int slice = ValidateSlice(ptr, block);
+        int slice = ValidateSlice(ptr, block, out ulong boundaryWord);
         if (FioMemoryOptions.Checked)
             CheckedMode.OnFree(ptr, block, slice);
         ThreadCache? cache = ThreadCache.Current;
         if (cache is not null && cache.Block == block)
         {
-            FreeFromOwnBlock(cache, block, slice);
+            FreeFromOwnBlock(cache, block, slice, boundaryWord);
             return;
         }
         int remaining = Interlocked.Decrement(ref Block.Header(block)->References);
@@ -194,12 +201,13 @@ internal static unsafe class Allocator
     /// "malloc then immediate free" pattern reuses the same, cache-hot slices (except in checked mode).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FreeFromOwnBlock(ThreadCache cache, byte* block, int slice)
+    private static void FreeFromOwnBlock(ThreadCache cache, byte* block, int slice, ulong boundaryWord)
     {
         cache.Allocated--;
         int next = cache.Next;
         // Checked mode leaves freed slices poisoned until the block is recycled, so writes after free show up.
-        if (FioMemoryOptions.Checked || Block.EndOf(block, slice) != next)
+        // boundaryWord is still current: only this thread, the block's slicer, writes its boundary bits.
+        if (FioMemoryOptions.Checked || Block.EndOf(block, slice, boundaryWord) != next)
             return;
         Block.Boundaries(block)[next >> 6] &= ~(1UL << next);
         cache.Next = slice;
@@ -212,14 +220,22 @@ internal static unsafe class Allocator
     /// aligned, past the header, in a block that is sliced or retired, on a boundary the slicer marked.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int ValidateSlice(void* ptr, byte* block)
+    private static int ValidateSlice(void* ptr, byte* block) => ValidateSlice(ptr, block, out _);
+
+    /// <inheritdoc cref="ValidateSlice(void*, byte*)"/>
+    /// <param name="ptr">The pointer being freed or reallocated.</param>
+    /// <param name="block">The block it lies in.</param>
+    /// <param name="boundaryWord">The boundary bitmap word that holds the slice's bit, as read for the check.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ValidateSlice(void* ptr, byte* block, out ulong boundaryWord)
     {
         nuint offset = (nuint)ptr & Layout.BlockMask;
         int slice = (int)(offset >> Layout.SliceShift);
         if ((offset & (Layout.SliceSize - 1)) != 0 || slice < Layout.FirstDataSlice || !AddressSpace.IsCarved(ptr)
             || (uint)(Block.Header(block)->State - (int)BlockState.Active) > 1u)
             ThrowHelper.ThrowForeignPointer(ptr);
-        if (!Block.IsSet(Block.Boundaries(block), slice))
+        boundaryWord = Block.Boundaries(block)[slice >> 6];
+        if ((boundaryWord & (1UL << slice)) == 0)
             ThrowHelper.ThrowNotAnAllocationStart(ptr, block);
         return slice;
     }

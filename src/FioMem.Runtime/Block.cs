@@ -71,12 +71,15 @@ internal static unsafe class Block
     /// <summary>The first slice after <paramref name="start"/> whose boundary bit is set: the end of the allocation at <paramref name="start"/>.</summary>
     /// <remarks>Inlined for the common case, an end in the same bitmap word; a longer allocation scans on out of line.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int EndOf(byte* block, int start)
+    public static int EndOf(byte* block, int start) => EndOf(block, start, Boundaries(block)[start >> 6]);
+
+    /// <summary><see cref="EndOf(byte*, int)"/> given the boundary word that holds <paramref name="start"/>'s bit, already read.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int EndOf(byte* block, int start, ulong startWord)
     {
-        ulong* bits = Boundaries(block);
         int word = start >> 6;
-        ulong current = bits[word] & (~0UL << (start & 63) << 1);
-        return current != 0 ? (word << 6) + System.Numerics.BitOperations.TrailingZeroCount(current) : EndBeyondWord(bits, word);
+        ulong current = startWord & (~0UL << (start & 63) << 1);
+        return current != 0 ? (word << 6) + System.Numerics.BitOperations.TrailingZeroCount(current) : EndBeyondWord(Boundaries(block), word);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
