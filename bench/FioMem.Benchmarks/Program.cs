@@ -1,6 +1,6 @@
 // Entry point: `dotnet run -c Release --project bench/FioMem.Benchmarks -- --filter '*'` (add `--job short` for a quick run),
 // `-- memory` for the memory check, `-- seed-phases [passes] [allocator]` for the seed round timed phase by phase, or
-// `-- tiny-interleaved [rounds]` for the tiny workload with all peers timed back to back in each round.
+// `-- interleaved <seed|local|cross-thread|tiny|typed> [rounds]` for a workload with all peers timed in turn each round.
 using System;
 using BenchmarkDotNet.Running;
 using FioMem.Benchmarks.Allocators;
@@ -15,8 +15,11 @@ public static class Program
     public static int Main(string[] args)
     {
         if (args is ["memory", ..]) return MemoryCheck.Run();
-        if (args is ["tiny-interleaved", ..])
-            return TinyInterleaved.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 15);
+        if (args is ["interleaved", ..])
+        {
+            return Interleaved.Run(args.Length > 1 ? args[1] : "",
+                args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 15);
+        }
         if (args is ["seed-phases", ..])
             return SeedPhases.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3, args.Length > 2 ? args[2] : null);
 
