@@ -43,18 +43,19 @@ public sealed class MismatchedReleaseAnalyzer : DiagnosticAnalyzer
         // Only members that call a release by name get an operation tree (see MemberOperations).
         MemberOperations.RegisterMemberAnalysis(context, CalledNames.Releases, [MethodImpl(Hot.Optimized)] static (block, roots, symbols) =>
         {
-            var writes = new Dictionary<IOperation, LocalWrites>();
-            foreach (var operation in MemberOperations.DescendantsAndSelf(roots))
+            var operations = MemberOperations.DescendantsAndSelf(roots);
+            LocalWrites? writes = null; // Gathered on the first release found, from the same operations.
+            foreach (var operation in operations)
             {
                 if (operation is IInvocationOperation invocation)
-                    AnalyzeInvocation(block, invocation, symbols, writes);
+                    AnalyzeInvocation(block, invocation, symbols, operations, ref writes);
             }
         });
     }
 
     [MethodImpl(Hot.Optimized)]
     private static void AnalyzeInvocation(CodeBlockAnalysisContext context, IInvocationOperation invocation, KnownSymbols symbols,
-        Dictionary<IOperation, LocalWrites> writesByRoot)
+        List<IOperation> operations, ref LocalWrites? writes)
     {
         var release = AllocatorCalls.ReleaseFamily(invocation.TargetMethod, symbols, out bool isRealloc);
         if (release == AllocatorFamily.Unknown)
@@ -70,9 +71,7 @@ public sealed class MismatchedReleaseAnalyzer : DiagnosticAnalyzer
         if (pointer is null)
             return;
 
-        var root = Root(invocation);
-        if (!writesByRoot.TryGetValue(root, out var writes))
-            writesByRoot.Add(root, writes = LocalWrites.Of(root));
+        writes ??= LocalWrites.Of(operations);
         var origin = new Origin(invocation);
         origin.Trace(pointer.Value, symbols, writes, new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default));
         if (origin.Conflicting || origin.Family is not { } family || !AllocatorCalls.IsMismatch(family, release))
@@ -111,14 +110,6 @@ public sealed class MismatchedReleaseAnalyzer : DiagnosticAnalyzer
         if (!wantsIntPtr && !isPointer)
             return "void*";
         return null;
-    }
-
-    [MethodImpl(Hot.Optimized)]
-    private static IOperation Root(IOperation operation)
-    {
-        while (operation.Parent is { } parent)
-            operation = parent;
-        return operation;
     }
 
     private static string Display(IMethodSymbol method) => method.ContainingType.Name + "." + method.Name;
@@ -196,27 +187,23 @@ public sealed class MismatchedReleaseAnalyzer : DiagnosticAnalyzer
         [MethodImpl(Hot.Optimized)]
         private void TraceLocal(ILocalSymbol local, KnownSymbols symbols, LocalWrites writes, HashSet<ILocalSymbol> visited)
         {
+            // Every operation listed writes this local (LocalWrites keys them by it).
             foreach (var operation in writes.Of(local))
             {
                 switch (operation)
                 {
-                    case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
+                    case IVariableDeclaratorOperation declarator:
                         if (declarator.GetVariableInitializer() is { } initializer)
                             Trace(initializer.Value, symbols, writes, visited);
                         break;
 
-                    case ISimpleAssignmentOperation assignment when IsLocal(assignment.Target, local):
+                    case ISimpleAssignmentOperation assignment:
                         Trace(assignment.Value, symbols, writes, visited);
                         break;
 
                     // Written some other way (compound assignment, ++, ref/out, deconstruction, address taken): unknown.
-                    case ICompoundAssignmentOperation compound when IsLocal(compound.Target, local):
-                    case IIncrementOrDecrementOperation increment when IsLocal(increment.Target, local):
-                    case IAddressOfOperation addressOf when IsLocal(addressOf.Reference, local):
-                    case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } byRef when IsLocal(byRef.Value, local):
-                    case IDeconstructionAssignmentOperation:
-                        if (operation is not IDeconstructionAssignmentOperation deconstruction || Mentions(deconstruction.Target, local))
-                            Conflicting = true;
+                    default:
+                        Conflicting = true;
                         break;
                 }
 
@@ -238,59 +225,29 @@ public sealed class MismatchedReleaseAnalyzer : DiagnosticAnalyzer
                 Conflicting = true;
             }
         }
-
-        [MethodImpl(Hot.Optimized)]
-        private static bool IsLocal(IOperation operation, ILocalSymbol local) =>
-            operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
-
-        private static bool Mentions(IOperation operation, ILocalSymbol local)
-        {
-            foreach (var descendant in operation.DescendantsAndSelf())
-            {
-                if (IsLocal(descendant, local))
-                    return true;
-            }
-
-            return false;
-        }
     }
 
     /// <summary>
-    /// The operations of one operation tree that may write each local (declarations, assignments, compound
-    /// assignments, <c>++</c>, <c>&amp;</c>, <c>ref</c>/<c>out</c> arguments, deconstructions), in tree order: gathered in one
-    /// walk and shared by every release traced in the member, instead of one walk of the tree per traced local.
+    /// The operations of one member that may write each local (declarations, assignments, compound assignments,
+    /// <c>++</c>, <c>&amp;</c>, <c>ref</c>/<c>out</c> arguments, deconstructions), in tree order: gathered from the member's
+    /// operations once and shared by every release traced in it, instead of one walk per traced local.
     /// </summary>
     private sealed class LocalWrites
     {
         private static readonly IOperation[] s_none = new IOperation[0];
         private readonly Dictionary<ILocalSymbol, List<IOperation>> _writes = new(SymbolEqualityComparer.Default);
 
-        /// <summary>Gathers the writes in the tree under <paramref name="root"/>.</summary>
+        /// <summary>Gathers the writes among <paramref name="operations"/> (a member's, in tree order).</summary>
         [MethodImpl(Hot.Optimized)]
-        public static LocalWrites Of(IOperation root)
+        public static LocalWrites Of(List<IOperation> operations)
         {
             var writes = new LocalWrites();
-            foreach (var operation in root.Descendants())
+            foreach (var operation in operations)
             {
                 switch (operation)
                 {
                     case IVariableDeclaratorOperation declarator:
                         writes.Add(declarator.Symbol, operation);
-                        break;
-                    case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target }:
-                        writes.Add(target.Local, operation);
-                        break;
-                    case ICompoundAssignmentOperation { Target: ILocalReferenceOperation target }:
-                        writes.Add(target.Local, operation);
-                        break;
-                    case IIncrementOrDecrementOperation { Target: ILocalReferenceOperation target }:
-                        writes.Add(target.Local, operation);
-                        break;
-                    case IAddressOfOperation { Reference: ILocalReferenceOperation target }:
-                        writes.Add(target.Local, operation);
-                        break;
-                    case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out, Value: ILocalReferenceOperation target }:
-                        writes.Add(target.Local, operation);
                         break;
                     case IDeconstructionAssignmentOperation deconstruction:
                         foreach (var part in deconstruction.Target.DescendantsAndSelf())
@@ -299,11 +256,26 @@ public sealed class MismatchedReleaseAnalyzer : DiagnosticAnalyzer
                                 writes.Add(target.Local, operation);
                         }
                         break;
+                    default:
+                        if (WrittenLocal(operation) is { } local)
+                            writes.Add(local, operation);
+                        break;
                 }
             }
 
             return writes;
         }
+
+        /// <summary>The local an assignment, compound assignment, <c>++</c>, <c>&amp;</c> or <c>ref</c>/<c>out</c> argument writes.</summary>
+        private static ILocalSymbol? WrittenLocal(IOperation operation) => operation switch
+        {
+            ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } => target.Local,
+            ICompoundAssignmentOperation { Target: ILocalReferenceOperation target } => target.Local,
+            IIncrementOrDecrementOperation { Target: ILocalReferenceOperation target } => target.Local,
+            IAddressOfOperation { Reference: ILocalReferenceOperation target } => target.Local,
+            IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out, Value: ILocalReferenceOperation target } => target.Local,
+            _ => null,
+        };
 
         /// <summary>The operations that may write <paramref name="local"/>, in tree order.</summary>
         [MethodImpl(Hot.Optimized)]

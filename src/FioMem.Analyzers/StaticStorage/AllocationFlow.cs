@@ -28,7 +28,7 @@ internal sealed class AllocationFlow
 
     /// <summary>Propagates allocations through the local assignments among <paramref name="operations"/>.</summary>
     [MethodImpl(Hot.Optimized)]
-    public static AllocationFlow Build(KnownSymbols symbols, ImmutableArray<IOperation> operations)
+    public static AllocationFlow Build(KnownSymbols symbols, IReadOnlyList<IOperation> operations)
     {
         var flow = new AllocationFlow(symbols);
         var localStores = new List<(ILocalSymbol Local, IOperation Value)>();

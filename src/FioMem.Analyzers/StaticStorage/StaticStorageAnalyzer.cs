@@ -87,8 +87,9 @@ public sealed class StaticStorageAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeMember(CodeBlockAnalysisContext context, ImmutableArray<IOperation> roots, KnownSymbols symbols)
     {
         // Most members that allocate store nothing static: one cheap pass first, the data flow only for those that do both.
+        var all = MemberOperations.DescendantsAndSelf(roots);
         bool allocates = false, storesStatic = false;
-        foreach (var operation in MemberOperations.DescendantsAndSelf(roots))
+        foreach (var operation in all)
         {
             if (operation is IInvocationOperation invocation)
             {
@@ -104,7 +105,6 @@ public sealed class StaticStorageAnalyzer : DiagnosticAnalyzer
         if (!allocates || !storesStatic)
             return;
 
-        var all = MemberOperations.DescendantsAndSelf(roots).ToImmutableArray();
         var flow = AllocationFlow.Build(symbols, all);
         foreach (var operation in all)
         {
