@@ -86,12 +86,22 @@ internal static unsafe class LargeAllocations
                 ThrowHelper.ThrowOutOfMemory(byteCount);
             // Bytes past what is kept must read as zero, including the tail of the last page a shrink leaves.
             NativeMemory.Clear((byte*)ptr + keep, Math.Min(entry.Mapped, mapped) - keep);
-            void* moved = mapped == entry.Mapped ? ptr : SystemMemory.TryRemap(ptr, entry.Mapped, mapped);
+            var resized = new Entry(byteCount, mapped, LongLived: false);
+            if (mapped == entry.Mapped)
+            {
+                Update(ptr, resized);
+                return ptr;
+            }
+            // The entry leaves the map before the mapping moves: once mremap has moved it, another thread can map the
+            // old address at once, and its entry must find the key free.
+            Remove(ptr);
+            void* moved = SystemMemory.TryRemap(ptr, entry.Mapped, mapped);
             if (moved != null)
             {
-                Replace(ptr, moved, new Entry(byteCount, mapped, LongLived: false));
+                Add(moved, resized);
                 return moved;
             }
+            Add(ptr, entry);
         }
 
         // Copy into a new allocation of the right kind: long-lived stays long-lived; large shrinking below the limit becomes small.
@@ -124,13 +134,21 @@ internal static unsafe class LargeAllocations
         }
     }
 
-    private static void Replace(void* oldPtr, void* newPtr, Entry entry)
+    private static void Remove(void* ptr)
     {
         lock (s_lock)
         {
-            s_entries.Remove((nuint)oldPtr, out Entry old);
+            s_entries.Remove((nuint)ptr, out Entry old);
             Count(old, -1);
-            s_entries[(nuint)newPtr] = entry;
+        }
+    }
+
+    private static void Update(void* ptr, Entry entry)
+    {
+        lock (s_lock)
+        {
+            Count(s_entries[(nuint)ptr], -1);
+            s_entries[(nuint)ptr] = entry;
             Count(entry, +1);
         }
     }

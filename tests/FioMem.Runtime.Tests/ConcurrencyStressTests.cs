@@ -72,4 +72,52 @@ public unsafe class ConcurrencyStressTests
         Assert.Empty(failures);
         Assert.Equal(Threads * Rounds * PerRound, Interlocked.Read(ref checkedCount));
     }
+
+    [Fact]
+    public void A_large_allocation_moved_by_realloc_frees_its_old_address_for_other_threads_at_once()
+    {
+        // Growing a large allocation moves its mapping (mremap on Linux); another thread mapping a large allocation at
+        // the same moment can be given the old address. Its bookkeeping must not still hold the old one: this used to
+        // throw "An item with the same key has already been added" on the other thread.
+        const int Iterations = 20_000;
+        nuint large = (nuint)FioMemory.LargeAllocationThreshold;
+        var failures = new ConcurrentQueue<Exception>();
+        var grower = new Thread(() =>
+        {
+            try
+            {
+                for (int i = 0; i < Iterations; i++)
+                {
+                    byte* p = (byte*)FioMemory.Alloc(large);
+                    p[0] = 1;
+                    p = (byte*)FioMemory.Realloc(p, large * 4);
+                    if (p[0] != 1 || p[large * 4 - 1] != 0)
+                        throw new InvalidOperationException($"realloc lost or dirtied bytes at 0x{(nuint)p:X}");
+                    FioMemory.Free(p);
+                }
+            }
+            catch (Exception e)
+            {
+                failures.Enqueue(e);
+            }
+        });
+        var mapper = new Thread(() =>
+        {
+            try
+            {
+                for (int i = 0; i < Iterations; i++)
+                    FioMemory.Free(FioMemory.Alloc(large));
+            }
+            catch (Exception e)
+            {
+                failures.Enqueue(e);
+            }
+        });
+        grower.Start();
+        mapper.Start();
+        grower.Join();
+        mapper.Join();
+
+        Assert.Empty(failures);
+    }
 }
