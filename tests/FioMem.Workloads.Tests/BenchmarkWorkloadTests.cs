@@ -1,4 +1,5 @@
 // The benchmark workloads run the operations DESIGN §6 describes, in the counts their OperationsPerInvoke claims, and free everything.
+using System;
 using FioMem.Benchmarks.Harness;
 using FioMem.Benchmarks.Workloads;
 using Xunit;
@@ -35,6 +36,25 @@ public unsafe class BenchmarkWorkloadTests
 
         Assert.Equal(SeedRoundBenchmarks.EndMultiplier - SeedRoundBenchmarks.FirstMultiplier, seen.Count);
         Assert.Equal(SeedRoundBenchmarks.RoundsPerInvoke * SeedRoundBenchmarks.SizeStride, seen.Count);
+    }
+
+    [Fact]
+    public void ZeroingFloorClearsEveryRoundedSizeAndTouchesItsFirstByte()
+    {
+        nuint[] sizes = [1, 16, 17, 100, 4096];
+        using var floor = new ZeroingFloor(sizes);
+        Assert.Equal(16 + 16 + 32 + 112 + 4096, floor.ByteCount);
+        Assert.Equal(-1, floor.Bytes.IndexOfAnyExcept((byte)0xFF));
+
+        floor.RunRounds(1);
+
+        int offset = 0;
+        foreach (int rounded in new[] { 16, 16, 32, 112, 4096 })
+        {
+            Assert.Equal(1, floor.Bytes[offset]);
+            Assert.Equal(-1, floor.Bytes.Slice(offset + 1, rounded - 1).IndexOfAnyExcept((byte)0));
+            offset += rounded;
+        }
     }
 
     [Theory]

@@ -36,7 +36,8 @@ public unsafe class LocalBenchmarks
     private PointerTable[] _tables = null!;
     private byte[][][] _arrays = null!;
     private Action<int> _fioMem = null!, _nativeZeroed = null!, _native = null!, _miZalloc = null!, _miMalloc = null!;
-    private Action<int> _miMallocClear = null!, _gc = null!, _arrayPool = null!;
+    private Action<int> _miMallocClear = null!, _gc = null!, _arrayPool = null!, _floor = null!;
+    private ZeroingFloor[] _floors = null!;
 
     /// <summary>Threads allocating at once.</summary>
     [Params(1, 2, 4, 8)]
@@ -50,10 +51,12 @@ public unsafe class LocalBenchmarks
         _gang = new WorkerGang(Threads, "local");
         _tables = new PointerTable[Threads];
         _arrays = new byte[Threads][][];
+        _floors = new ZeroingFloor[Threads];
         for (int i = 0; i < Threads; i++)
         {
             _tables[i] = new PointerTable(RoundSize);
             _arrays[i] = new byte[RoundSize][];
+            _floors[i] = new ZeroingFloor(_sizes);
         }
 
         int rounds = TotalRounds / Threads;
@@ -65,6 +68,7 @@ public unsafe class LocalBenchmarks
         _miMallocClear = worker => RunRounds<MimallocClearingAllocator>(_tables[worker].Items, _sizes, rounds);
         _gc = worker => RunGcRounds(_arrays[worker], _sizes, rounds);
         _arrayPool = worker => RunArrayPoolRounds(_arrays[worker], _sizes, rounds);
+        _floor = worker => _floors[worker].RunRounds(rounds);
     }
 
     /// <summary>Stops the threads.</summary>
@@ -73,6 +77,7 @@ public unsafe class LocalBenchmarks
     {
         _gang.Dispose();
         foreach (PointerTable table in _tables) table.Dispose();
+        foreach (ZeroingFloor floor in _floors) floor.Dispose();
     }
 
     /// <summary>FioMem (every allocation zeroed).</summary>
@@ -98,6 +103,13 @@ public unsafe class LocalBenchmarks
     /// <summary>Reference line: mi_malloc plus clearing the requested bytes, the cost of zeroing reused memory.</summary>
     [Benchmark(Description = "mi_malloc + memset (zeroing floor)", OperationsPerInvoke = PairsPerInvoke)]
     public void MimallocMallocThenClear() => _gang.Run(_miMallocClear);
+
+    /// <summary>
+    /// Reference line with no allocator: clearing each round's sizes where they lie in one buffer, and touching them.
+    /// What any allocator that zeroes reused memory pays at least.
+    /// </summary>
+    [Benchmark(Description = "zeroing only, no allocator (floor)", OperationsPerInvoke = PairsPerInvoke)]
+    public void ZeroingOnly() => _gang.Run(_floor);
 
     /// <summary>GC arrays (zeroed); "free" drops the reference and the collections that follow are part of the time.</summary>
     [Benchmark(Description = "GC new byte[] (zeroed)", OperationsPerInvoke = PairsPerInvoke)]
