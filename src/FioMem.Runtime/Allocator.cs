@@ -108,7 +108,7 @@ internal static unsafe class Allocator
     {
         byte* block = RetireCurrentBlock(cache, reuse: true);
         if (block == null)
-            block = BlockPool.Rent();
+            block = BlockPool.Rent(cache);
         if (block == null)
         {
             block = AddressSpace.TakeFreshBlock();
@@ -116,13 +116,14 @@ internal static unsafe class Allocator
             {
                 // Blocks of exited threads may be all that is left; take them back and try once more.
                 ThreadCache.SweepExitedThreads();
-                block = BlockPool.Rent();
+                block = BlockPool.Rent(cache);
                 if (block == null)
                     ThrowHelper.ThrowOutOfMemory(Layout.BlockSize);
             }
         }
         BlockHeader* header = Block.Header(block);
         header->State = (int)BlockState.Active;
+        header->Slicer = cache.Id;
         Volatile.Write(ref header->References, Layout.SlicingBias);
         cache.Block = block;
         cache.Next = Layout.FirstDataSlice;
@@ -160,7 +161,7 @@ internal static unsafe class Allocator
         Exception? problem = Reset(block);
         if (problem is not null)
         {
-            BlockPool.Return(block);
+            BlockPool.Return(block, HomeOf(block));
             throw problem;
         }
         return block;
@@ -256,9 +257,16 @@ internal static unsafe class Allocator
     private static void Recycle(byte* block)
     {
         Exception? problem = Reset(block);
-        BlockPool.Return(block);
+        BlockPool.Return(block, HomeOf(block));
         if (problem is not null)
             throw problem;
+    }
+
+    /// <summary>The calling thread's cache when that thread sliced <paramref name="block"/> last, else null: where the empty block is pooled.</summary>
+    private static ThreadCache? HomeOf(byte* block)
+    {
+        ThreadCache? cache = ThreadCache.Current;
+        return cache is not null && cache.Id == Block.Header(block)->Slicer ? cache : null;
     }
 
     /// <summary>

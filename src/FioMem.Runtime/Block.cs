@@ -48,6 +48,9 @@ internal struct BlockHeader
 
     /// <summary>Slices below this may hold bytes of an earlier use and are zeroed when handed out again.</summary>
     [FieldOffset(12)] public int DirtyEnd;
+
+    /// <summary>The <see cref="ThreadCache.Id"/> of the thread that sliced the block last; where it is pooled when that thread empties it.</summary>
+    [FieldOffset(16)] public int Slicer;
 }
 
 /// <summary>Arithmetic on block addresses and bitmaps.</summary>

@@ -5,46 +5,79 @@ using System.Threading;
 namespace FioMem;
 
 /// <summary>
-/// A stack of empty, recycled blocks shared by all threads. Taking and returning a block is rare next to
-/// allocating (once per block's worth of slices), so one short lock is enough here.
+/// Empty, recycled blocks kept for reuse by all threads. Taking and returning a block is rare next to allocating (once
+/// per block's worth of slices), so one short lock guards all of it.
 /// </summary>
 /// <remarks>
-/// The cap matters: facil.io keeps ~32 blocks per core and, with a working set above that, thrashes between pool
-/// and OS. <see cref="FioMemoryOptions.MaxPooledBlocks"/> sets it.
+/// <para>A block that its own slicing thread empties goes back on that thread's home list, and the thread takes from
+/// its home list first: a thread that allocates and frees a working set of its own gets the same blocks back round
+/// after round, in memory its core wrote last; handing blocks out across threads from one shared stack made the local
+/// workload at 2 threads and the seed round measurably slower (docs/allocator.md, "The pool"). Blocks emptied by another thread (a
+/// cross-thread free) go on the shared stack. A thread whose home list and the shared stack are empty takes from
+/// another thread's home list before it asks the operating system for memory, so a home list never strands a block:
+/// every pooled block is available to every thread, and <see cref="Trim"/> releases them all.</para>
+/// <para>The cap matters: facil.io keeps ~32 blocks per core and, with a working set above that, thrashes between pool
+/// and OS. <see cref="FioMemoryOptions.MaxPooledBlocks"/> sets it, over all lists together.</para>
 /// </remarks>
 internal static unsafe class BlockPool
 {
     private static readonly Lock s_lock = new();
 
-    /// <summary>Pooled block addresses, most recently returned on top (warmest in cache). Guarded by <see cref="s_lock"/>.</summary>
-    private static readonly Stack<nuint> s_blocks = new();
+    /// <summary>Blocks emptied by a thread other than their slicer, most recently returned on top. Guarded by <see cref="s_lock"/>.</summary>
+    private static readonly Stack<nuint> s_shared = new();
 
-    /// <summary>How many blocks are pooled; read without the lock by statistics.</summary>
+    /// <summary>The thread caches whose home list is not empty. Guarded by <see cref="s_lock"/>.</summary>
+    private static readonly List<ThreadCache> s_homes = new();
+
+    /// <summary>How many blocks are pooled, on all lists; read without the lock by statistics.</summary>
     private static int s_count;
 
     public static int Count => Volatile.Read(ref s_count);
 
-    /// <summary>A pooled block (state <see cref="BlockState.Pooled"/>), or null when the pool is empty.</summary>
-    public static byte* Rent()
+    /// <summary>
+    /// A pooled block (state <see cref="BlockState.Pooled"/>) for <paramref name="cache"/> to slice: from its home
+    /// list, else the shared stack, else another thread's home list. Null when the pool is empty.
+    /// </summary>
+    public static byte* Rent(ThreadCache cache)
     {
         lock (s_lock)
         {
-            if (!s_blocks.TryPop(out nuint block))
+            if (cache.HomeBlocks is { Count: > 0 } home)
+                return Take(cache, home);
+            if (s_shared.TryPop(out nuint block))
+            {
+                s_count--;
+                return (byte*)block;
+            }
+            if (s_homes.Count == 0)
                 return null;
-            s_count--;
-            return (byte*)block;
+            ThreadCache other = s_homes[^1];
+            return Take(other, other.HomeBlocks!);
         }
     }
 
-    /// <summary>Keeps an empty block, or releases it to the OS when the pool is full.</summary>
-    public static void Return(byte* block)
+    /// <summary>
+    /// Keeps an empty block, on <paramref name="home"/>'s home list when given (the calling thread's cache, which
+    /// sliced the block), else on the shared stack; releases it to the OS when the pool is full.
+    /// </summary>
+    public static void Return(byte* block, ThreadCache? home)
     {
         Block.Header(block)->State = (int)BlockState.Pooled;
         lock (s_lock)
         {
             if (s_count < FioMemoryOptions.MaxPooledBlocks)
             {
-                s_blocks.Push((nuint)block);
+                if (home is null)
+                {
+                    s_shared.Push((nuint)block);
+                }
+                else
+                {
+                    Stack<nuint> blocks = home.HomeBlocks ??= new();
+                    if (blocks.Count == 0)
+                        s_homes.Add(home);
+                    blocks.Push((nuint)block);
+                }
                 s_count++;
                 return;
             }
@@ -52,15 +85,48 @@ internal static unsafe class BlockPool
         AddressSpace.ReleaseBlock(block);
     }
 
+    /// <summary>Moves the home list of a cache whose thread has exited onto the shared stack.</summary>
+    public static void Orphan(ThreadCache cache)
+    {
+        lock (s_lock)
+        {
+            if (cache.HomeBlocks is not { Count: > 0 } home)
+                return;
+            // Oldest first, so the shared stack's top stays the most recently used.
+            nuint[] blocks = home.ToArray();
+            for (int i = blocks.Length - 1; i >= 0; i--)
+                s_shared.Push(blocks[i]);
+            home.Clear();
+            s_homes.Remove(cache);
+        }
+    }
+
     /// <summary>Releases every pooled block to the OS.</summary>
     public static void Trim()
     {
-        while (true)
+        List<nuint> blocks = new();
+        lock (s_lock)
         {
-            byte* block = Rent();
-            if (block == null)
-                return;
-            AddressSpace.ReleaseBlock(block);
+            blocks.AddRange(s_shared);
+            s_shared.Clear();
+            foreach (ThreadCache cache in s_homes)
+            {
+                blocks.AddRange(cache.HomeBlocks!);
+                cache.HomeBlocks!.Clear();
+            }
+            s_homes.Clear();
+            s_count = 0;
         }
+        foreach (nuint block in blocks)
+            AddressSpace.ReleaseBlock((byte*)block);
+    }
+
+    private static byte* Take(ThreadCache owner, Stack<nuint> home)
+    {
+        nuint block = home.Pop();
+        if (home.Count == 0)
+            s_homes.Remove(owner);
+        s_count--;
+        return (byte*)block;
     }
 }

@@ -23,6 +23,9 @@ internal sealed unsafe class ThreadCache
     /// <summary>Every cache whose block has not been given up. Guarded by <see cref="s_registryLock"/>.</summary>
     private static readonly List<ThreadCache> s_registry = new();
 
+    /// <summary>The last <see cref="Id"/> given out.</summary>
+    private static int s_lastId;
+
     /// <summary>Registry size at which the next new cache first sweeps out exited threads. Guarded by <see cref="s_registryLock"/>.</summary>
     private static int s_sweepAt = 64;
 
@@ -40,6 +43,15 @@ internal sealed unsafe class ThreadCache
 
     /// <summary>The thread this cache belongs to.</summary>
     public readonly Thread Owner;
+
+    /// <summary>
+    /// Tells caches apart in <see cref="BlockHeader.Slicer"/>; unique until 2³² caches have been created, and a repeat
+    /// after that only pools a block on the wrong thread's home list.
+    /// </summary>
+    public readonly int Id = Interlocked.Increment(ref s_lastId);
+
+    /// <summary>Empty blocks this thread sliced and emptied itself, most recent on top; taken first when it needs a block. Guarded by <see cref="BlockPool"/>'s lock.</summary>
+    public Stack<nuint>? HomeBlocks;
 
     private ThreadCache(Thread owner) => Owner = owner;
 
@@ -97,6 +109,9 @@ internal sealed unsafe class ThreadCache
         if (exited is null)
             return;
         foreach (ThreadCache cache in exited)
+        {
             Allocator.RetireCurrentBlock(cache, reuse: false);
+            BlockPool.Orphan(cache);
+        }
     }
 }

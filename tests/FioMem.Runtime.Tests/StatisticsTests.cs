@@ -55,6 +55,77 @@ public unsafe class StatisticsTests
         Assert.True(after.BlocksReleased > releasedBefore, "blocks past the cap go back to the OS");
     }
 
+    // 40,000 bytes: three allocations fill a block, so nine take three blocks.
+    private const int ThirdOfABlock = 40_000;
+
+    private static nint[] AllocateBlocks(int blocks)
+    {
+        var pointers = new nint[blocks * 3];
+        for (int i = 0; i < pointers.Length; i++)
+            pointers[i] = (nint)FioMemory.Alloc(ThirdOfABlock);
+        return pointers;
+    }
+
+    private static void FreeAll(nint[] pointers)
+    {
+        foreach (nint p in pointers)
+            FioMemory.Free((void*)p);
+    }
+
+    private static HashSet<nint> BlocksOf(nint[] pointers)
+    {
+        var blocks = new HashSet<nint>();
+        foreach (nint p in pointers)
+            blocks.Add(p & ~(nint)(FioMemory.BlockSize - 1));
+        return blocks;
+    }
+
+    [Fact]
+    public void A_thread_gets_back_the_blocks_it_emptied_itself_before_blocks_other_threads_emptied_later()
+    {
+        using var a = new ParkedThread();
+        using var b = new ParkedThread();
+        nint[] first = [], others = [], again = [];
+        a.Run(() => first = AllocateBlocks(3));
+        b.Run(() => others = AllocateBlocks(3));
+        a.Run(() => FreeAll(first));
+        // B's blocks are the most recently pooled ones, yet A's next blocks are its own again.
+        b.Run(() => FreeAll(others));
+        // Two blocks' worth: what A's emptied blocks and the room left in the one it slices can hold.
+        a.Run(() => again = AllocateBlocks(2));
+
+        Assert.Subset(BlocksOf(first), BlocksOf(again));
+        a.Run(() => FreeAll(again));
+    }
+
+    [Fact]
+    public void Blocks_pooled_for_a_live_thread_go_to_other_threads_before_new_memory_and_to_trim()
+    {
+        using var a = new ParkedThread();
+        nint[] mine = [], theirs = [];
+        a.Run(() => mine = AllocateBlocks(3));
+        FioMemory.Trim();
+        // A empties its blocks and lives on: two go to its home list, the third is still the one it slices.
+        a.Run(() => FreeAll(mine));
+        FioMemoryStatistics pooled = FioMemory.GetStatistics();
+        Assert.Equal(2, pooled.BlocksPooled);
+
+        using (var b = new ParkedThread())
+        {
+            b.Run(() => theirs = AllocateBlocks(2));
+            FioMemoryStatistics taken = FioMemory.GetStatistics();
+            Assert.Equal(0, taken.BlocksPooled);
+            Assert.Equal(pooled.ReservedBytes, taken.ReservedBytes);
+            Assert.Subset(BlocksOf(mine), BlocksOf(theirs));
+            b.Run(() => FreeAll(theirs));
+        }
+
+        a.Run(() => FreeAll(mine = AllocateBlocks(3)));
+        Assert.True(FioMemory.GetStatistics().BlocksPooled > 0);
+        FioMemory.Trim();
+        Assert.Equal(0, FioMemory.GetStatistics().BlocksPooled);
+    }
+
     [Fact]
     public void Statistics_count_large_and_long_lived_allocations()
     {
