@@ -205,10 +205,31 @@ internal static unsafe class Allocator
     private static void FreeFromOwnBlock(ThreadCache cache, byte* block, int slice, ulong boundaryWord)
     {
         cache.Allocated--;
-        int next = cache.Next;
         // Checked mode leaves freed slices poisoned until the block is recycled, so writes after free show up.
+        if (FioMemoryOptions.Checked)
+            return;
         // boundaryWord is still current: only this thread, the block's slicer, writes its boundary bits.
-        if (FioMemoryOptions.Checked || Block.EndOf(block, slice, boundaryWord) != next)
+        ulong endsAfter = boundaryWord & (~0UL << (slice & 63) << 1);
+        if (endsAfter == 0)
+        {
+            // The allocation ends in a later bitmap word (it is 1 KiB or more): found out of line, so the common case
+            // keeps nothing live across a call.
+            StepBackOverLong(cache, block, slice, boundaryWord);
+            return;
+        }
+        StepBackIfLatest(cache, block, slice, (slice & ~63) + System.Numerics.BitOperations.TrailingZeroCount(endsAfter));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void StepBackOverLong(ThreadCache cache, byte* block, int slice, ulong boundaryWord) =>
+        StepBackIfLatest(cache, block, slice, Block.EndOf(block, slice, boundaryWord));
+
+    /// <summary>Steps the bump pointer back over the allocation [<paramref name="slice"/>, <paramref name="end"/>) when it is the latest one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StepBackIfLatest(ThreadCache cache, byte* block, int slice, int end)
+    {
+        int next = cache.Next;
+        if (end != next)
             return;
         Block.Boundaries(block)[next >> 6] &= ~(1UL << next);
         cache.Next = slice;
