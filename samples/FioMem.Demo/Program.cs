@@ -82,9 +82,16 @@ public static class Program
         return failed == 0 ? 0 : 1;
     }
 
+    /// <summary>
+    /// Measured rounds. Each round runs every allocator in turn on a share of the requests, starting one allocator
+    /// further on each time, and each allocator's rounds are added up: on a shared machine whose speed drifts for
+    /// seconds at a time, one long run per allocator compared the machine's moods as much as the allocators.
+    /// </summary>
+    public const int Rounds = 5;
+
     private static List<RunResult> Run(DemoOptions options)
     {
-        var results = new List<RunResult>();
+        var totals = new RunResult?[s_contenders.Length];
         long warmUpRequests = Math.Max(1, options.RequestsPerWorker / 20);
         AnsiConsole.Progress()
             .AutoClear(false)
@@ -99,15 +106,30 @@ public static class Program
                     warmUp.Increment(1);
                 }
 
-                foreach (Contender contender in s_contenders)
+                var tasks = new ProgressTask[s_contenders.Length];
+                for (int c = 0; c < s_contenders.Length; c++)
+                    tasks[c] = context.AddTask(Markup.Escape(s_contenders[c].Name), maxValue: options.Workers * options.RequestsPerWorker);
+                for (int round = 0; round < Rounds; round++)
                 {
-                    ServerRun run = contender.Start(options.Workers, options.RequestsPerWorker);
-                    ProgressTask task = context.AddTask(Markup.Escape(contender.Name), maxValue: run.TotalRequests);
-                    while (!run.Wait(TimeSpan.FromMilliseconds(100))) task.Value = run.CompletedRequests;
-                    task.Value = run.TotalRequests;
-                    results.Add(run.Finish());
+                    long requests = RoundShare(options.RequestsPerWorker, round);
+                    for (int turn = 0; turn < s_contenders.Length; turn++)
+                    {
+                        int c = (round + turn) % s_contenders.Length;
+                        double before = tasks[c].Value;
+                        ServerRun run = s_contenders[c].Start(options.Workers, requests);
+                        while (!run.Wait(TimeSpan.FromMilliseconds(100))) tasks[c].Value = before + run.CompletedRequests;
+                        RunResult result = run.Finish();
+                        tasks[c].Value = before + run.TotalRequests;
+                        totals[c] = totals[c] is { } total ? total.Plus(result) : result;
+                    }
                 }
             });
+        var results = new List<RunResult>(totals.Length);
+        foreach (RunResult? total in totals) results.Add(total!);
         return results;
     }
+
+    /// <summary>The requests per worker of round <paramref name="round"/>: an even share, the first round taking the remainder.</summary>
+    public static long RoundShare(long requestsPerWorker, int round) =>
+        requestsPerWorker / Rounds + (round == 0 ? requestsPerWorker % Rounds : 0);
 }

@@ -40,6 +40,38 @@ public class DemoWorkloadTests
     }
 
     [Fact]
+    public void RoundsShareTheRequestsWithoutLosingAny()
+    {
+        foreach (long requests in new long[] { 1, 4, 5, 300_001 })
+        {
+            long sum = 0;
+            for (int round = 0; round < Program.Rounds; round++)
+            {
+                long share = Program.RoundShare(requests, round);
+                Assert.True(share >= 0);
+                sum += share;
+            }
+            Assert.Equal(requests, sum);
+        }
+    }
+
+    [Fact]
+    public void RoundsOfOneAllocatorAddUpAndRoundsOfDifferentOnesDoNot()
+    {
+        RunResult first = ServerRun.Start<FioMemDemoAllocator>(2, 100).Finish();
+        RunResult second = ServerRun.Start<FioMemDemoAllocator>(2, 50).Finish();
+
+        RunResult both = first.Plus(second);
+
+        Assert.Equal(300, both.Requests);
+        Assert.Equal(first.Allocations + second.Allocations, both.Allocations);
+        Assert.Equal(first.Elapsed + second.Elapsed, both.Elapsed);
+        Assert.Equal(first.AllocatorTime + second.AllocatorTime, both.AllocatorTime);
+        Assert.Equal(0, both.FailedChecks);
+        Assert.Throws<ArgumentException>(() => first.Plus(ServerRun.Start<GcDemoAllocator>(2, 10).Finish()));
+    }
+
+    [Fact]
     public void OptionsDefaultToOneWorkerPerCoreAndAChartUnderArtifacts()
     {
         DemoOptions options = DemoOptions.Parse([], out string? error)!;

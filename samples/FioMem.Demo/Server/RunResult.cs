@@ -29,6 +29,29 @@ public sealed record RunResult(
     /// <summary>Requests per second of wall time.</summary>
     public double RequestsPerSecond => Requests / Elapsed.TotalSeconds;
 
+    /// <summary>
+    /// This run and <paramref name="other"/>, a later round on the same allocator, as one: counts, times and
+    /// collections add up, so the rates are those of all the rounds together.
+    /// </summary>
+    /// <exception cref="ArgumentException">The runs are of different allocators or worker counts.</exception>
+    public RunResult Plus(RunResult other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (other.Allocator != Allocator || other.Workers != Workers)
+            throw new ArgumentException($"cannot add a run of {other.Allocator} ({other.Workers} workers) to one of {Allocator} ({Workers} workers)", nameof(other));
+        return new RunResult(
+            Allocator,
+            Workers,
+            Requests + other.Requests,
+            Allocations + other.Allocations,
+            Elapsed + other.Elapsed,
+            AllocatorTime + other.AllocatorTime,
+            FailedChecks + other.FailedChecks,
+            Gen0Collections + other.Gen0Collections,
+            Gen1Collections + other.Gen1Collections,
+            Gen2Collections + other.Gen2Collections);
+    }
+
     /// <summary>Nanoseconds inside the allocator per allocation and its free.</summary>
     public double NanosecondsPerAllocation => AllocatorTime.TotalNanoseconds / Allocations;
 }
