@@ -188,7 +188,7 @@ internal static unsafe class Allocator
         ThreadCache? cache = ThreadCache.Current;
         if (cache is not null && cache.Block == block)
         {
-            FreeFromOwnBlock(cache, block, slice, boundaryWord);
+            FreeFromOwnBlock(cache, ptr, block, slice, boundaryWord);
             return;
         }
         int remaining = Interlocked.Decrement(ref Block.Header(block)->References);
@@ -202,8 +202,13 @@ internal static unsafe class Allocator
     /// "malloc then immediate free" pattern reuses the same, cache-hot slices (except in checked mode).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FreeFromOwnBlock(ThreadCache cache, byte* block, int slice, ulong boundaryWord)
+    private static void FreeFromOwnBlock(ThreadCache cache, void* ptr, byte* block, int slice, ulong boundaryWord)
     {
+        int next = cache.Next;
+        // Nothing at or past the bump pointer is allocated: a pointer there is the latest allocation freed a second
+        // time (its slices were stepped back over), or the end of the latest one.
+        if (slice >= next)
+            ThrowHelper.ThrowForeignPointer(ptr);
         cache.Allocated--;
         // Checked mode leaves freed slices poisoned until the block is recycled, so writes after free show up.
         if (FioMemoryOptions.Checked)
@@ -214,21 +219,23 @@ internal static unsafe class Allocator
         {
             // The allocation ends in a later bitmap word (it is 1 KiB or more): found out of line, so the common case
             // keeps nothing live across a call.
-            StepBackOverLong(cache, block, slice, boundaryWord);
+            StepBackOverLong(cache, block, slice, boundaryWord, next);
             return;
         }
-        StepBackIfLatest(cache, block, slice, (slice & ~63) + System.Numerics.BitOperations.TrailingZeroCount(endsAfter));
+        StepBackIfLatest(cache, block, slice, (slice & ~63) + System.Numerics.BitOperations.TrailingZeroCount(endsAfter), next);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void StepBackOverLong(ThreadCache cache, byte* block, int slice, ulong boundaryWord) =>
-        StepBackIfLatest(cache, block, slice, Block.EndOf(block, slice, boundaryWord));
+    private static void StepBackOverLong(ThreadCache cache, byte* block, int slice, ulong boundaryWord, int next) =>
+        StepBackIfLatest(cache, block, slice, Block.EndOf(block, slice, boundaryWord), next);
 
-    /// <summary>Steps the bump pointer back over the allocation [<paramref name="slice"/>, <paramref name="end"/>) when it is the latest one.</summary>
+    /// <summary>
+    /// Steps the bump pointer back over the allocation [<paramref name="slice"/>, <paramref name="end"/>) when it is
+    /// the latest one, that is when it ends at <paramref name="next"/>, the bump pointer.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StepBackIfLatest(ThreadCache cache, byte* block, int slice, int end)
+    private static void StepBackIfLatest(ThreadCache cache, byte* block, int slice, int end, int next)
     {
-        int next = cache.Next;
         if (end != next)
             return;
         Block.Boundaries(block)[next >> 6] &= ~(1UL << next);
@@ -332,6 +339,8 @@ internal static unsafe class Allocator
         int slice = ValidateSlice(ptr, block);
         if (FioMemoryOptions.Checked)
             CheckedMode.CheckLive(ptr, block, slice);
+        if (ThreadCache.Current is { } cache && cache.Block == block && slice >= cache.Next)
+            ThrowHelper.ThrowForeignPointer(ptr);
         int oldEnd = Block.EndOf(block, slice);
         nuint oldSize = (nuint)(oldEnd - slice) << Layout.SliceShift;
         nuint keep = Math.Min(Math.Min(oldSize, byteCount), copyLength);

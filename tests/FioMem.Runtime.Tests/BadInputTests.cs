@@ -38,6 +38,36 @@ public unsafe class BadInputTests
     }
 
     [Fact]
+    public void Freeing_the_latest_allocation_twice_is_rejected()
+    {
+        // The first free steps the bump pointer back over the slices; the second finds nothing allocated there.
+        // (Checked mode names it a double free before that; the test holds in both modes.)
+        byte* keep = (byte*)FioMemory.Alloc(48);
+        byte* p = (byte*)FioMemory.Alloc(32);
+        FioMemory.Free(p);
+        var error = Assert.Throws<ArgumentException>(() => FioMemory.Free(p));
+        Assert.Contains($"0x{(nuint)p:X}", error.Message);
+        Assert.Throws<ArgumentException>(() => FioMemory.Realloc(p, 64));
+        AssertAllocatorWorks();
+        FioMemory.Free(keep);
+    }
+
+    [Fact]
+    public void Free_of_the_end_of_the_latest_allocation_is_rejected()
+    {
+        byte* p = (byte*)FioMemory.Alloc(32);
+        try
+        {
+            Assert.Throws<ArgumentException>(() => FioMemory.Free(p + 32));
+        }
+        finally
+        {
+            FioMemory.Free(p);
+        }
+        AssertAllocatorWorks();
+    }
+
+    [Fact]
     public void Free_of_stack_pointer_is_rejected()
     {
         long local = 0;
