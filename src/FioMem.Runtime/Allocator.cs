@@ -214,15 +214,15 @@ internal static unsafe class Allocator
         if (FioMemoryOptions.Checked)
             return;
         // boundaryWord is still current: only this thread, the block's slicer, writes its boundary bits.
-        ulong endsAfter = boundaryWord & (~0UL << (slice & 63) << 1);
-        if (endsAfter == 0)
+        int end = Block.EndInWord(slice, boundaryWord);
+        if (end == 0)
         {
-            // The allocation ends in a later bitmap word (it is 1 KiB or more): found out of line, so the common case
-            // keeps nothing live across a call.
+            // The allocation ends in a later bitmap word: found out of line, so the common case keeps nothing live
+            // across a call.
             StepBackOverLong(cache, block, slice, boundaryWord, next);
             return;
         }
-        StepBackIfLatest(cache, block, slice, (slice & ~63) + System.Numerics.BitOperations.TrailingZeroCount(endsAfter), next);
+        StepBackIfLatest(cache, block, slice, end, next);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -80,9 +80,19 @@ internal static unsafe class Block
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int EndOf(byte* block, int start, ulong startWord)
     {
-        int word = start >> 6;
-        ulong current = startWord & (~0UL << (start & 63) << 1);
-        return current != 0 ? (word << 6) + System.Numerics.BitOperations.TrailingZeroCount(current) : EndBeyondWord(Boundaries(block), word);
+        int end = EndInWord(start, startWord);
+        return end != 0 ? end : EndBeyondWord(Boundaries(block), start >> 6);
+    }
+
+    /// <summary>
+    /// The end of the allocation at <paramref name="start"/> when it lies in the same bitmap word
+    /// (<paramref name="startWord"/>); 0 when it lies beyond (no allocation ends at slice 0, the header's).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int EndInWord(int start, ulong startWord)
+    {
+        ulong after = startWord & (~0UL << (start & 63) << 1);
+        return after != 0 ? (start & ~63) + System.Numerics.BitOperations.TrailingZeroCount(after) : 0;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
