@@ -92,19 +92,23 @@ public static class Program
     private static List<RunResult> Run(DemoOptions options)
     {
         var totals = new RunResult?[s_contenders.Length];
-        long warmUpRequests = Math.Max(1, options.RequestsPerWorker / 20);
+        long warmUpRequests = Math.Max(1, options.RequestsPerWorker / 100);
         AnsiConsole.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
             .Start(context =>
             {
-                // Warm-up: the JIT compiles each allocator's path and the allocators fetch their first memory.
-                ProgressTask warmUp = context.AddTask("warm-up (all allocators)", maxValue: s_contenders.Length);
-                foreach (Contender contender in s_contenders)
+                // Warm-up: the allocators fetch their first memory, and passes repeat until the JIT has installed
+                // optimized code for every allocator's path (see JitWarmUp).
+                ProgressTask warmUp = context.AddTask("warm-up (all allocators)", maxValue: JitWarmUp.MaxPasses);
+                int passes = JitWarmUp.Run(() =>
                 {
-                    contender.Start(options.Workers, warmUpRequests).Finish();
+                    foreach (Contender contender in s_contenders)
+                        contender.Start(options.Workers, warmUpRequests).Finish();
                     warmUp.Increment(1);
-                }
+                });
+                warmUp.Value = warmUp.MaxValue;
+                warmUp.Description = $"warm-up (all allocators, {passes} passes)";
 
                 var tasks = new ProgressTask[s_contenders.Length];
                 for (int c = 0; c < s_contenders.Length; c++)

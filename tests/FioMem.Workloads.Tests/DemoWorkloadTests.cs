@@ -75,6 +75,33 @@ public class DemoWorkloadTests
     }
 
     [Fact]
+    public void WarmUpRepeatsUntilAPassCompilesNothingNew()
+    {
+        // A fake JIT count: the first three passes compile methods, then nothing more.
+        long compiled = 0;
+        int passes = 0;
+        int settles = 0;
+
+        int run = JitWarmUp.Run(() => { if (++passes <= 3) compiled += 10; }, () => compiled, () => settles++, maxPasses: 12);
+
+        Assert.Equal(4, run);
+        Assert.Equal(4, passes);
+        Assert.Equal(4, settles);
+    }
+
+    [Fact]
+    public void WarmUpRunsTwoPassesEvenWhenTheFirstCompilesNothingAndStopsAtItsLimit()
+    {
+        int quiet = 0, busy = 0;
+        long count = 0;
+
+        Assert.Equal(2, JitWarmUp.Run(() => quiet++, () => 0, () => { }, maxPasses: 12));
+        Assert.Equal(5, JitWarmUp.Run(() => busy++, () => ++count, () => { }, maxPasses: 5));
+        Assert.Equal((2, 5), (quiet, busy));
+        Assert.Throws<ArgumentOutOfRangeException>(() => JitWarmUp.Run(() => { }, () => 0, () => { }, maxPasses: 0));
+    }
+
+    [Fact]
     public void OptionsDefaultToOneWorkerPerCoreAndAChartUnderArtifacts()
     {
         DemoOptions options = DemoOptions.Parse([], out string? error)!;
