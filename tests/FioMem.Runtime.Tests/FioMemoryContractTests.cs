@@ -202,6 +202,32 @@ public unsafe class FioMemoryContractTests
         FioMemory.Free(b);
     }
 
+    [Theory]
+    [InlineData(64, 0, 128)]
+    [InlineData(2048, 0, 4096)]
+    [InlineData(128, 16, 256)]
+    [InlineData(4096, 48, 8192)]
+    public void An_allocation_over_slices_stepped_back_over_keeps_its_whole_size(int freedFirst, int between, int size)
+    {
+        // The freed latest allocation's slices are stepped back over, and its boundary marks lie inside the next,
+        // larger allocation there. A mark left standing would cut that allocation short: a realloc would copy too little.
+        byte* first = (byte*)FioMemory.Alloc((nuint)freedFirst);
+        Bytes.Fill(first, (nuint)freedFirst, 0x77);
+        FioMemory.Free(first);
+        byte* small = between > 0 ? (byte*)FioMemory.Alloc((nuint)between) : null;
+        byte* p = (byte*)FioMemory.Alloc((nuint)size);
+        Bytes.Fill(p, (nuint)size, 0x3C);
+        byte* after = (byte*)FioMemory.Alloc(16);
+
+        byte* moved = (byte*)FioMemory.Realloc(p, (nuint)size * 4);
+
+        Bytes.AssertAll(moved, (nuint)size, 0x3C);
+        Bytes.AssertAll(moved + size, (nuint)size * 3, 0);
+        FioMemory.Free(moved);
+        FioMemory.Free(after);
+        FioMemory.Free(small);
+    }
+
     [Fact]
     public void Realloc_shrink_then_grow_reads_zero_past_the_smaller_size()
     {
