@@ -182,15 +182,20 @@ internal static unsafe class Allocator
     private static void FreeSlice(void* ptr)
     {
         byte* block = Block.Of(ptr);
-        int slice = ValidateSlice(ptr, block, out ulong boundaryWord);
-        if (FioMemoryOptions.Checked)
-            CheckedMode.OnFree(ptr, block, slice);
         ThreadCache? cache = ThreadCache.Current;
         if (cache is not null && cache.Block == block)
         {
-            FreeFromOwnBlock(cache, ptr, block, slice, boundaryWord);
+            // The caller's own block is active by definition, so its header is not read: other threads' frees write
+            // the header's cache line, and reading it here would pull it back to this core on every free.
+            int own = ValidateSliceOf(ptr, block, out ulong boundaryWord);
+            if (FioMemoryOptions.Checked)
+                CheckedMode.OnFree(ptr, block, own);
+            FreeFromOwnBlock(cache, ptr, block, own, boundaryWord);
             return;
         }
+        int slice = ValidateSlice(ptr, block, out _);
+        if (FioMemoryOptions.Checked)
+            CheckedMode.OnFree(ptr, block, slice);
         int remaining = Interlocked.Decrement(ref Block.Header(block)->References);
         if (remaining <= 0)
             LastReferenceGone(block, ptr, remaining);
@@ -258,10 +263,21 @@ internal static unsafe class Allocator
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int ValidateSlice(void* ptr, byte* block, out ulong boundaryWord)
     {
+        if (!AddressSpace.IsCarved(ptr) || (uint)(Block.Header(block)->State - (int)BlockState.Active) > 1u)
+            ThrowHelper.ThrowForeignPointer(ptr);
+        return ValidateSliceOf(ptr, block, out boundaryWord);
+    }
+
+    /// <summary>
+    /// The checks of <see cref="ValidateSlice(void*, byte*, out ulong)"/> that do not read the block's header, for a
+    /// block known to be live (the caller's own): aligned, past the header, on a boundary the slicer marked.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ValidateSliceOf(void* ptr, byte* block, out ulong boundaryWord)
+    {
         nuint offset = (nuint)ptr & Layout.BlockMask;
         int slice = (int)(offset >> Layout.SliceShift);
-        if ((offset & (Layout.SliceSize - 1)) != 0 || slice < Layout.FirstDataSlice || !AddressSpace.IsCarved(ptr)
-            || (uint)(Block.Header(block)->State - (int)BlockState.Active) > 1u)
+        if ((offset & (Layout.SliceSize - 1)) != 0 || slice < Layout.FirstDataSlice)
             ThrowHelper.ThrowForeignPointer(ptr);
         boundaryWord = Block.Boundaries(block)[slice >> 6];
         if ((boundaryWord & (1UL << slice)) == 0)
