@@ -108,10 +108,22 @@ internal sealed unsafe class ThreadCache
         }
         if (exited is null)
             return;
+        // Every exited cache is taken care of even when retiring one reports a write after free (checked mode); the
+        // first report is thrown once all are done, so none strands its block.
+        Exception? problem = null;
         foreach (ThreadCache cache in exited)
         {
-            Allocator.RetireCurrentBlock(cache, reuse: false);
+            try
+            {
+                Allocator.RetireCurrentBlock(cache, reuse: false);
+            }
+            catch (InvalidOperationException e)
+            {
+                problem ??= e;
+            }
             BlockPool.Orphan(cache);
         }
+        if (problem is not null)
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(problem);
     }
 }
