@@ -10,7 +10,7 @@ namespace FioMem.Demo;
 /// <param name="ChartPath">Where the PNG chart goes (full path).</param>
 public sealed record DemoOptions(int Workers, long RequestsPerWorker, string ChartPath)
 {
-    /// <summary>Requests per worker when none are given: on two shared cores the three runs took about 20 s.</summary>
+    /// <summary>Requests per worker when none are given: on two shared cores the three runs took 12–20 s (12 s with the current allocator and warm-up).</summary>
     public const long DefaultRequestsPerWorker = 300_000;
 
     /// <summary>Reads the arguments; returns null and writes the reason to <paramref name="error"/> when they are wrong.</summary>
