@@ -8,13 +8,6 @@ namespace FioMem.Tests;
 public unsafe class CheckedModeTests
 {
     [Fact]
-    public void Checked_mode_and_portable_memory_are_on_in_this_project()
-    {
-        Assert.True(FioMemory.GetStatistics().CheckedMode);
-        Assert.True(AddressSpace.IsPortable);
-    }
-
-    [Fact]
     public void Configured_pool_cap_is_read_from_runtimeconfig()
     {
         Assert.Equal(8, FioMemory.GetStatistics().MaxPooledBlocks);

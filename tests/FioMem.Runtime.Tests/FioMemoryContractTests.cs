@@ -322,4 +322,18 @@ public unsafe class FioMemoryContractTests
         FioMemory.Free(a);
         FioMemory.Free(b);
     }
+
+    [Fact]
+    public void A_large_Realloc_that_runs_out_of_memory_leaves_the_allocation_as_it_was()
+    {
+        const int size = 100_000;
+        byte* p = (byte*)FioMemory.Alloc(size);
+        for (int i = 0; i < size; i++)
+            p[i] = (byte)(i * 7);
+        Assert.Throws<OutOfMemoryException>(() => { FioMemory.Realloc(p, (nuint)1 << 50, copyLength: 10); });
+        Assert.Throws<OutOfMemoryException>(() => { FioMemory.Realloc(p, (nuint)1 << 50); });
+        for (int i = 0; i < size; i++)
+            Assert.Equal((byte)(i * 7), p[i]);
+        FioMemory.Free(p);
+    }
 }
