@@ -48,12 +48,11 @@ internal static unsafe class Allocator
     {
         if (!System.Numerics.BitOperations.IsPow2(alignment))
             ThrowHelper.ThrowAlignmentNotPowerOfTwo(alignment);
-        if (alignment <= Layout.SliceSize)
-            return Alloc(byteCount, keptSlices: 0);
         ThreadCache? cache = ThreadCache.Current;
         if (byteCount < Layout.LargeThreshold && alignment <= Layout.MaxSlicedAlignment && cache is not null)
         {
-            int mask = (int)(alignment >> Layout.SliceShift) - 1;
+            // Slices per alignment step, less one: 0 up to 16 bytes, which every slice start already has.
+            int mask = (int)((alignment - 1) >> Layout.SliceShift);
             int next = cache.Next;
             int start = (next + mask) & ~mask;
             int end = start + Layout.SlicesFor(byteCount);
@@ -136,10 +135,10 @@ internal static unsafe class Allocator
     private static void* AlignedAllocSlow(nuint byteCount, nuint alignment)
     {
         if (byteCount >= Layout.LargeThreshold || alignment > Layout.MaxSlicedAlignment)
-            return LargeAllocations.Allocate(byteCount, LargeAllocations.Kind.Large, alignment);
+            return LargeAllocations.Allocate(byteCount, LargeAllocations.Kind.Large, Math.Max(alignment, Layout.SliceSize));
         ThreadCache cache = ThreadCache.Current ?? ThreadCache.CreateForCurrentThread();
         int slices = Layout.SlicesFor(byteCount);
-        int mask = (int)(alignment >> Layout.SliceShift) - 1;
+        int mask = (int)((alignment - 1) >> Layout.SliceShift);
         int next = cache.Next;
         int start = (next + mask) & ~mask;
         if (start + slices > Layout.SlicesPerBlock)
