@@ -279,6 +279,10 @@ internal static unsafe class Allocator
             // The caller's own block is active by definition, so its header is not read: other threads' frees write
             // the header's cache line, and reading it here would pull it back to this core on every free.
             int own = ValidateSliceOf(ptr, block, out ulong boundaryWord);
+            // Nothing at or past the bump pointer is allocated: a pointer there is the end of the latest allocation,
+            // or the latest allocation freed a second time (its slices were stepped back over).
+            if (own >= cache.Next)
+                ThrowHelper.ThrowNeverHandedOut(ptr, block);
             if (FioMemoryOptions.Checked)
                 CheckedMode.OnFree(ptr, block, own);
             FreeFromOwnBlock(cache, ptr, block, own, boundaryWord);
@@ -302,10 +306,7 @@ internal static unsafe class Allocator
     private static void FreeFromOwnBlock(ThreadCache cache, void* ptr, byte* block, int slice, ulong boundaryWord)
     {
         int next = cache.Next;
-        // Nothing at or past the bump pointer is allocated: a pointer there is the latest allocation freed a second
-        // time (its slices were stepped back over), or the end of the latest one.
-        if (slice >= next)
-            ThrowHelper.ThrowForeignPointer(ptr);
+        Debug.Assert(slice < next, "the caller rejected a pointer at or past the bump pointer");
         cache.Allocated--;
         // Checked mode leaves freed slices poisoned until the block is recycled, so writes after free show up.
         if (FioMemoryOptions.Checked)
