@@ -8,8 +8,8 @@ namespace FioMem;
 
 /// <summary>
 /// The block a thread is slicing, and the thread's private count of what it handed out from it. Only the owning
-/// thread touches these fields, except <see cref="SweepExitedThreads"/>, which takes over caches whose thread has
-/// exited (so a thread that ends never strands its block).
+/// thread touches these fields, except the allocator's sweep of exited threads (<see cref="TakeExited"/>), which takes
+/// over caches whose thread has exited (so a thread that ends never strands its block).
 /// </summary>
 internal sealed unsafe class ThreadCache
 {
@@ -72,26 +72,28 @@ internal sealed unsafe class ThreadCache
     }
 
     /// <summary>Creates and registers the calling thread's cache.</summary>
+    /// <param name="sweepDue">Whether the registry has doubled since exited threads were last taken out of it: the
+    /// caller should sweep them (<c>Allocator.SweepExitedThreads</c>).</param>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static ThreadCache CreateForCurrentThread()
+    public static ThreadCache CreateForCurrentThread(out bool sweepDue)
     {
         FioMemoryOptions.ThrowIfInvalid();
         FioMemoryMetrics.EnsureCreated();
         var cache = new ThreadCache(Thread.CurrentThread);
-        bool sweep;
         lock (s_registryLock)
         {
             s_registry.Add(cache);
-            sweep = s_registry.Count >= s_sweepAt;
+            sweepDue = s_registry.Count >= s_sweepAt;
         }
-        if (sweep)
-            SweepExitedThreads();
         t_current = cache;
         return cache;
     }
 
-    /// <summary>Retires the blocks of threads that have exited, so their slices can be reclaimed.</summary>
-    public static void SweepExitedThreads()
+    /// <summary>
+    /// Takes the caches of threads that have exited out of the registry; the caller retires their blocks. Null when
+    /// there are none.
+    /// </summary>
+    public static List<ThreadCache>? TakeExited()
     {
         List<ThreadCache>? exited = null;
         lock (s_registryLock)
@@ -107,24 +109,6 @@ internal sealed unsafe class ThreadCache
             }
             s_sweepAt = System.Math.Max(64, s_registry.Count * 2);
         }
-        if (exited is null)
-            return;
-        // Every exited cache is taken care of even when retiring one reports a write after free (checked mode); the
-        // first report is thrown once all are done, so none strands its block.
-        Exception? problem = null;
-        foreach (ThreadCache cache in exited)
-        {
-            try
-            {
-                Allocator.RetireCurrentBlock(cache, reuse: false);
-            }
-            catch (InvalidOperationException e)
-            {
-                problem ??= e;
-            }
-            BlockPool.Orphan(cache);
-        }
-        if (problem is not null)
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(problem);
+        return exited;
     }
 }

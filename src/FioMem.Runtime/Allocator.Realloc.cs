@@ -1,0 +1,76 @@
+// Realloc and AlignedRealloc: in place when the allocation shrinks or can grow over free slices, else a move.
+using System;
+using System.Runtime.InteropServices;
+
+namespace FioMem;
+
+internal static unsafe partial class Allocator
+{
+    public static void* Realloc(void* ptr, nuint byteCount, nuint copyLength) =>
+        Resize(ptr, byteCount, copyLength, Layout.SliceSize);
+
+    public static void* AlignedRealloc(void* ptr, nuint byteCount, nuint alignment)
+    {
+        if (!System.Numerics.BitOperations.IsPow2(alignment))
+            ThrowHelper.ThrowAlignmentNotPowerOfTwo(alignment);
+        return Resize(ptr, byteCount, nuint.MaxValue, alignment);
+    }
+
+    /// <summary>
+    /// Resizes an allocation to <paramref name="byteCount"/> bytes at a multiple of <paramref name="alignment"/> (a power
+    /// of two), keeping its first min(old size, new size, <paramref name="copyLength"/>) bytes. A small allocation stays
+    /// where it is when it shrinks, or grows over free slices after it, and is already aligned; otherwise it moves.
+    /// Nothing is changed until the new memory is had, so an <see cref="OutOfMemoryException"/> leaves
+    /// <paramref name="ptr"/> as it was.
+    /// </summary>
+    private static void* Resize(void* ptr, nuint byteCount, nuint copyLength, nuint alignment)
+    {
+        if (ptr == null)
+            return alignment <= Layout.SliceSize ? Alloc(byteCount) : AlignedAlloc(byteCount, alignment);
+        if (!AddressSpace.OwnsBlockOf(ptr))
+            return LargeAllocations.Reallocate(ptr, byteCount, copyLength, alignment);
+
+        byte* block = Block.Of(ptr);
+        int slice = ValidateSlice(ptr, block, out int oldEnd);
+        if (FioMemoryOptions.Checked)
+            CheckedMode.CheckLive(ptr, block, slice);
+        nuint oldSize = (nuint)(oldEnd - slice) << Layout.SliceShift;
+        nuint keep = Math.Min(Math.Min(oldSize, byteCount), copyLength);
+
+        if (byteCount < Layout.LargeThreshold && ((nuint)ptr & (alignment - 1)) == 0)
+        {
+            // Shrinking stays in place; so does growing over free slices after the allocation. What is no longer kept
+            // is zeroed, so bytes past the kept ones read as zero, now and after a later growth.
+            if (byteCount <= oldSize || TryGrowInPlace(block, oldEnd, slice, byteCount))
+            {
+                NativeMemory.Clear((byte*)ptr + keep, oldSize - keep);
+                return ptr;
+            }
+        }
+        void* result = alignment <= Layout.SliceSize
+            ? Alloc(byteCount, keptSlices: (int)(keep >> Layout.SliceShift))
+            : AlignedAlloc(byteCount, alignment);
+        Buffer.MemoryCopy(ptr, result, byteCount, keep);
+        FreeSlice(ptr);
+        return result;
+    }
+
+    /// <summary>
+    /// Grows the calling thread's latest allocation over the free slices after it, when it is the last one in the
+    /// block the thread is slicing and they fit: a buffer grown step by step then never copies.
+    /// </summary>
+    private static bool TryGrowInPlace(byte* block, int oldEnd, int slice, nuint byteCount)
+    {
+        ThreadCache? cache = ThreadCache.Current;
+        int newEnd = slice + Layout.SlicesFor(byteCount);
+        if (cache is null || cache.Block != block || cache.Next != oldEnd || newEnd > Layout.SlicesPerBlock)
+            return false;
+        ulong* bits = Block.Boundaries(block);
+        bits[oldEnd >> 6] &= ~(1UL << oldEnd);
+        bits[newEnd >> 6] |= 1UL << newEnd;
+        cache.Next = newEnd;
+        if (oldEnd < cache.DirtyEnd)
+            SliceClear.Clear(block + ((nuint)oldEnd << Layout.SliceShift), (nuint)(Math.Min(newEnd, cache.DirtyEnd) - oldEnd) << Layout.SliceShift);
+        return true;
+    }
+}

@@ -1,0 +1,35 @@
+// The allocator's figures and Trim.
+using System;
+
+namespace FioMem;
+
+internal static unsafe partial class Allocator
+{
+    public static FioMemoryStatistics GetStatistics()
+    {
+        long committed = AddressSpace.CommittedBlocks;
+        int pooled = BlockPool.Count;
+        LargeAllocations.Totals large = LargeAllocations.GetTotals();
+        return new FioMemoryStatistics
+        {
+            BlockSize = Layout.BlockSize,
+            ReservedBytes = committed * Layout.BlockSize + large.LargeBytes + large.LongLivedBytes,
+            BlocksInUse = Math.Max(0, committed - pooled),
+            BlocksPooled = pooled,
+            BlocksReleased = AddressSpace.ReleasedBlocks,
+            LargeAllocations = large.LargeCount,
+            LargeBytes = large.LargeBytes,
+            LongLivedAllocations = large.LongLivedCount,
+            LongLivedBytes = large.LongLivedBytes,
+            ThreadCaches = ThreadCache.Count,
+            MaxPooledBlocks = FioMemoryOptions.MaxPooledBlocks,
+            CheckedMode = FioMemoryOptions.Checked,
+        };
+    }
+
+    public static void Trim()
+    {
+        SweepExitedThreads();
+        BlockPool.Trim();
+    }
+}
