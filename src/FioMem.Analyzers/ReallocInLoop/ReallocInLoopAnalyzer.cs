@@ -40,7 +40,7 @@ public sealed class ReallocInLoopAnalyzer : DiagnosticAnalyzer
 
     private static void AnalyzeInvocation(CodeBlockAnalysisContext context, IInvocationOperation invocation, KnownSymbols symbols)
     {
-        if (!symbols.IsResize(invocation.TargetMethod) || !RunsPerIteration(invocation))
+        if (!FioMemCalls.IsResize(invocation.TargetMethod, symbols) || !RunsPerIteration(invocation))
             return;
 
         context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ReallocInLoop, invocation.Syntax.GetLocation()));
