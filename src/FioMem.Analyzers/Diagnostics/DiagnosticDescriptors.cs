@@ -86,11 +86,11 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor ReallocInLoop = new(
         DiagnosticIds.ReallocInLoop,
-        title: "FioMemory.Realloc inside a loop",
-        messageFormat: "FioMemory.Realloc in a loop copies small allocations on every call; allocate the final size once or grow geometrically",
+        title: "Resize in a loop that also allocates: each growth copies",
+        messageFormat: "{0} runs on every iteration of a loop that also allocates with {1}: the buffer is then no longer the thread's latest allocation, so each growth copies it; allocate the final size once, grow geometrically, or allocate the other memory outside the loop",
         category: Performance,
         defaultSeverity: DiagnosticSeverity.Info,
         isEnabledByDefault: true,
-        description: "FioMem does not grow small allocations in place: every Realloc allocates and copies.",
+        description: "FioMem grows a small allocation in place when it is the latest allocation of the calling thread's current block and the new size fits in that block (a shrink always stays in place); otherwise Realloc allocates, copies and frees. Another allocation made between two resizes takes the slices after the buffer, so every growth copies it.",
         helpLinkUri: HelpBase + "FIO007.md");
 }
