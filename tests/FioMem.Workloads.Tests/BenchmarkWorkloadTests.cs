@@ -1,4 +1,4 @@
-// The benchmark workloads run the operations DESIGN §6 describes, in the counts their OperationsPerInvoke claims, and free everything.
+// The benchmark workloads run the operations the README's benchmark section describes, in the counts their OperationsPerInvoke claims, and free everything.
 using System;
 using FioMem.Benchmarks.Harness;
 using FioMem.Benchmarks.Workloads;

@@ -1,4 +1,4 @@
-// DESIGN §6 "typed": allocate, touch and free one 48-byte value, typed and untyped, against the GC and NativeMemory.
+// The "typed" workload: allocate, touch and free one 48-byte value, typed and untyped, against the GC and NativeMemory.
 using System.Runtime.InteropServices;
 using BenchmarkDotNet.Attributes;
 

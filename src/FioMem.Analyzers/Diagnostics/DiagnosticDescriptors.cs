@@ -15,10 +15,14 @@ public static class DiagnosticIds
     public const string ReallocInLoop = "FIO007";
 }
 
-/// <summary>The descriptors of FioMem's diagnostics, each with a help link to <c>docs/diagnostics/</c>.</summary>
+/// <summary>The descriptors of FioMem's diagnostics, each with a help link to its page in <c>docs/diagnostics/</c>.</summary>
 internal static class DiagnosticDescriptors
 {
-    private const string HelpBase = "https://github.com/fiomem/fiomem/blob/main/docs/diagnostics/";
+    /// <summary>
+    /// The rule pages' folder, relative to the root of FioMem's source repository: the project declares no web address
+    /// to link to, so the link names the page where it is.
+    /// </summary>
+    private const string HelpBase = "docs/diagnostics/";
 
     private const string Usage = "FioMem.Usage";
     private const string Performance = "FioMem.Performance";
