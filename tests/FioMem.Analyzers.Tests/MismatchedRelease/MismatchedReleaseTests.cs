@@ -328,6 +328,28 @@ public class MismatchedReleaseTests
             VerifyAnalyzer.Diagnostic("FIO002").WithLocation(0).WithArguments("NativeMemory.AllocZeroed", "Particle.Free", "NativeMemory.Free"));
 
     [Fact]
+    public Task NativeMemory_memory_freed_by_the_generated_Free_is_freed_by_NativeMemory() =>
+        VerifyFix.VerifyCodeFixAsync(Usings + Particle + """
+            unsafe class C
+            {
+                void M()
+                {
+                    Particle* p = (Particle*)NativeMemory.AllocZeroed(16);
+                    {|FIO002:Particle.Free(p)|};
+                }
+            }
+            """, Usings + Particle + """
+            unsafe class C
+            {
+                void M()
+                {
+                    Particle* p = (Particle*)NativeMemory.AllocZeroed(16);
+                    NativeMemory.Free(p);
+                }
+            }
+            """);
+
+    [Fact]
     public Task Pointer_of_an_owner_freed_by_NativeMemory_is_reported() =>
         VerifyAnalyzer.VerifyAnalyzerAsync(Usings + Particle + """
             unsafe class C
