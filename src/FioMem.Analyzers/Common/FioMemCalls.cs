@@ -195,6 +195,9 @@ internal static class FioMemCalls
     /// <summary>The rows by owner, then by method name.</summary>
     private static readonly Dictionary<string, Row>[] s_byOwner = Index();
 
+    /// <summary>Every method name in the table: most calls are ruled out by name before their type is looked at.</summary>
+    private static readonly HashSet<string> s_names = new(NamesWhere(_ => true), StringComparer.Ordinal);
+
     /// <summary>The method names of the rows <paramref name="select"/> picks, for a <see cref="CalledNames"/> pre-filter.</summary>
     public static IEnumerable<string> NamesWhere(Func<MemoryCall, bool> select)
     {
@@ -212,7 +215,7 @@ internal static class FioMemCalls
     [MethodImpl(Hot.Optimized)]
     public static MemoryCall Classify(IMethodSymbol method, KnownSymbols symbols)
     {
-        if (method.ContainingType is not { } type || OwnerOf(type, symbols) is not { } owner)
+        if (!s_names.Contains(method.Name) || method.ContainingType is not { } type || OwnerOf(type, symbols) is not { } owner)
             return MemoryCall.None;
         if (!s_byOwner[(int)owner].TryGetValue(method.Name, out var row))
             return MemoryCall.None;
