@@ -1,6 +1,7 @@
 // Entry point: `dotnet run -c Release --project bench/FioMem.Benchmarks -- --filter '*'` (add `--job short` for a quick run),
 // `-- memory` for the memory check, `-- seed-phases [passes] [allocator]` for the seed round timed phase by phase, or
-// `-- interleaved <seed|local|cross-thread|tiny|typed> [rounds]` for a workload with all peers timed in turn each round.
+// `-- interleaved <seed|local|cross-thread|tiny|tiny-fifo|tiny-cross-thread|typed> [rounds]` for a workload with all
+// peers timed in turn each round.
 using System;
 using BenchmarkDotNet.Running;
 using FioMem.Benchmarks.Allocators;

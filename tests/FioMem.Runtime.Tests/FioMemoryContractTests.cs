@@ -1,4 +1,4 @@
-// The FioMemory contract (DESIGN §1), one behaviour per test.
+// The FioMemory contract (its XML docs and the README), one behaviour per test.
 using System;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;

@@ -1,5 +1,6 @@
-// The benchmark workloads run the operations DESIGN §6 describes, in the counts their OperationsPerInvoke claims, and free everything.
+// The benchmark workloads run the operations the README's benchmark section describes, in the counts their OperationsPerInvoke claims, and free everything.
 using System;
+using System.Linq;
 using FioMem.Benchmarks.Harness;
 using FioMem.Benchmarks.Workloads;
 using Xunit;
@@ -105,5 +106,37 @@ public unsafe class BenchmarkWorkloadTests
 
         Assert.Equal(TinyBenchmarks.PairsPerInvoke, CountingAllocator.Allocations);
         Assert.Equal(0, CountingAllocator.Live);
+    }
+
+    [Fact]
+    public void TinyFifoFreesEveryAllocationInTheOrderItWasMade()
+    {
+        OrderRecordingAllocator.Reset();
+        using var table = new PointerTable(TinyFifoBenchmarks.BatchSize);
+
+        TinyFifoBenchmarks.RunBatch<OrderRecordingAllocator>(table.Items, 16);
+
+        var allocations = OrderRecordingAllocator.Allocations;
+        Assert.Equal(TinyFifoBenchmarks.PairsPerInvoke, allocations.Count);
+        Assert.Equal(allocations.Select(a => a.Pointer), OrderRecordingAllocator.Frees.Select(f => f.Pointer));
+    }
+
+    [Fact]
+    public void TinyCrossThreadFreesOnAnotherThreadWhatOneThreadAllocated()
+    {
+        OrderRecordingAllocator.Reset();
+        using var gang = new WorkerGang(2, "test");
+        using var handoff = new RoundHandoff(CrossThreadBenchmarks.HandoffDepth, TinyCrossThreadBenchmarks.RoundSize);
+        nuint[] sizes = TinyCrossThreadBenchmarks.RoundOf(16);
+
+        gang.Run(w => TinyCrossThreadBenchmarks.RunPairMember<OrderRecordingAllocator>(w, [handoff], sizes));
+
+        var allocations = OrderRecordingAllocator.Allocations;
+        var frees = OrderRecordingAllocator.Frees;
+        Assert.Equal(TinyCrossThreadBenchmarks.PairsPerInvoke, allocations.Count);
+        Assert.Equal(allocations.Select(a => a.Pointer).OrderBy(p => p), frees.Select(f => f.Pointer).OrderBy(p => p));
+        int producer = Assert.Single(allocations.Select(a => a.Thread).Distinct());
+        int consumer = Assert.Single(frees.Select(f => f.Thread).Distinct());
+        Assert.NotEqual(producer, consumer);
     }
 }

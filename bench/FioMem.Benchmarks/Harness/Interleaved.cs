@@ -35,6 +35,8 @@ internal static class Interleaved
         ["local"] = typeof(Workloads.LocalBenchmarks),
         ["cross-thread"] = typeof(Workloads.CrossThreadBenchmarks),
         ["tiny"] = typeof(Workloads.TinyBenchmarks),
+        ["tiny-fifo"] = typeof(Workloads.TinyFifoBenchmarks),
+        ["tiny-cross-thread"] = typeof(Workloads.TinyCrossThreadBenchmarks),
         ["typed"] = typeof(Typed.TypedBenchmarks),
     };
 
@@ -50,7 +52,11 @@ internal static class Interleaved
         var methods = type.GetMethods()
             .Select(m => (Method: m, Attribute: m.GetCustomAttribute<BenchmarkAttribute>()))
             .Where(m => m.Attribute is not null)
+            // As in BenchConfig: without the library the mimalloc peers would call through null function pointers.
+            .Where(m => Allocators.Mimalloc.IsAvailable || !m.Method.Name.StartsWith("Mimalloc", StringComparison.Ordinal))
             .ToList();
+        if (!Allocators.Mimalloc.IsAvailable)
+            Console.WriteLine($"note: {Allocators.Mimalloc.UnavailableReason}; the mimalloc peers are skipped.");
         var first = methods.FindIndex(m => m.Method.Name.StartsWith("FioMem", StringComparison.Ordinal)
                                            || m.Method.Name.StartsWith("FioAlloc", StringComparison.Ordinal));
         if (first < 0)
@@ -122,7 +128,7 @@ internal static class Interleaved
             string ratio = peer == peers[0]
                 ? ""
                 : $"   FioMem / this, median of per-round ratios: {Median(fioMem.Zip(times, (f, t) => f / t).ToList()):F2}×";
-            Console.WriteLine($"  {peer.Name,-36} median {Format(Median(times)),10}  ({Format(times.Min())}–{Format(times.Max())}){ratio}");
+            Console.WriteLine($"  {peer.Name,-58} median {Format(Median(times)),10}  ({Format(times.Min())}–{Format(times.Max())}){ratio}");
         }
     }
 

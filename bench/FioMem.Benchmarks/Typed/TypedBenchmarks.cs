@@ -1,4 +1,4 @@
-// DESIGN §6 "typed": allocate, touch and free one 48-byte value, typed and untyped, against the GC and NativeMemory.
+// The "typed" workload: allocate, touch and free one 48-byte value, typed and untyped, against the GC and NativeMemory.
 using System.Runtime.InteropServices;
 using BenchmarkDotNet.Attributes;
 
@@ -6,7 +6,9 @@ namespace FioMem.Benchmarks.Typed;
 
 /// <summary>
 /// One alloc+free pair per operation, <see cref="PairsPerInvoke"/> per invocation so the timer's resolution does
-/// not dominate. The typed helpers should cost nothing over <see cref="FioMemory_Alloc_with_cast"/>.
+/// not dominate. The typed helpers should cost nothing over <see cref="FioMemory_Alloc_with_cast"/>. Each value is
+/// freed at once on the thread that made it, FioMem's best case (the bump pointer steps back over the latest
+/// allocation), as in <see cref="Workloads.TinyBenchmarks"/>.
 /// </summary>
 [MemoryDiagnoser]
 public unsafe class TypedBenchmarks
@@ -16,7 +18,7 @@ public unsafe class TypedBenchmarks
     // The GC peer publishes each object so the JIT cannot stack-allocate it (.NET 10 escape analysis would).
     private static Body48Class? s_lastBody;
 
-    [Benchmark(Baseline = true, OperationsPerInvoke = PairsPerInvoke)]
+    [Benchmark(Baseline = true, Description = "FioMemory.Alloc + cast, freed at once", OperationsPerInvoke = PairsPerInvoke)]
     public double FioMemory_Alloc_with_cast()
     {
         double sum = 0;
@@ -31,7 +33,7 @@ public unsafe class TypedBenchmarks
         return sum;
     }
 
-    [Benchmark(OperationsPerInvoke = PairsPerInvoke)]
+    [Benchmark(Description = "FioAlloc<T>.New, freed at once", OperationsPerInvoke = PairsPerInvoke)]
     public double FioAlloc_New_Free()
     {
         double sum = 0;
@@ -46,7 +48,7 @@ public unsafe class TypedBenchmarks
         return sum;
     }
 
-    [Benchmark(OperationsPerInvoke = PairsPerInvoke)]
+    [Benchmark(Description = "generated T.New, freed at once", OperationsPerInvoke = PairsPerInvoke)]
     public double Shorthand_New_Free()
     {
         double sum = 0;
@@ -61,7 +63,7 @@ public unsafe class TypedBenchmarks
         return sum;
     }
 
-    [Benchmark(OperationsPerInvoke = PairsPerInvoke)]
+    [Benchmark(Description = "GC new class, dropped at once", OperationsPerInvoke = PairsPerInvoke)]
     public double Gc_new_class()
     {
         double sum = 0;
@@ -75,7 +77,7 @@ public unsafe class TypedBenchmarks
         return sum;
     }
 
-    [Benchmark(OperationsPerInvoke = PairsPerInvoke)]
+    [Benchmark(Description = "NativeMemory.AllocZeroed, freed at once", OperationsPerInvoke = PairsPerInvoke)]
     public double NativeMemory_AllocZeroed_Free()
     {
         double sum = 0;

@@ -1,4 +1,4 @@
-// Tiny allocations (16, 32, 64 bytes) allocated and freed at once on one thread: the per-call cost of each allocator.
+// Tiny allocations (16, 32, 64 bytes), each freed at once on the thread that made it: FioMem's best case.
 using System.Buffers;
 using BenchmarkDotNet.Attributes;
 using FioMem.Benchmarks.Allocators;
@@ -7,8 +7,11 @@ namespace FioMem.Benchmarks.Workloads;
 
 /// <summary>
 /// The tiny workload: <see cref="PairsPerInvoke"/> alloc+free pairs of <see cref="Size"/> bytes on one thread, one byte
-/// written in each. The GC peer's arrays escape to a field, so the JIT cannot put them on the stack, and its
-/// collections count in its time (<see cref="MemoryDiagnoserAttribute"/> shows them).
+/// written in each, each allocation freed before the next is made. That is FioMem's best case: the freed allocation is
+/// the latest of the thread's block, so the bump pointer steps back over it and the next pair reuses the same slice
+/// (and <c>ArrayPool</c> returns the same array). <see cref="TinyFifoBenchmarks"/> frees in allocation order and
+/// <see cref="TinyCrossThreadBenchmarks"/> on another thread. The GC peer's arrays escape to a field, so the JIT cannot
+/// put them on the stack, and its collections count in its time (<see cref="MemoryDiagnoserAttribute"/> shows them).
 /// </summary>
 [MemoryDiagnoser]
 public unsafe class TinyBenchmarks
@@ -23,27 +26,27 @@ public unsafe class TinyBenchmarks
     public int Size { get; set; }
 
     /// <summary>FioMem (every allocation zeroed).</summary>
-    [Benchmark(Description = "FioMem (zeroed)", OperationsPerInvoke = PairsPerInvoke)]
+    [Benchmark(Description = "FioMem (zeroed), freed at once", OperationsPerInvoke = PairsPerInvoke)]
     public void FioMem() => RunPairs<FioMemAllocator>((nuint)Size);
 
     /// <summary>The baseline: glibc's calloc through NativeMemory.</summary>
-    [Benchmark(Baseline = true, Description = "NativeMemory.AllocZeroed", OperationsPerInvoke = PairsPerInvoke)]
+    [Benchmark(Baseline = true, Description = "NativeMemory.AllocZeroed, freed at once", OperationsPerInvoke = PairsPerInvoke)]
     public void NativeAllocZeroed() => RunPairs<NativeZeroedAllocator>((nuint)Size);
 
     /// <summary>glibc's malloc through NativeMemory (not zeroed).</summary>
-    [Benchmark(Description = "NativeMemory.Alloc (not zeroed)", OperationsPerInvoke = PairsPerInvoke)]
+    [Benchmark(Description = "NativeMemory.Alloc (not zeroed), freed at once", OperationsPerInvoke = PairsPerInvoke)]
     public void NativeAlloc() => RunPairs<NativeAllocator>((nuint)Size);
 
     /// <summary>mimalloc's zeroing allocation.</summary>
-    [Benchmark(Description = "mimalloc mi_zalloc", OperationsPerInvoke = PairsPerInvoke)]
+    [Benchmark(Description = "mimalloc mi_zalloc, freed at once", OperationsPerInvoke = PairsPerInvoke)]
     public void MimallocZalloc() => RunPairs<MimallocZeroedAllocator>((nuint)Size);
 
     /// <summary>mimalloc's plain allocation (not zeroed).</summary>
-    [Benchmark(Description = "mi_malloc (not zeroed)", OperationsPerInvoke = PairsPerInvoke)]
+    [Benchmark(Description = "mi_malloc (not zeroed), freed at once", OperationsPerInvoke = PairsPerInvoke)]
     public void MimallocMalloc() => RunPairs<MimallocAllocator>((nuint)Size);
 
     /// <summary>GC arrays (zeroed), collections included.</summary>
-    [Benchmark(Description = "GC new byte[] (zeroed)", OperationsPerInvoke = PairsPerInvoke)]
+    [Benchmark(Description = "GC new byte[] (zeroed), dropped at once", OperationsPerInvoke = PairsPerInvoke)]
     public void GcArray()
     {
         int size = Size;
@@ -56,7 +59,7 @@ public unsafe class TinyBenchmarks
     }
 
     /// <summary><see cref="ArrayPool{T}.Shared"/> Rent and Return (not zeroed).</summary>
-    [Benchmark(Description = "ArrayPool.Shared (not zeroed)", OperationsPerInvoke = PairsPerInvoke)]
+    [Benchmark(Description = "ArrayPool.Shared (not zeroed), returned at once", OperationsPerInvoke = PairsPerInvoke)]
     public void ArrayPoolShared()
     {
         ArrayPool<byte> pool = ArrayPool<byte>.Shared;

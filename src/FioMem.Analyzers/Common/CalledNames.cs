@@ -18,22 +18,23 @@ namespace FioMem.Analyzers.Common;
 /// The filter looks at the <em>method</em> name, which every call, method group (<c>&amp;NativeMemory.Free</c>) and
 /// delegate creation spells out whatever the receiver is written as: a type name, an alias, <c>using static</c>, a
 /// generated <c>T.New</c>. It over-approximates (a local named <c>Free</c> passes it too); the IOperation analysis
-/// behind it decides. Each set must hold every name the matching <see cref="KnownSymbols"/> or rule predicate accepts;
-/// <c>CalledNamesTests</c> checks that against the referenced FioMem and .NET.
+/// behind it decides. The sets of the FioMem rules are built from the rows of <see cref="FioMemCalls"/>;
+/// <c>CalledNamesTests</c> checks each set against the predicate it stands for, on the referenced FioMem and .NET.
 /// </remarks>
 internal sealed class CalledNames
 {
-    /// <summary>FIO001: the block allocations of <see cref="KnownSymbols.IsBlockAllocation"/>.</summary>
-    public static readonly CalledNames BlockAllocations = new("Alloc", "AllocZeroed", "Realloc", "New", "NewArray", "NewOwned");
+    /// <summary>FIO001: the block allocations of <see cref="FioMemCalls.IsBlockAllocation"/>.</summary>
+    public static readonly CalledNames BlockAllocations = new(FioMemCalls.NamesWhere(call => call.IsBlockAllocation));
 
-    /// <summary>FIO002: the releases and reallocations <c>AllocatorCalls.ReleaseFamily</c> classifies.</summary>
-    public static readonly CalledNames Releases = new("Free", "Realloc", "AlignedFree", "FreeHGlobal");
+    /// <summary>FIO002: the releases and reallocations of a pointer argument in <see cref="FioMemCalls"/>.</summary>
+    public static readonly CalledNames Releases = new(FioMemCalls.NamesWhere(call =>
+        call.Role is MemoryCallRole.Release or MemoryCallRole.Reallocate && !call.ReleasesReceiver));
 
-    /// <summary>FIO006: the FioMem frees of <see cref="KnownSymbols.IsFree"/>.</summary>
-    public static readonly CalledNames Frees = new("Free", "FreeArray");
+    /// <summary>FIO006: the FioMem frees of <see cref="FioMemCalls.IsFree"/>.</summary>
+    public static readonly CalledNames Frees = new(FioMemCalls.NamesWhere(call => call.IsFioMemFree));
 
-    /// <summary>FIO007: the resizes of <see cref="KnownSymbols.IsResize"/>.</summary>
-    public static readonly CalledNames Resizes = new("Realloc", "Resize");
+    /// <summary>FIO007: the resizes of <see cref="FioMemCalls.IsResize"/>.</summary>
+    public static readonly CalledNames Resizes = new(FioMemCalls.NamesWhere(call => call.IsFioMemResize));
 
     /// <summary>FIO003: the <c>NativeMemory</c> methods the migration classifies or treats as method groups.</summary>
     public static readonly CalledNames NativeMemoryMethods =

@@ -1,4 +1,4 @@
-// FioMem's, NativeMemory's and Marshal's symbols, resolved once per compilation, and the questions the analyzers ask about a call.
+// FioMem's, NativeMemory's and Marshal's symbols, resolved once per compilation (FioMemCalls classifies calls with them).
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 
@@ -18,6 +18,8 @@ internal sealed class KnownSymbols
         INamedTypeSymbol fioMemory,
         INamedTypeSymbol? fioAlloc,
         INamedTypeSymbol? fioAllocatedAttribute,
+        INamedTypeSymbol? fioAllocatedInterface,
+        INamedTypeSymbol? fioOwned,
         INamedTypeSymbol? nativeMemory,
         INamedTypeSymbol? marshal,
         int blockSize)
@@ -25,6 +27,8 @@ internal sealed class KnownSymbols
         FioMemory = fioMemory;
         FioAlloc = fioAlloc;
         FioAllocatedAttribute = fioAllocatedAttribute;
+        IFioAllocated = fioAllocatedInterface;
+        FioOwned = fioOwned;
         NativeMemory = nativeMemory;
         Marshal = marshal;
         BlockSize = blockSize;
@@ -38,6 +42,12 @@ internal sealed class KnownSymbols
 
     /// <summary><c>FioMem.FioAllocatedAttribute</c>, if the referenced FioMem has it.</summary>
     public INamedTypeSymbol? FioAllocatedAttribute { get; }
+
+    /// <summary>The open generic <c>FioMem.IFioAllocated&lt;TSelf&gt;</c>, if the referenced FioMem has it.</summary>
+    public INamedTypeSymbol? IFioAllocated { get; }
+
+    /// <summary>The open generic <c>FioMem.FioOwned&lt;T&gt;</c>, if the referenced FioMem has it.</summary>
+    public INamedTypeSymbol? FioOwned { get; }
 
     /// <summary><c>System.Runtime.InteropServices.NativeMemory</c>.</summary>
     public INamedTypeSymbol? NativeMemory { get; }
@@ -66,6 +76,8 @@ internal sealed class KnownSymbols
             fioMemory,
             compilation.GetTypeByMetadataName("FioMem.FioAlloc`1"),
             compilation.GetTypeByMetadataName("FioMem.FioAllocatedAttribute"),
+            compilation.GetTypeByMetadataName("FioMem.IFioAllocated`1"),
+            compilation.GetTypeByMetadataName("FioMem.FioOwned`1"),
             compilation.GetTypeByMetadataName("System.Runtime.InteropServices.NativeMemory"),
             compilation.GetTypeByMetadataName("System.Runtime.InteropServices.Marshal"),
             blockSize);
@@ -76,80 +88,38 @@ internal sealed class KnownSymbols
     public static bool IsOn(IMethodSymbol method, INamedTypeSymbol? type) =>
         type is not null && SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, type);
 
-    /// <summary>
-    /// Whether <paramref name="method"/> hands out memory from FioMem's blocks: <c>FioMemory.Alloc*</c> and
-    /// <c>Realloc</c> (not <c>AllocLongLived</c>), <c>FioAlloc&lt;T&gt;.New*</c>, and the generated
-    /// <c>T.New</c>/<c>T.NewArray</c> of a <c>[FioAllocated]</c> struct.
-    /// </summary>
+    /// <summary>True when <paramref name="type"/> is <paramref name="definition"/> or a construction of it.</summary>
     [MethodImpl(Hot.Optimized)]
-    public bool IsBlockAllocation(IMethodSymbol method)
-    {
-        if (!method.IsStatic)
-            return false;
-        var type = method.ContainingType;
-        if (type is null)
-            return false;
-
-        if (SymbolEqualityComparer.Default.Equals(type, FioMemory))
-            return method.Name is "Alloc" or "AllocZeroed" or "Realloc";
-
-        if (IsFioAlloc(type))
-            return method.Name is "New" or "NewArray" or "NewOwned";
-
-        return method.Name is "New" or "NewArray" && IsFioAllocatedStruct(type);
-    }
-
-    /// <summary>Whether <paramref name="method"/> is <c>FioMemory.Alloc</c> or <c>AllocZeroed</c> (either overload).</summary>
-    [MethodImpl(Hot.Optimized)]
-    public bool IsDirectAlloc(IMethodSymbol method) =>
-        method.IsStatic
-        && method.Name is "Alloc" or "AllocZeroed"
-        && SymbolEqualityComparer.Default.Equals(method.ContainingType, FioMemory);
+    public static bool IsOn(INamedTypeSymbol type, INamedTypeSymbol? definition) =>
+        definition is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, definition);
 
     /// <summary>
-    /// Whether <paramref name="method"/> releases FioMem memory: <c>FioMemory.Free</c>, <c>FioAlloc&lt;T&gt;.Free</c>
-    /// and <c>FreeArray</c>, and the generated <c>T.Free</c>/<c>T.FreeArray</c>.
+    /// A struct the generator gives FioMem's shorthand members: it carries <c>[FioAllocated]</c> or implements
+    /// <c>IFioAllocated&lt;T&gt;</c> of itself (what the generator adds to it).
     /// </summary>
     [MethodImpl(Hot.Optimized)]
-    public bool IsFree(IMethodSymbol method)
+    public bool IsFioAllocatedStruct(INamedTypeSymbol type)
     {
-        if (!method.IsStatic || method.ContainingType is not { } type)
+        if (type.TypeKind != TypeKind.Struct)
             return false;
 
-        if (SymbolEqualityComparer.Default.Equals(type, FioMemory))
-            return method.Name == "Free";
-
-        return method.Name is "Free" or "FreeArray" && (IsFioAlloc(type) || IsFioAllocatedStruct(type));
-    }
-
-    /// <summary>Whether <paramref name="method"/> resizes FioMem memory: <c>FioMemory.Realloc</c> or <c>FioAlloc&lt;T&gt;.Resize</c>.</summary>
-    [MethodImpl(Hot.Optimized)]
-    public bool IsResize(IMethodSymbol method)
-    {
-        if (!method.IsStatic || method.ContainingType is not { } type)
-            return false;
-
-        if (SymbolEqualityComparer.Default.Equals(type, FioMemory))
-            return method.Name == "Realloc";
-
-        return method.Name == "Resize" && IsFioAlloc(type);
-    }
-
-    [MethodImpl(Hot.Optimized)]
-    private bool IsFioAlloc(INamedTypeSymbol type) =>
-        FioAlloc is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, FioAlloc);
-
-    /// <summary>A struct carrying <c>[FioAllocated]</c>, whose generated static members allocate and free it.</summary>
-    [MethodImpl(Hot.Optimized)]
-    private bool IsFioAllocatedStruct(INamedTypeSymbol type)
-    {
-        if (FioAllocatedAttribute is null || type.TypeKind != TypeKind.Struct)
-            return false;
-
-        foreach (var attribute in type.GetAttributes())
+        if (FioAllocatedAttribute is not null)
         {
-            if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, FioAllocatedAttribute))
-                return true;
+            foreach (var attribute in type.GetAttributes())
+            {
+                if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, FioAllocatedAttribute))
+                    return true;
+            }
+        }
+
+        if (IFioAllocated is not null)
+        {
+            foreach (var implemented in type.Interfaces)
+            {
+                if (SymbolEqualityComparer.Default.Equals(implemented.OriginalDefinition, IFioAllocated)
+                    && SymbolEqualityComparer.Default.Equals(implemented.TypeArguments[0], type))
+                    return true;
+            }
         }
 
         return false;

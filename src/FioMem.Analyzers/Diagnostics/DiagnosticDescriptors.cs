@@ -15,10 +15,14 @@ public static class DiagnosticIds
     public const string ReallocInLoop = "FIO007";
 }
 
-/// <summary>The descriptors of FioMem's diagnostics, each with a help link to <c>docs/diagnostics/</c>.</summary>
+/// <summary>The descriptors of FioMem's diagnostics, each with a help link to its page in <c>docs/diagnostics/</c>.</summary>
 internal static class DiagnosticDescriptors
 {
-    private const string HelpBase = "https://github.com/fiomem/fiomem/blob/main/docs/diagnostics/";
+    /// <summary>
+    /// The rule pages' folder, relative to the root of FioMem's source repository: the project declares no web address
+    /// to link to, so the link names the page where it is.
+    /// </summary>
+    private const string HelpBase = "docs/diagnostics/";
 
     private const string Usage = "FioMem.Usage";
     private const string Performance = "FioMem.Performance";
@@ -86,11 +90,11 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor ReallocInLoop = new(
         DiagnosticIds.ReallocInLoop,
-        title: "FioMemory.Realloc inside a loop",
-        messageFormat: "FioMemory.Realloc in a loop copies small allocations on every call; allocate the final size once or grow geometrically",
+        title: "Resize in a loop that also allocates: each growth copies",
+        messageFormat: "{0} runs on every iteration of a loop that also allocates with {1}: the buffer is then no longer the thread's latest allocation, so each growth copies it; allocate the final size once, grow geometrically, or allocate the other memory outside the loop",
         category: Performance,
         defaultSeverity: DiagnosticSeverity.Info,
         isEnabledByDefault: true,
-        description: "FioMem does not grow small allocations in place: every Realloc allocates and copies.",
+        description: "FioMem grows a small allocation in place when it is the latest allocation of the calling thread's current block and the new size fits in that block (a shrink always stays in place); otherwise Realloc allocates, copies and frees. Another allocation made between two resizes takes the slices after the buffer, so every growth copies it.",
         helpLinkUri: HelpBase + "FIO007.md");
 }

@@ -1,66 +1,33 @@
-// Which allocator a call allocates with or releases to, for FIO002.
+// FIO002's view of the call table: which allocator a call allocates with or releases to, and the like-for-like release.
 using System.Runtime.CompilerServices;
 using FioMem.Analyzers.Common;
 using Microsoft.CodeAnalysis;
 
 namespace FioMem.Analyzers.MismatchedRelease;
 
-/// <summary>Classifies allocation and release calls by allocator family.</summary>
+/// <summary>Classifies allocation and release calls by allocator family, through <see cref="FioMemCalls"/>.</summary>
 internal static class AllocatorCalls
 {
     /// <summary>The family a call's result comes from, or <see cref="AllocatorFamily.Unknown"/>.</summary>
     [MethodImpl(Hot.Optimized)]
     public static AllocatorFamily AllocationFamily(IMethodSymbol method, KnownSymbols symbols)
     {
-        if (KnownSymbols.IsOn(method, symbols.FioMemory))
-            return method.Name is "Alloc" or "AllocZeroed" or "Realloc" or "AllocLongLived" ? AllocatorFamily.FioMem : AllocatorFamily.Unknown;
-        if (KnownSymbols.IsOn(method, symbols.FioAlloc))
-            return method.Name == "New" ? AllocatorFamily.FioMem : AllocatorFamily.Unknown;
-        if (KnownSymbols.IsOn(method, symbols.NativeMemory))
-        {
-            return method.Name switch
-            {
-                "Alloc" or "AllocZeroed" or "Realloc" => AllocatorFamily.NativeMemory,
-                "AlignedAlloc" or "AlignedRealloc" => AllocatorFamily.NativeMemoryAligned,
-                _ => AllocatorFamily.Unknown,
-            };
-        }
-
-        if (KnownSymbols.IsOn(method, symbols.Marshal))
-            return method.Name is "AllocHGlobal" or "ReAllocHGlobal" ? AllocatorFamily.HGlobal : AllocatorFamily.Unknown;
-        return AllocatorFamily.Unknown;
+        var call = FioMemCalls.Classify(method, symbols);
+        return call.Role is MemoryCallRole.Allocate or MemoryCallRole.Reallocate ? call.Family : AllocatorFamily.Unknown;
     }
 
     /// <summary>
-    /// The family a call releases (or reallocates) memory of, for the calls FIO002 checks; <see cref="AllocatorFamily.Unknown"/>
-    /// for any other call. <paramref name="isRealloc"/> tells a two-argument reallocation from a release.
+    /// The family whose memory a call releases (or reallocates) through its first argument; <see cref="AllocatorFamily.Unknown"/>
+    /// for any other call. <paramref name="isRealloc"/> tells a reallocation from a release.
     /// </summary>
     [MethodImpl(Hot.Optimized)]
     public static AllocatorFamily ReleaseFamily(IMethodSymbol method, KnownSymbols symbols, out bool isRealloc)
     {
-        isRealloc = false;
-        if (KnownSymbols.IsOn(method, symbols.FioMemory))
-        {
-            isRealloc = method.Name == "Realloc";
-            return method.Name is "Free" or "Realloc" ? AllocatorFamily.FioMem : AllocatorFamily.Unknown;
-        }
-
-        if (KnownSymbols.IsOn(method, symbols.FioAlloc))
-            return method.Name == "Free" ? AllocatorFamily.FioMem : AllocatorFamily.Unknown;
-        if (KnownSymbols.IsOn(method, symbols.NativeMemory))
-        {
-            isRealloc = method.Name == "Realloc";
-            return method.Name switch
-            {
-                "Free" or "Realloc" => AllocatorFamily.NativeMemory,
-                "AlignedFree" => AllocatorFamily.NativeMemoryAligned,
-                _ => AllocatorFamily.Unknown,
-            };
-        }
-
-        if (KnownSymbols.IsOn(method, symbols.Marshal))
-            return method.Name == "FreeHGlobal" ? AllocatorFamily.HGlobal : AllocatorFamily.Unknown;
-        return AllocatorFamily.Unknown;
+        var call = FioMemCalls.Classify(method, symbols);
+        isRealloc = call.Role == MemoryCallRole.Reallocate;
+        return call.Role is MemoryCallRole.Release or MemoryCallRole.Reallocate && !call.ReleasesReceiver
+            ? call.Family
+            : AllocatorFamily.Unknown;
     }
 
     /// <summary>
@@ -77,6 +44,14 @@ internal static class AllocatorCalls
         (AllocatorFamily.HGlobal, false) => "System.Runtime.InteropServices.Marshal.FreeHGlobal",
         _ => null,
     };
+
+    /// <summary>
+    /// Whether a reallocation can be rewritten to <see cref="MatchingCall"/> argument for argument: only the
+    /// <c>(void* ptr, nuint byteCount)</c> reallocations of <c>FioMemory</c> and <c>NativeMemory</c> are alike.
+    /// </summary>
+    public static bool HasLikeForLikeRealloc(IMethodSymbol realloc, AllocatorFamily release) =>
+        release is AllocatorFamily.FioMem or AllocatorFamily.NativeMemory
+        && realloc.Name == "Realloc" && realloc.Parameters.Length == 2;
 
     /// <summary>True when releasing memory of <paramref name="origin"/> with <paramref name="release"/> mixes FioMem with another allocator.</summary>
     public static bool IsMismatch(AllocatorFamily origin, AllocatorFamily release) =>

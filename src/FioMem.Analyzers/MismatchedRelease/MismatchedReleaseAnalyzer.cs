@@ -11,12 +11,14 @@ using Microsoft.CodeAnalysis.Operations;
 namespace FioMem.Analyzers.MismatchedRelease;
 
 /// <summary>
-/// Reports FioMem memory passed to <c>NativeMemory.Free</c>/<c>AlignedFree</c>/<c>Realloc</c> or
-/// <c>Marshal.FreeHGlobal</c>, and <c>NativeMemory</c>/<c>Marshal.AllocHGlobal</c> memory passed to
-/// <c>FioMemory.Free</c>/<c>Realloc</c> or <c>FioAlloc&lt;T&gt;.Free</c>.
+/// Reports FioMem memory (from any allocation of <see cref="FioMemCalls"/>: <c>FioMemory</c>, <c>FioAlloc&lt;T&gt;</c>,
+/// a <c>[FioAllocated]</c> struct's <c>T.New()</c>, an owner's <c>Pointer</c>) passed to <c>NativeMemory</c>'s or
+/// <c>Marshal</c>'s release or reallocation, and their memory passed to one of FioMem's (<c>FioMemory.Free</c>,
+/// <c>AlignedFree</c>, <c>Realloc</c>, <c>AlignedRealloc</c>, <c>FioAlloc&lt;T&gt;.Free</c>, <c>T.Free</c>).
 /// </summary>
 /// <remarks>
-/// The pointer is followed back through casts and locals (any number of hops) within the member. Flow-insensitive:
+/// The pointer is followed back through casts, locals (any number of hops) and <c>FioOwned&lt;T&gt;.Pointer</c> within
+/// the member. Flow-insensitive:
 /// every value a local is ever given in the member counts, and the analysis only reports when all of them come from one
 /// allocator (null and zero do not count). Fields, parameters, and values from other calls or arithmetic are unknown,
 /// and an unknown source silences the report.
@@ -77,8 +79,11 @@ public sealed class MismatchedReleaseAnalyzer : DiagnosticAnalyzer
         if (origin.Conflicting || origin.Family is not { } family || !AllocatorCalls.IsMismatch(family, release))
             return;
 
-        // Two-argument Realloc only has a like-for-like replacement; the three-argument FioMemory.Realloc does not.
-        string? replacement = isRealloc && invocation.TargetMethod.Parameters.Length != 2 ? null : AllocatorCalls.MatchingCall(family, isRealloc);
+        // Only the two-argument Realloc has a like-for-like replacement (not FioMemory.Realloc's three-argument overload,
+        // the aligned reallocations or ReAllocHGlobal).
+        string? replacement = isRealloc && !AllocatorCalls.HasLikeForLikeRealloc(invocation.TargetMethod, release)
+            ? null
+            : AllocatorCalls.MatchingCall(family, isRealloc);
         var properties = ImmutableDictionary.CreateBuilder<string, string?>();
         if (replacement is not null)
         {
@@ -162,6 +167,10 @@ public sealed class MismatchedReleaseAnalyzer : DiagnosticAnalyzer
                     return;
 
                 case IInvocationOperation call when call == _checkedCall:
+                    return;
+
+                case IPropertyReferenceOperation { Instance: { } owner } property when FioMemCalls.IsOwnedPointer(property.Property, symbols):
+                    Trace(owner, symbols, writes, visited); // owned.Pointer: the address a FioOwned<T> holds.
                     return;
 
                 case IInvocationOperation call:

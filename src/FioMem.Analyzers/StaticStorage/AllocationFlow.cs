@@ -72,7 +72,7 @@ internal sealed class AllocationFlow
         switch (value)
         {
             case IInvocationOperation invocation:
-                return _symbols.IsBlockAllocation(invocation.TargetMethod) ? invocation : null;
+                return FioMemCalls.IsBlockAllocation(invocation.TargetMethod, _symbols) ? invocation : null;
             case IConversionOperation conversion:
                 return OriginOf(conversion.Operand, depth);
             case ILocalReferenceOperation local:

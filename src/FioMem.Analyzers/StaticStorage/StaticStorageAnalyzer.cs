@@ -93,7 +93,7 @@ public sealed class StaticStorageAnalyzer : DiagnosticAnalyzer
         {
             if (operation is IInvocationOperation invocation)
             {
-                allocates |= symbols.IsBlockAllocation(invocation.TargetMethod);
+                allocates |= FioMemCalls.IsBlockAllocation(invocation.TargetMethod, symbols);
                 storesStatic |= StaticTargetOf(invocation) is not null;
             }
             else
@@ -249,7 +249,7 @@ public sealed class StaticStorageAnalyzer : DiagnosticAnalyzer
             return;
 
         var properties = ImmutableDictionary<string, string?>.Empty;
-        if (symbols.IsDirectAlloc(allocation.TargetMethod))
+        if (FioMemCalls.IsDirectAlloc(allocation.TargetMethod, symbols))
         {
             string shape = allocation.TargetMethod.Parameters.Length == 1 ? ByteCountShape : CountTimesSizeShape;
             properties = properties.Add(AllocationShapeProperty, shape);

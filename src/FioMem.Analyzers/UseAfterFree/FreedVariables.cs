@@ -85,7 +85,7 @@ internal static class FreedVariables
         {
             switch (node)
             {
-                case IInvocationOperation invocation when symbols.IsFree(invocation.TargetMethod):
+                case IInvocationOperation invocation when FioMemCalls.IsFree(invocation.TargetMethod, symbols):
                     foreach (var argument in invocation.Arguments)
                     {
                         if (argument.Value.WithoutConversions().ReferencedVariable() is { } variable)
@@ -128,7 +128,7 @@ internal static class FreedVariables
             case IArgumentOperation argument:
                 if (argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out)
                     return Use.None;
-                return argument.Parent is IInvocationOperation invocation && symbols.IsFree(invocation.TargetMethod)
+                return argument.Parent is IInvocationOperation invocation && FioMemCalls.IsFree(invocation.TargetMethod, symbols)
                     ? Use.FreedAgain
                     : Use.PassedOn;
             case IPropertyReferenceOperation { Property.IsIndexer: true } indexer when indexer.Instance == current:

@@ -39,7 +39,7 @@ public sealed class UseAfterFreeAnalyzer : DiagnosticAnalyzer
         var frees = new FreeSites();
         foreach (var operation in MemberOperations.DescendantsAndSelf(roots))
         {
-            if (operation is not IInvocationOperation invocation || !symbols.IsFree(invocation.TargetMethod))
+            if (operation is not IInvocationOperation invocation || !FioMemCalls.IsFree(invocation.TargetMethod, symbols))
                 continue;
             foreach (var argument in invocation.Arguments)
             {

@@ -15,13 +15,15 @@ public class CalledNamesTests
     private const string Source = """
         using FioMem;
         [FioAllocated]
-        unsafe partial struct Node
+        unsafe partial struct Node : IFioAllocated<Node>
         {
             public long Value;
+            static string IFioAllocated<Node>.FioTypeName => "Node";
             public static Node* New() => null;
-            public static Node* NewArray(int count) => null;
+            public static System.Span<Node> NewArray(int count) => default;
+            public static FioOwned<Node> NewOwned() => default;
             public static void Free(Node* value) { }
-            public static void FreeArray(Node* values) { }
+            public static void FreeArray(System.Span<Node> values) { }
         }
         """;
 
@@ -58,17 +60,17 @@ public class CalledNamesTests
     }
 
     [Fact]
-    public void Block_allocations() => AssertCovers(CalledNames.BlockAllocations, ["FioMemory", "FioAlloc", "Node"], (s, m) => s.IsBlockAllocation(m));
+    public void Block_allocations() => AssertCovers(CalledNames.BlockAllocations, ["FioMemory", "FioAlloc", "Node"], (s, m) => FioMemCalls.IsBlockAllocation(m, s));
 
     [Fact]
     public void Releases() => AssertCovers(CalledNames.Releases, ["FioMemory", "FioAlloc", "NativeMemory", "Marshal"],
         (s, m) => AllocatorCalls.ReleaseFamily(m, s, out _) != AllocatorFamily.Unknown);
 
     [Fact]
-    public void Frees() => AssertCovers(CalledNames.Frees, ["FioMemory", "FioAlloc", "Node"], (s, m) => s.IsFree(m));
+    public void Frees() => AssertCovers(CalledNames.Frees, ["FioMemory", "FioAlloc", "Node"], (s, m) => FioMemCalls.IsFree(m, s));
 
     [Fact]
-    public void Resizes() => AssertCovers(CalledNames.Resizes, ["FioMemory", "FioAlloc"], (s, m) => s.IsResize(m));
+    public void Resizes() => AssertCovers(CalledNames.Resizes, ["FioMemory", "FioAlloc"], (s, m) => FioMemCalls.IsResize(m, s));
 
     [Fact]
     public void NativeMemory_methods_that_hand_out_or_take_back_memory() => AssertCovers(CalledNames.NativeMemoryMethods, ["NativeMemory"],

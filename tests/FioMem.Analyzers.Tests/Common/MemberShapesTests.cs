@@ -48,7 +48,7 @@ public class MemberShapesTests
             Shapes(int n) : this() { s_p = n > 0 ? Alloc(8) : null; } // expect: FIO001
             ~Shapes() { void* p = Fio.Alloc(8); Fio.Free(p); Fio.Free(p); } // expect: FIO006
             public static Shapes operator +(Shapes a, Shapes b) { NativeMemory.Free(FioMemory.Alloc(8)); return a; } // expect: FIO002
-            public static explicit operator int(Shapes s) { void* p = null; for (int i = 0; i < 3; i++) p = FioMemory.Realloc(p, 8); return 0; } // expect: FIO007
+            public static explicit operator int(Shapes s) { void* p = null, q; for (int i = 0; i < 3; i++) { p = FioMemory.Realloc(p, 8); q = FioMemory.Alloc(8); } return 0; } // expect: FIO007
             int Getter { get { s_p = FioMemory.Alloc(8); return 0; } } // expect: FIO001
             int Setter { set { void* p = FioMemory.Alloc(8); FioMemory.Free(p); FioMemory.Free(p); } } // expect: FIO006
             void* Arrow => NativeMemory.Realloc(FioMemory.Alloc(8), 16); // expect: FIO002
@@ -65,7 +65,7 @@ public class MemberShapesTests
             {
                 Action a = () => NativeMemory.Free(FioMemory.Alloc(8)); // expect: FIO002
             }
-            static void* Escaped(int n) { void* p = null; for (int i = 0; i < n; i++) p = @Realloc(p, 8); return p; } // expect: FIO007
+            static void* Escaped(int n) { void* p = null, q; for (int i = 0; i < n; i++) { p = @Realloc(p, 8); q = @Alloc(8); } return p; } // expect: FIO007
         }
 
         unsafe class Primary() : Base(NativeMemory.Realloc(FioMemory.Alloc(8), 16)) { } // expect: FIO002
@@ -112,7 +112,7 @@ public class MemberShapesTests
         static unsafe void* Make()
         {
             void* q = null;
-            while (q == null) q = FioMemory.Realloc(q, 8); // expect: FIO007
+            while (q == null) { q = FioMemory.Realloc(q, 8); FioMemory.Alloc(8); } // expect: FIO007
             return q;
         }
 
@@ -125,7 +125,7 @@ public class MemberShapesTests
             static void Store() { s_p = FioMemory.Alloc(8); }
             static void Mismatch() { NativeMemory.Free(FioMemory.Alloc(8)); }
             static void Twice() { void* p = FioMemory.Alloc(8); FioMemory.Free(p); FioMemory.Free(p); }
-            static void Grow() { void* p = null; for (int i = 0; i < 3; i++) p = FioMemory.Realloc(p, 8); FioMemory.Free(p); }
+            static void Grow() { void* p = null, q; for (int i = 0; i < 3; i++) { p = FioMemory.Realloc(p, 8); q = FioMemory.Alloc(8); } FioMemory.Free(p); }
             static void Migrate() { void* p = NativeMemory.Alloc(8); NativeMemory.Free(p); }
         """;
 

@@ -277,6 +277,111 @@ public class MismatchedReleaseTests
             }
             """);
 
+    // A [FioAllocated] struct with the shorthand the generator gives it (written out: no generator runs here).
+    private const string Particle = """
+        [FioAllocated]
+        unsafe partial struct Particle : IFioAllocated<Particle>
+        {
+            public float X;
+            static string IFioAllocated<Particle>.FioTypeName => "Particle";
+            public static Particle* New() => FioAlloc<Particle>.New();
+            public static FioOwned<Particle> NewOwned() => FioAlloc<Particle>.NewOwned();
+            public static void Free(Particle* value) => FioAlloc<Particle>.Free(value);
+        }
+
+        """;
+
+    [Fact]
+    public Task Generated_New_freed_by_NativeMemory_is_freed_by_FioMemory() =>
+        VerifyFix.VerifyCodeFixAsync(Usings + Particle + """
+            unsafe class C
+            {
+                void M()
+                {
+                    Particle* p = Particle.New();
+                    {|FIO002:NativeMemory.Free(p)|};
+                }
+            }
+            """, Usings + Particle + """
+            unsafe class C
+            {
+                void M()
+                {
+                    Particle* p = Particle.New();
+                    FioMemory.Free(p);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task NativeMemory_memory_freed_by_the_generated_Free_is_reported() =>
+        VerifyAnalyzer.VerifyAnalyzerAsync(Usings + Particle + """
+            unsafe class C
+            {
+                void M()
+                {
+                    Particle* p = (Particle*)NativeMemory.AllocZeroed(16);
+                    {|#0:Particle.Free(p)|};
+                }
+            }
+            """,
+            VerifyAnalyzer.Diagnostic("FIO002").WithLocation(0).WithArguments("NativeMemory.AllocZeroed", "Particle.Free", "NativeMemory.Free"));
+
+    [Fact]
+    public Task NativeMemory_memory_freed_by_the_generated_Free_is_freed_by_NativeMemory() =>
+        VerifyFix.VerifyCodeFixAsync(Usings + Particle + """
+            unsafe class C
+            {
+                void M()
+                {
+                    Particle* p = (Particle*)NativeMemory.AllocZeroed(16);
+                    {|FIO002:Particle.Free(p)|};
+                }
+            }
+            """, Usings + Particle + """
+            unsafe class C
+            {
+                void M()
+                {
+                    Particle* p = (Particle*)NativeMemory.AllocZeroed(16);
+                    NativeMemory.Free(p);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Pointer_of_an_owner_freed_by_NativeMemory_is_reported() =>
+        VerifyAnalyzer.VerifyAnalyzerAsync(Usings + Particle + """
+            unsafe class C
+            {
+                void M()
+                {
+                    var owned = Particle.NewOwned();
+                    {|#0:NativeMemory.Free(owned.Pointer)|};
+                    var typed = FioAlloc<Particle>.NewOwned();
+                    {|#1:NativeMemory.AlignedFree(typed.Pointer)|};
+                }
+            }
+            """,
+            VerifyAnalyzer.Diagnostic("FIO002").WithLocation(0).WithArguments("Particle.NewOwned", "NativeMemory.Free", "FioMemory.Free"),
+            VerifyAnalyzer.Diagnostic("FIO002").WithLocation(1).WithArguments("FioAlloc.NewOwned", "NativeMemory.AlignedFree", "FioMemory.Free"));
+
+    [Fact]
+    public Task FioMem_memory_reallocated_by_NativeMemory_AlignedRealloc_is_reported_without_a_fix()
+    {
+        const string Source = Usings + """
+            unsafe class C
+            {
+                void M()
+                {
+                    void* p = FioMemory.Alloc(64);
+                    p = {|FIO002:NativeMemory.AlignedRealloc(p, 128, 64)|};
+                }
+            }
+            """;
+        return VerifyFix.VerifyCodeFixAsync(Source, Source);
+    }
+
     [Fact]
     public Task Nothing_is_reported_without_a_FioMem_reference() =>
         VerifyAnalyzer.VerifyAnalyzerAsync("""

@@ -19,7 +19,7 @@ internal static class BrokenCode
                     s_p = p
                     FioMemory.Free(p)
                     FioMemory.Free(p)
-                    for (int i = 0; i < 3; i++) p = FioMemory.Realloc(p, 4)
+                    for (int i = 0; i < 3; i++) { p = FioMemory.Realloc(p, 4); var q = FioMemory.Alloc(1) }
                 }
             }
             """,

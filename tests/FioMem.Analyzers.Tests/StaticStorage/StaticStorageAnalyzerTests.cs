@@ -257,6 +257,42 @@ public class StaticStorageAnalyzerTests
             Verify.Diagnostic(DiagnosticDescriptors.StaticStorage).WithLocation(4).WithLocation(5).WithArguments("C.s_owned", 131072));
 
     [Fact]
+    public Task The_generated_NewOwned() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            [FioAllocated]
+            unsafe partial struct Node : IFioAllocated<Node>
+            {
+                public int Value;
+                static string IFioAllocated<Node>.FioTypeName => "Node";
+                public static FioOwned<Node> NewOwned() => FioAlloc<Node>.NewOwned();
+            }
+            unsafe class C
+            {
+                static FioOwned<Node> s_owned;
+                void M() { {|#0:s_owned = {|#1:Node.NewOwned()|}|}; }
+            }
+            """, Pinned("C.s_owned"));
+
+    [Fact]
+    public Task A_hand_written_New_of_another_shape_on_a_FioAllocated_struct_is_not_an_allocation() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            [FioAllocated]
+            unsafe partial struct Node : IFioAllocated<Node>
+            {
+                public int Value;
+                static string IFioAllocated<Node>.FioTypeName => "Node";
+                public static Node New() => new Node { Value = 1 };
+                public static Node[] NewArray(int count) => new Node[count];
+            }
+            unsafe class C
+            {
+                static Node s_value;
+                static Node[] s_values;
+                void M() { s_value = Node.New(); s_values = Node.NewArray(4); }
+            }
+            """);
+
+    [Fact]
     public Task The_pointer_of_an_owned_allocation() =>
         Verify.VerifyAnalyzerAsync(Usings + """
             [FioAllocated]
