@@ -76,39 +76,9 @@ public sealed partial class FioAllocatedGenerator
             Members: GetMembersToEmit(type));
     }
 
-    /// <summary>
-    /// The rules FIO004 enforces: an unmanaged, non-generic, partial struct (not ref-like, not file-local) whose
-    /// enclosing types are all partial and non-generic.
-    /// </summary>
-    private static bool IsEligible(INamedTypeSymbol type, CancellationToken cancellationToken)
-    {
-        if (type.TypeKind != TypeKind.Struct || !type.IsUnmanagedType || type.IsRefLikeType || type.IsGenericType)
-            return false;
-        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
-        {
-            // A file-local type's partial parts must all live in its one file; the generated file is another.
-            if (current.IsFileLocal || current.TypeParameters.Length != 0 || !IsPartialEverywhere(current, cancellationToken))
-                return false;
-        }
-
-        return true;
-    }
-
-    private static bool IsPartialEverywhere(INamedTypeSymbol type, CancellationToken cancellationToken)
-    {
-        if (type.DeclaringSyntaxReferences.IsEmpty)
-            return false;
-        foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
-        {
-            if (reference.GetSyntax(cancellationToken) is not TypeDeclarationSyntax declaration
-                || !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    /// <summary>The rule FIO004 enforces, from the one source file the analyzer and the code fix share.</summary>
+    private static bool IsEligible(INamedTypeSymbol type, CancellationToken cancellationToken) =>
+        FioMem.Shared.FioAllocatedEligibility.Check(type, cancellationToken).IsEligible;
 
     private static bool IsFirstMarkedDeclaration(INamedTypeSymbol type, GeneratorAttributeSyntaxContext context)
     {

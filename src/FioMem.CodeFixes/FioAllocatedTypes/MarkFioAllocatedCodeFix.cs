@@ -4,6 +4,7 @@ using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using FioMem.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -18,8 +19,9 @@ namespace FioMem.CodeFixes.FioAllocatedTypes;
 /// <summary>
 /// <c>FioAlloc&lt;T&gt;</c> requires <c>T : unmanaged, IFioAllocated&lt;T&gt;</c>, which the generator implements for
 /// <c>[FioAllocated]</c> partial structs. When a struct without the attribute is used, the compiler reports CS0315; this
-/// fix adds the attribute and <c>partial</c> (on the struct and its containing types). Offered only for a non-generic,
-/// unmanaged struct declared in source and not yet marked; CS8377 (managed struct) and CS0311 (class) have no such fix.
+/// fix adds the attribute and <c>partial</c> (on the struct and its containing types). Offered only for a struct declared
+/// in source, not yet marked, that the shared rule (<see cref="FioAllocatedEligibility"/>) accepts once it is partial;
+/// CS8377 (managed struct) and CS0311 (class) have no such fix.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MarkFioAllocatedCodeFix)), Shared]
 public sealed class MarkFioAllocatedCodeFix : CodeFixProvider
@@ -72,20 +74,15 @@ public sealed class MarkFioAllocatedCodeFix : CodeFixProvider
             return null;
 
         var argument = model.GetTypeInfo(generic.TypeArgumentList.Arguments[0], cancellationToken).Type as INamedTypeSymbol;
-        if (argument is not { TypeKind: TypeKind.Struct, IsGenericType: false, IsUnmanagedType: true }
+        if (argument is null
             || argument.DeclaringSyntaxReferences.IsEmpty
             || argument.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attribute)))
         {
             return null;
         }
 
-        for (var outer = argument.ContainingType; outer is not null; outer = outer.ContainingType)
-        {
-            if (outer.IsGenericType)
-                return null;
-        }
-
-        return argument;
+        // Offered when marking (and adding partial) is all the generator needs: the rule FIO004 and the generator use.
+        return FioAllocatedEligibility.Check(argument, cancellationToken).IsEligibleOncePartial ? argument : null;
     }
 
     private static async Task<Solution> MarkAsync(Solution solution, SyntaxReference reference, CancellationToken cancellationToken)
