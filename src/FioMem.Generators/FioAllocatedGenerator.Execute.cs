@@ -203,9 +203,7 @@ public sealed partial class FioAllocatedGenerator
             if (allowUnsafe && (model.Members & ShorthandMembers.New) != 0)
             {
                 Separate();
-                writer.WriteLine($"/// <summary>Allocates one zeroed, 16-byte-aligned <see cref=\"{self}\"/> from FioMem.</summary>");
-                writer.WriteLine("/// <returns>A pointer to it; release it with <c>Free</c> (on any thread).</returns>");
-                writer.WriteLine("/// <exception cref=\"global::System.OutOfMemoryException\">The memory could not be allocated.</exception>");
+                writer.WriteLine("/// <inheritdoc cref=\"global::FioMem.FioAlloc{T}.New\"/>");
                 writer.WriteLine(s_generatedCodeAttribute);
                 writer.WriteLine("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
                 writer.WriteLine($"public static {self}* New() => global::FioMem.FioAlloc<{self}>.New();");
@@ -214,11 +212,7 @@ public sealed partial class FioAllocatedGenerator
             if ((model.Members & ShorthandMembers.NewArray) != 0)
             {
                 Separate();
-                writer.WriteLine($"/// <summary>Allocates <paramref name=\"count\"/> zeroed, 16-byte-aligned <see cref=\"{self}\"/> values from FioMem.</summary>");
-                writer.WriteLine("/// <param name=\"count\">How many elements; zero gives an empty span that may still be freed.</param>");
-                writer.WriteLine("/// <returns>The elements; release them with <c>FreeArray</c> (on any thread).</returns>");
-                writer.WriteLine("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"count\"/> is negative.</exception>");
-                writer.WriteLine("/// <exception cref=\"global::System.OutOfMemoryException\">The size overflows or the memory could not be allocated.</exception>");
+                writer.WriteLine("/// <inheritdoc cref=\"global::FioMem.FioAlloc{T}.NewArray(int)\"/>");
                 writer.WriteLine(s_generatedCodeAttribute);
                 writer.WriteLine($"public static global::System.Span<{self}> NewArray(int count) => global::FioMem.FioAlloc<{self}>.NewArray(count);");
             }
@@ -226,9 +220,7 @@ public sealed partial class FioAllocatedGenerator
             if ((model.Members & ShorthandMembers.NewOwned) != 0)
             {
                 Separate();
-                writer.WriteLine($"/// <summary>Allocates one zeroed <see cref=\"{self}\"/> owned by a <see cref=\"global::FioMem.FioOwned{{T}}\"/> that frees it on dispose.</summary>");
-                writer.WriteLine("/// <returns>The owner; dispose it once (a second dispose does nothing).</returns>");
-                writer.WriteLine("/// <exception cref=\"global::System.OutOfMemoryException\">The memory could not be allocated.</exception>");
+                writer.WriteLine("/// <inheritdoc cref=\"global::FioMem.FioAlloc{T}.NewOwned\"/>");
                 writer.WriteLine(s_generatedCodeAttribute);
                 writer.WriteLine($"public static global::FioMem.FioOwned<{self}> NewOwned() => global::FioMem.FioAlloc<{self}>.NewOwned();");
             }
@@ -236,9 +228,7 @@ public sealed partial class FioAllocatedGenerator
             if (allowUnsafe && (model.Members & ShorthandMembers.Free) != 0)
             {
                 Separate();
-                writer.WriteLine($"/// <summary>Frees a <see cref=\"{self}\"/> from <c>New</c>; <see langword=\"null\"/> does nothing.</summary>");
-                writer.WriteLine("/// <param name=\"value\">The pointer to free.</param>");
-                writer.WriteLine("/// <exception cref=\"global::System.ArgumentException\"><paramref name=\"value\"/> is not a live FioMem allocation.</exception>");
+                writer.WriteLine("/// <inheritdoc cref=\"global::FioMem.FioAlloc{T}.Free(T*)\"/>");
                 writer.WriteLine(s_generatedCodeAttribute);
                 writer.WriteLine("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
                 writer.WriteLine($"public static void Free({self}* value) => global::FioMem.FioAlloc<{self}>.Free(value);");
@@ -247,9 +237,7 @@ public sealed partial class FioAllocatedGenerator
             if ((model.Members & ShorthandMembers.FreeArray) != 0)
             {
                 Separate();
-                writer.WriteLine($"/// <summary>Frees <see cref=\"{self}\"/> values from <c>NewArray</c>; an empty default span does nothing.</summary>");
-                writer.WriteLine("/// <param name=\"array\">The span that <c>NewArray</c> returned.</param>");
-                writer.WriteLine("/// <exception cref=\"global::System.ArgumentException\">The span does not start at a live FioMem allocation.</exception>");
+                writer.WriteLine("/// <inheritdoc cref=\"global::FioMem.FioAlloc{T}.FreeArray(global::System.Span{T})\"/>");
                 writer.WriteLine(s_generatedCodeAttribute);
                 writer.WriteLine($"public static void FreeArray(global::System.Span<{self}> array) => global::FioMem.FioAlloc<{self}>.FreeArray(array);");
             }

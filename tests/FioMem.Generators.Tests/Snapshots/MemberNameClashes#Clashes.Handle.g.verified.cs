@@ -9,23 +9,15 @@ unsafe partial struct Handle : global::FioMem.IFioAllocated<global::Clashes.Hand
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     static string global::FioMem.IFioAllocated<global::Clashes.Handle>.FioTypeName => "Clashes.Handle";
 
-    /// <summary>Allocates <paramref name="count"/> zeroed, 16-byte-aligned <see cref="global::Clashes.Handle"/> values from FioMem.</summary>
-    /// <param name="count">How many elements; zero gives an empty span that may still be freed.</param>
-    /// <returns>The elements; release them with <c>FreeArray</c> (on any thread).</returns>
-    /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
-    /// <exception cref="global::System.OutOfMemoryException">The size overflows or the memory could not be allocated.</exception>
+    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(int)"/>
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     public static global::System.Span<global::Clashes.Handle> NewArray(int count) => global::FioMem.FioAlloc<global::Clashes.Handle>.NewArray(count);
 
-    /// <summary>Allocates one zeroed <see cref="global::Clashes.Handle"/> owned by a <see cref="global::FioMem.FioOwned{T}"/> that frees it on dispose.</summary>
-    /// <returns>The owner; dispose it once (a second dispose does nothing).</returns>
-    /// <exception cref="global::System.OutOfMemoryException">The memory could not be allocated.</exception>
+    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewOwned"/>
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     public static global::FioMem.FioOwned<global::Clashes.Handle> NewOwned() => global::FioMem.FioAlloc<global::Clashes.Handle>.NewOwned();
 
-    /// <summary>Frees <see cref="global::Clashes.Handle"/> values from <c>NewArray</c>; an empty default span does nothing.</summary>
-    /// <param name="array">The span that <c>NewArray</c> returned.</param>
-    /// <exception cref="global::System.ArgumentException">The span does not start at a live FioMem allocation.</exception>
+    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.FreeArray(global::System.Span{T})"/>
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     public static void FreeArray(global::System.Span<global::Clashes.Handle> array) => global::FioMem.FioAlloc<global::Clashes.Handle>.FreeArray(array);
 }

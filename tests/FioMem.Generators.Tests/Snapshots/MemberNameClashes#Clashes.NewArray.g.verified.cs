@@ -9,29 +9,21 @@ unsafe partial struct NewArray : global::FioMem.IFioAllocated<global::Clashes.Ne
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     static string global::FioMem.IFioAllocated<global::Clashes.NewArray>.FioTypeName => "Clashes.NewArray";
 
-    /// <summary>Allocates one zeroed, 16-byte-aligned <see cref="global::Clashes.NewArray"/> from FioMem.</summary>
-    /// <returns>A pointer to it; release it with <c>Free</c> (on any thread).</returns>
-    /// <exception cref="global::System.OutOfMemoryException">The memory could not be allocated.</exception>
+    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New"/>
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static global::Clashes.NewArray* New() => global::FioMem.FioAlloc<global::Clashes.NewArray>.New();
 
-    /// <summary>Allocates one zeroed <see cref="global::Clashes.NewArray"/> owned by a <see cref="global::FioMem.FioOwned{T}"/> that frees it on dispose.</summary>
-    /// <returns>The owner; dispose it once (a second dispose does nothing).</returns>
-    /// <exception cref="global::System.OutOfMemoryException">The memory could not be allocated.</exception>
+    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewOwned"/>
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     public static global::FioMem.FioOwned<global::Clashes.NewArray> NewOwned() => global::FioMem.FioAlloc<global::Clashes.NewArray>.NewOwned();
 
-    /// <summary>Frees a <see cref="global::Clashes.NewArray"/> from <c>New</c>; <see langword="null"/> does nothing.</summary>
-    /// <param name="value">The pointer to free.</param>
-    /// <exception cref="global::System.ArgumentException"><paramref name="value"/> is not a live FioMem allocation.</exception>
+    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.Free(T*)"/>
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static void Free(global::Clashes.NewArray* value) => global::FioMem.FioAlloc<global::Clashes.NewArray>.Free(value);
 
-    /// <summary>Frees <see cref="global::Clashes.NewArray"/> values from <c>NewArray</c>; an empty default span does nothing.</summary>
-    /// <param name="array">The span that <c>NewArray</c> returned.</param>
-    /// <exception cref="global::System.ArgumentException">The span does not start at a live FioMem allocation.</exception>
+    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.FreeArray(global::System.Span{T})"/>
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     public static void FreeArray(global::System.Span<global::Clashes.NewArray> array) => global::FioMem.FioAlloc<global::Clashes.NewArray>.FreeArray(array);
 }

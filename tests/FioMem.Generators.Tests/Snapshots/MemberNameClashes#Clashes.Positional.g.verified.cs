@@ -9,24 +9,16 @@ unsafe partial record struct Positional : global::FioMem.IFioAllocated<global::C
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     static string global::FioMem.IFioAllocated<global::Clashes.Positional>.FioTypeName => "Clashes.Positional";
 
-    /// <summary>Allocates one zeroed, 16-byte-aligned <see cref="global::Clashes.Positional"/> from FioMem.</summary>
-    /// <returns>A pointer to it; release it with <c>Free</c> (on any thread).</returns>
-    /// <exception cref="global::System.OutOfMemoryException">The memory could not be allocated.</exception>
+    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New"/>
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static global::Clashes.Positional* New() => global::FioMem.FioAlloc<global::Clashes.Positional>.New();
 
-    /// <summary>Allocates <paramref name="count"/> zeroed, 16-byte-aligned <see cref="global::Clashes.Positional"/> values from FioMem.</summary>
-    /// <param name="count">How many elements; zero gives an empty span that may still be freed.</param>
-    /// <returns>The elements; release them with <c>FreeArray</c> (on any thread).</returns>
-    /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
-    /// <exception cref="global::System.OutOfMemoryException">The size overflows or the memory could not be allocated.</exception>
+    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(int)"/>
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     public static global::System.Span<global::Clashes.Positional> NewArray(int count) => global::FioMem.FioAlloc<global::Clashes.Positional>.NewArray(count);
 
-    /// <summary>Frees a <see cref="global::Clashes.Positional"/> from <c>New</c>; <see langword="null"/> does nothing.</summary>
-    /// <param name="value">The pointer to free.</param>
-    /// <exception cref="global::System.ArgumentException"><paramref name="value"/> is not a live FioMem allocation.</exception>
+    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.Free(T*)"/>
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static void Free(global::Clashes.Positional* value) => global::FioMem.FioAlloc<global::Clashes.Positional>.Free(value);

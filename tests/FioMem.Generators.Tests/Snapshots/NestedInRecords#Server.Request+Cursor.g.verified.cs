@@ -11,37 +11,25 @@ partial record Request
         [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
         static string global::FioMem.IFioAllocated<global::Server.Request.Cursor>.FioTypeName => "Server.Request.Cursor";
 
-        /// <summary>Allocates one zeroed, 16-byte-aligned <see cref="global::Server.Request.Cursor"/> from FioMem.</summary>
-        /// <returns>A pointer to it; release it with <c>Free</c> (on any thread).</returns>
-        /// <exception cref="global::System.OutOfMemoryException">The memory could not be allocated.</exception>
+        /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New"/>
         [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static global::Server.Request.Cursor* New() => global::FioMem.FioAlloc<global::Server.Request.Cursor>.New();
 
-        /// <summary>Allocates <paramref name="count"/> zeroed, 16-byte-aligned <see cref="global::Server.Request.Cursor"/> values from FioMem.</summary>
-        /// <param name="count">How many elements; zero gives an empty span that may still be freed.</param>
-        /// <returns>The elements; release them with <c>FreeArray</c> (on any thread).</returns>
-        /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
-        /// <exception cref="global::System.OutOfMemoryException">The size overflows or the memory could not be allocated.</exception>
+        /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(int)"/>
         [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
         public static global::System.Span<global::Server.Request.Cursor> NewArray(int count) => global::FioMem.FioAlloc<global::Server.Request.Cursor>.NewArray(count);
 
-        /// <summary>Allocates one zeroed <see cref="global::Server.Request.Cursor"/> owned by a <see cref="global::FioMem.FioOwned{T}"/> that frees it on dispose.</summary>
-        /// <returns>The owner; dispose it once (a second dispose does nothing).</returns>
-        /// <exception cref="global::System.OutOfMemoryException">The memory could not be allocated.</exception>
+        /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewOwned"/>
         [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
         public static global::FioMem.FioOwned<global::Server.Request.Cursor> NewOwned() => global::FioMem.FioAlloc<global::Server.Request.Cursor>.NewOwned();
 
-        /// <summary>Frees a <see cref="global::Server.Request.Cursor"/> from <c>New</c>; <see langword="null"/> does nothing.</summary>
-        /// <param name="value">The pointer to free.</param>
-        /// <exception cref="global::System.ArgumentException"><paramref name="value"/> is not a live FioMem allocation.</exception>
+        /// <inheritdoc cref="global::FioMem.FioAlloc{T}.Free(T*)"/>
         [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static void Free(global::Server.Request.Cursor* value) => global::FioMem.FioAlloc<global::Server.Request.Cursor>.Free(value);
 
-        /// <summary>Frees <see cref="global::Server.Request.Cursor"/> values from <c>NewArray</c>; an empty default span does nothing.</summary>
-        /// <param name="array">The span that <c>NewArray</c> returned.</param>
-        /// <exception cref="global::System.ArgumentException">The span does not start at a live FioMem allocation.</exception>
+        /// <inheritdoc cref="global::FioMem.FioAlloc{T}.FreeArray(global::System.Span{T})"/>
         [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
         public static void FreeArray(global::System.Span<global::Server.Request.Cursor> array) => global::FioMem.FioAlloc<global::Server.Request.Cursor>.FreeArray(array);
     }

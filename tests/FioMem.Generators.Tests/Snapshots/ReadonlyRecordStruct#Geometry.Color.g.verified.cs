@@ -9,37 +9,25 @@ unsafe partial record struct Color : global::FioMem.IFioAllocated<global::Geomet
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     static string global::FioMem.IFioAllocated<global::Geometry.Color>.FioTypeName => "Geometry.Color";
 
-    /// <summary>Allocates one zeroed, 16-byte-aligned <see cref="global::Geometry.Color"/> from FioMem.</summary>
-    /// <returns>A pointer to it; release it with <c>Free</c> (on any thread).</returns>
-    /// <exception cref="global::System.OutOfMemoryException">The memory could not be allocated.</exception>
+    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New"/>
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static global::Geometry.Color* New() => global::FioMem.FioAlloc<global::Geometry.Color>.New();
 
-    /// <summary>Allocates <paramref name="count"/> zeroed, 16-byte-aligned <see cref="global::Geometry.Color"/> values from FioMem.</summary>
-    /// <param name="count">How many elements; zero gives an empty span that may still be freed.</param>
-    /// <returns>The elements; release them with <c>FreeArray</c> (on any thread).</returns>
-    /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
-    /// <exception cref="global::System.OutOfMemoryException">The size overflows or the memory could not be allocated.</exception>
+    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(int)"/>
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     public static global::System.Span<global::Geometry.Color> NewArray(int count) => global::FioMem.FioAlloc<global::Geometry.Color>.NewArray(count);
 
-    /// <summary>Allocates one zeroed <see cref="global::Geometry.Color"/> owned by a <see cref="global::FioMem.FioOwned{T}"/> that frees it on dispose.</summary>
-    /// <returns>The owner; dispose it once (a second dispose does nothing).</returns>
-    /// <exception cref="global::System.OutOfMemoryException">The memory could not be allocated.</exception>
+    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewOwned"/>
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     public static global::FioMem.FioOwned<global::Geometry.Color> NewOwned() => global::FioMem.FioAlloc<global::Geometry.Color>.NewOwned();
 
-    /// <summary>Frees a <see cref="global::Geometry.Color"/> from <c>New</c>; <see langword="null"/> does nothing.</summary>
-    /// <param name="value">The pointer to free.</param>
-    /// <exception cref="global::System.ArgumentException"><paramref name="value"/> is not a live FioMem allocation.</exception>
+    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.Free(T*)"/>
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static void Free(global::Geometry.Color* value) => global::FioMem.FioAlloc<global::Geometry.Color>.Free(value);
 
-    /// <summary>Frees <see cref="global::Geometry.Color"/> values from <c>NewArray</c>; an empty default span does nothing.</summary>
-    /// <param name="array">The span that <c>NewArray</c> returned.</param>
-    /// <exception cref="global::System.ArgumentException">The span does not start at a live FioMem allocation.</exception>
+    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.FreeArray(global::System.Span{T})"/>
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     public static void FreeArray(global::System.Span<global::Geometry.Color> array) => global::FioMem.FioAlloc<global::Geometry.Color>.FreeArray(array);
 }

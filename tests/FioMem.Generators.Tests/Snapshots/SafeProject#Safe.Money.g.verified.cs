@@ -9,23 +9,15 @@ partial struct Money : global::FioMem.IFioAllocated<global::Safe.Money>
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     static string global::FioMem.IFioAllocated<global::Safe.Money>.FioTypeName => "Safe.Money";
 
-    /// <summary>Allocates <paramref name="count"/> zeroed, 16-byte-aligned <see cref="global::Safe.Money"/> values from FioMem.</summary>
-    /// <param name="count">How many elements; zero gives an empty span that may still be freed.</param>
-    /// <returns>The elements; release them with <c>FreeArray</c> (on any thread).</returns>
-    /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
-    /// <exception cref="global::System.OutOfMemoryException">The size overflows or the memory could not be allocated.</exception>
+    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(int)"/>
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     public static global::System.Span<global::Safe.Money> NewArray(int count) => global::FioMem.FioAlloc<global::Safe.Money>.NewArray(count);
 
-    /// <summary>Allocates one zeroed <see cref="global::Safe.Money"/> owned by a <see cref="global::FioMem.FioOwned{T}"/> that frees it on dispose.</summary>
-    /// <returns>The owner; dispose it once (a second dispose does nothing).</returns>
-    /// <exception cref="global::System.OutOfMemoryException">The memory could not be allocated.</exception>
+    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewOwned"/>
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     public static global::FioMem.FioOwned<global::Safe.Money> NewOwned() => global::FioMem.FioAlloc<global::Safe.Money>.NewOwned();
 
-    /// <summary>Frees <see cref="global::Safe.Money"/> values from <c>NewArray</c>; an empty default span does nothing.</summary>
-    /// <param name="array">The span that <c>NewArray</c> returned.</param>
-    /// <exception cref="global::System.ArgumentException">The span does not start at a live FioMem allocation.</exception>
+    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.FreeArray(global::System.Span{T})"/>
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     public static void FreeArray(global::System.Span<global::Safe.Money> array) => global::FioMem.FioAlloc<global::Safe.Money>.FreeArray(array);
 }
