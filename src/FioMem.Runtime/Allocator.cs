@@ -419,6 +419,11 @@ internal static unsafe class Allocator
             LongLivedBytes = large.LongLivedBytes,
             ThreadCaches = ThreadCache.Count,
             MaxPooledBlocks = FioMemoryOptions.MaxPooledBlocks,
+            BlocksTrimmed = BlockPool.TrimmedBlocks,
+            LastTrim = BlockPool.LastTrim,
+            TrimDelay = TimeSpan.FromMilliseconds(FioMemoryOptions.TrimDelayMilliseconds),
+            MemoryPoolRentals = FioMemoryOwner.Rentals,
+            MemoryPoolBuffers = FioMemoryOwner.Outstanding,
             CheckedMode = FioMemoryOptions.Checked,
         };
     }
