@@ -20,7 +20,8 @@ namespace FioMem.AspNetCore;
 /// </summary>
 /// <remarks>
 /// Like Kestrel's socket transport, the receive loop waits for data with a zero-byte receive before it rents a buffer,
-/// so an idle keep-alive connection holds no memory. Output that spans several segments is copied into one buffer of
+/// so an idle keep-alive connection holds no memory (but not right after a receive that filled its buffer: more data
+/// is likely waiting then). Output that spans several segments is copied into one buffer of
 /// at most <see cref="MaxGatherBytes"/> and sent with one call: sockets gather only from arrays.
 /// </remarks>
 internal sealed class FioSocketConnection : ConnectionContext, IMemoryPoolFeature, IConnectionSocketFeature
@@ -56,9 +57,12 @@ internal sealed class FioSocketConnection : ConnectionContext, IMemoryPoolFeatur
     {
         _socket = socket;
         MemoryPool = pool;
-        _input = new Pipe(new PipeOptions(pool, PipeScheduler.ThreadPool, PipeScheduler.Inline,
+        // The application's side runs on the thread pool; the transport's side (resuming a paused receive, sending
+        // what the application flushed) on an IOQueue, which batches many connections' work into one dispatch.
+        PipeScheduler io = IOQueue.Next();
+        _input = new Pipe(new PipeOptions(pool, PipeScheduler.ThreadPool, io,
             MaxInputBytes, MaxInputBytes / 2, MinimumSegmentSize, useSynchronizationContext: false));
-        _output = new Pipe(new PipeOptions(pool, PipeScheduler.ThreadPool, PipeScheduler.ThreadPool,
+        _output = new Pipe(new PipeOptions(pool, io, PipeScheduler.ThreadPool,
             MaxOutputBytes, MaxOutputBytes / 2, MinimumSegmentSize, useSynchronizationContext: false));
         Transport = new DuplexPipe(_input.Reader, _output.Writer);
         ConnectionId = "fiomem-" + Interlocked.Increment(ref s_lastId).ToString("x");
@@ -106,14 +110,18 @@ internal sealed class FioSocketConnection : ConnectionContext, IMemoryPoolFeatur
         PipeWriter writer = _input.Writer;
         try
         {
+            bool drained = true;
             while (true)
             {
-                // Wait for data before renting a buffer.
-                await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+                // Once the socket is drained, wait for data before renting a buffer; right after a receive that
+                // filled its buffer, more is likely waiting, so receive at once.
+                if (drained)
+                    await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
                 Memory<byte> buffer = writer.GetMemory(MinimumSegmentSize);
                 int received = await _socket.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false);
                 if (received == 0)
                     break;
+                drained = received < buffer.Length;
                 writer.Advance(received);
                 FlushResult flush = await writer.FlushAsync().ConfigureAwait(false);
                 if (flush.IsCompleted || flush.IsCanceled)
