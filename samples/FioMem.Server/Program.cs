@@ -66,7 +66,8 @@ app.MapGet("/stats", () =>
 {
     FioMemoryStatistics fio = FioMemory.GetStatistics();
     using Process self = Process.GetCurrentProcess();
-    return new ServerStats(options.PoolName, self.WorkingSet64, GC.GetTotalAllocatedBytes(), GC.CollectionCount(0), GC.CollectionCount(2),
+    return new ServerStats(options.PoolName, self.WorkingSet64, self.Threads.Count, GC.GetTotalAllocatedBytes(),
+        GC.GetGCMemoryInfo().TotalCommittedBytes, GC.CollectionCount(0), GC.CollectionCount(2),
         fio.ReservedBytes, fio.BlocksInUse, fio.BlocksPooled, fio.BlocksTrimmed, fio.MemoryPoolRentals, fio.MemoryPoolBuffers);
 });
 
@@ -78,7 +79,8 @@ return 0;
 internal sealed record Greeting(string Message, DateTimeOffset Time, string Pool);
 
 /// <summary>The /stats document.</summary>
-internal sealed record ServerStats(string Pool, long WorkingSetBytes, long GcAllocatedBytes, int Gen0Collections, int Gen2Collections,
+internal sealed record ServerStats(string Pool, long WorkingSetBytes, int Threads, long GcAllocatedBytes, long GcCommittedBytes,
+    int Gen0Collections, int Gen2Collections,
     long FioReservedBytes, long FioBlocksInUse, long FioBlocksPooled, long FioBlocksTrimmed, long FioPoolRentals, long FioPoolBuffers);
 
 /// <summary>Source-generated serialization for the sample's documents.</summary>

@@ -14,15 +14,15 @@ internal static class RssChart
     public static void Save(string fioMemCsv, string defaultCsv, string path)
     {
         var plot = new Plot();
-        AddSeries(plot, fioMemCsv, "FioMem pool", Colors.SteelBlue, out double loadEnd);
-        AddSeries(plot, defaultCsv, "Kestrel default pool", Colors.Gray, out _);
-        if (loadEnd > 0)
+        AddSeries(plot, fioMemCsv, "FioMem pool", Colors.SteelBlue, out double loadStart, out double loadEnd);
+        AddSeries(plot, defaultCsv, "Kestrel default pool", Colors.Gray, out _, out _);
+        if (loadEnd > loadStart)
         {
-            var line = plot.Add.VerticalLine(loadEnd, 1, Colors.Black, LinePattern.Dashed);
-            line.Text = "load stops";
+            plot.Add.VerticalLine(loadStart, 1, Colors.Black, LinePattern.Dashed).Text = "load starts";
+            plot.Add.VerticalLine(loadEnd, 1, Colors.Black, LinePattern.Dashed).Text = "load stops";
         }
         plot.Title("FioMem.Server: resident memory, echo 16 KiB under wrk, then idle");
-        plot.XLabel("seconds since the server started");
+        plot.XLabel("seconds since the server was ready");
         plot.YLabel("RSS (MiB)");
         plot.ShowLegend(Alignment.UpperRight);
         plot.Axes.Margins(bottom: 0);
@@ -33,10 +33,11 @@ internal static class RssChart
         plot.SavePng(path, 900, 500);
     }
 
-    private static void AddSeries(Plot plot, string csv, string label, Color color, out double loadEnd)
+    private static void AddSeries(Plot plot, string csv, string label, Color color, out double loadStart, out double loadEnd)
     {
         var seconds = new List<double>();
         var mebibytes = new List<double>();
+        loadStart = double.MaxValue;
         loadEnd = 0;
         foreach (string line in File.ReadLines(csv).Skip(1))
         {
@@ -47,7 +48,10 @@ internal static class RssChart
             seconds.Add(t);
             mebibytes.Add(double.Parse(fields[1], CultureInfo.InvariantCulture) / 1024);
             if (fields[2] == "load")
+            {
+                loadStart = Math.Min(loadStart, t);
                 loadEnd = Math.Max(loadEnd, t);
+            }
         }
         var scatter = plot.Add.Scatter(seconds.ToArray(), mebibytes.ToArray(), color);
         scatter.LegendText = label;
