@@ -11,7 +11,8 @@ public static class FioMemoryPoolServiceCollectionExtensions
     /// <summary>
     /// Makes Kestrel take its transport buffers from <see cref="FioMem.FioMemoryPool"/>: replaces any registered
     /// <see cref="IMemoryPoolFactory{T}"/> of bytes with a <see cref="FioMemoryPoolFactory"/>, and adds FioMem's socket
-    /// transport for TCP and Unix-domain endpoints, which Kestrel then prefers to its own.
+    /// transport for TCP and Unix-domain endpoints and listening sockets passed by handle, which Kestrel then prefers
+    /// to its own.
     /// </summary>
     /// <remarks>
     /// Kestrel's own socket transport needs array-backed buffers to send a response that spans several segments, so

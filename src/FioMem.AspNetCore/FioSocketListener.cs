@@ -30,6 +30,11 @@ internal sealed class FioSocketListener : IConnectionListener
 
     public static FioSocketListener Bind(EndPoint endpoint)
     {
+        if (endpoint is FileHandleEndPoint handle)
+        {
+            // A socket already bound and listening, handed over by its creator (systemd socket activation, a test).
+            return new FioSocketListener(new Socket(new SafeSocketHandle((IntPtr)(long)handle.FileHandle, ownsHandle: true)));
+        }
         Socket socket = endpoint is UnixDomainSocketEndPoint
             ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
             : new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Connections;
 namespace FioMem.AspNetCore;
 
 /// <summary>
-/// Binds Kestrel's TCP and Unix-domain endpoints with <see cref="FioSocketListener"/>, whose connections move bytes
+/// Binds Kestrel's TCP and Unix-domain endpoints, and sockets handed over by handle (<c>ListenHandle</c>), with <see cref="FioSocketListener"/>, whose connections move bytes
 /// through pipes over <see cref="FioMemoryPool"/>.
 /// </summary>
 /// <remarks>
@@ -21,14 +21,15 @@ namespace FioMem.AspNetCore;
 internal sealed class FioSocketTransportFactory : IConnectionListenerFactory, IConnectionListenerFactorySelector
 {
     /// <inheritdoc/>
-    public bool CanBind(EndPoint endpoint) => endpoint is IPEndPoint or UnixDomainSocketEndPoint;
+    public bool CanBind(EndPoint endpoint) =>
+        endpoint is IPEndPoint or UnixDomainSocketEndPoint or FileHandleEndPoint { FileHandleType: FileHandleType.Auto or FileHandleType.Tcp };
 
     /// <inheritdoc/>
     public ValueTask<IConnectionListener> BindAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         if (!CanBind(endpoint))
-            throw new NotSupportedException($"The FioMem socket transport binds IP and Unix-domain endpoints, not {endpoint.GetType().Name}.");
+            throw new NotSupportedException($"The FioMem socket transport binds IP and Unix-domain endpoints and listening socket handles, not {endpoint}.");
         return new ValueTask<IConnectionListener>(FioSocketListener.Bind(endpoint));
     }
 }

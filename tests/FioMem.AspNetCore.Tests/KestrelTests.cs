@@ -3,6 +3,7 @@ using System;
 using System.Linq;
 using System.Net;
 using System.Net.Http;
+using System.Net.Sockets;
 using System.Threading.Tasks;
 using FioMem.AspNetCore;
 using Microsoft.AspNetCore.Builder;
@@ -11,6 +12,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Xunit;
@@ -63,6 +65,28 @@ public class KestrelTests
     }
 
     [Fact]
+    public async Task A_listening_socket_passed_by_handle_is_served_from_FioMem_buffers()
+    {
+        var listening = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listening.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listening.Listen();
+        var endpoint = (IPEndPoint)listening.LocalEndPoint!;
+        ulong handle = (ulong)listening.SafeHandle.DangerousGetHandle();
+        // The server owns the handle from here on.
+        listening.SafeHandle.SetHandleAsInvalid();
+
+        await using WebApplication app = await StartServerAsync(useFioMem: true, kestrel => kestrel.ListenHandle(handle));
+        long rentalsBefore = FioMemory.GetStatistics().MemoryPoolRentals;
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{endpoint.Port}") };
+        byte[] body = new byte[BodySize];
+        new Random(3).NextBytes(body);
+        using HttpResponseMessage response = await client.PostAsync("/echo", new ByteArrayContent(body));
+        byte[] echoed = await response.Content.ReadAsByteArrayAsync();
+        Assert.True(body.AsSpan().SequenceEqual(echoed));
+        Assert.True(FioMemory.GetStatistics().MemoryPoolRentals > rentalsBefore);
+    }
+
+    [Fact]
     public async Task Transport_buffers_are_all_returned_when_the_server_stops()
     {
         long outstandingBefore = FioMemory.GetStatistics().MemoryPoolBuffers;
@@ -88,11 +112,11 @@ public class KestrelTests
         Assert.Throws<ArgumentNullException>(() => FioMemoryPoolServiceCollectionExtensions.AddFioMemoryPool(null!));
     }
 
-    private static async Task<WebApplication> StartServerAsync(bool useFioMem)
+    private static async Task<WebApplication> StartServerAsync(bool useFioMem, Action<KestrelServerOptions>? listen = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(listen ?? (kestrel => kestrel.Listen(IPAddress.Loopback, 0)));
         if (useFioMem)
             builder.Services.AddFioMemoryPool();
         WebApplication app = builder.Build();
