@@ -16,6 +16,8 @@ namespace FioMem;
 /// larger ones are mapped from the operating system.</para>
 /// <para>The memory is zeroed when rented. <see cref="MemoryPool{T}"/> does not promise that (other pools hand out
 /// memory that previous renters wrote), so code that must also run on other pools should not count on it.</para>
+/// <para>An owner that is never disposed keeps its memory until the process ends: there is no finalizer to return it
+/// (as with <see cref="System.Runtime.InteropServices.NativeMemory"/>).</para>
 /// <para>The owner objects are pooled: once warmed up, renting and returning allocate nothing on the GC heap. The
 /// flip side is the usual pooled-buffer rule: after <c>Dispose</c>, neither the owner nor any <see cref="Memory{T}"/>
 /// taken from it may be used, since both may already serve a later rental. Disposing an owner twice in a row is
