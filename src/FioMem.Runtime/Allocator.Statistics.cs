@@ -23,6 +23,11 @@ internal static unsafe partial class Allocator
             LongLivedBytes = large.LongLivedBytes,
             ThreadCaches = ThreadCache.Count,
             MaxPooledBlocks = FioMemoryOptions.MaxPooledBlocks,
+            BlocksTrimmed = BlockPool.TrimmedBlocks,
+            LastTrim = BlockPool.LastTrim,
+            TrimDelay = TimeSpan.FromMilliseconds(FioMemoryOptions.TrimDelayMilliseconds),
+            MemoryPoolRentals = FioMemoryOwner.Rentals,
+            MemoryPoolBuffers = FioMemoryOwner.Outstanding,
             CheckedMode = FioMemoryOptions.Checked,
         };
     }

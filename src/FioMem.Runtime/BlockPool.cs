@@ -1,4 +1,5 @@
 // Empty blocks kept for reuse, up to a cap; past it they go back to the operating system.
+using System;
 using System.Collections.Generic;
 using System.Threading;
 
@@ -18,6 +19,9 @@ namespace FioMem;
 /// every pooled block is available to every thread, and <see cref="Trim"/> releases them all.</para>
 /// <para>The cap matters: facil.io keeps ~32 blocks per core and, with a working set above that, thrashes between pool
 /// and OS. <see cref="FioMemoryOptions.MaxPooledBlocks"/> sets it, over all lists together.</para>
+/// <para>Each pooled block's arrival time is kept beside it, so <see cref="TrimIdle"/> can release the blocks nobody
+/// took for a while (<see cref="IdleTrim"/> decides when). Lists are last-in first-out, so under load the same few
+/// blocks go round at the top and the idle ones sink to the bottom.</para>
 /// </remarks>
 internal static unsafe class BlockPool
 {
@@ -29,10 +33,23 @@ internal static unsafe class BlockPool
     /// <summary>The thread caches whose home list is not empty. Guarded by <see cref="s_lock"/>.</summary>
     private static readonly List<ThreadCache> s_homes = new();
 
+    /// <summary>When each pooled block arrived (<see cref="Environment.TickCount64"/>). Guarded by <see cref="s_lock"/>.</summary>
+    private static readonly Dictionary<nuint, long> s_pooledSince = new();
+
     /// <summary>How many blocks are pooled, on all lists; read without the lock by statistics.</summary>
     private static int s_count;
 
+    /// <summary>Blocks the automatic trims (idle delay, memory pressure) released since start-up.</summary>
+    private static long s_trimmedBlocks;
+
+    /// <summary>When an automatic trim last released a block (<see cref="DateTime.Ticks"/>, UTC); 0 before the first.</summary>
+    private static long s_lastTrimTicks;
+
     public static int Count => Volatile.Read(ref s_count);
+
+    public static long TrimmedBlocks => Volatile.Read(ref s_trimmedBlocks);
+
+    public static DateTime? LastTrim => Volatile.Read(ref s_lastTrimTicks) is long ticks and not 0 ? new DateTime(ticks, DateTimeKind.Utc) : null;
 
     /// <summary>
     /// A pooled block (state <see cref="BlockState.Pooled"/>) for <paramref name="cache"/> to slice: from its home
@@ -47,6 +64,7 @@ internal static unsafe class BlockPool
             if (s_shared.TryPop(out nuint block))
             {
                 s_count--;
+                s_pooledSince.Remove(block);
                 return (byte*)block;
             }
             if (s_homes.Count == 0)
@@ -63,6 +81,7 @@ internal static unsafe class BlockPool
     public static void Return(byte* block, ThreadCache? home)
     {
         Block.Header(block)->State = (int)BlockState.Pooled;
+        bool pooled = false;
         lock (s_lock)
         {
             if (s_count < FioMemoryOptions.MaxPooledBlocks)
@@ -79,10 +98,14 @@ internal static unsafe class BlockPool
                     blocks.Push((nuint)block);
                 }
                 s_count++;
-                return;
+                s_pooledSince[(nuint)block] = Environment.TickCount64;
+                pooled = true;
             }
         }
-        AddressSpace.ReleaseBlock(block);
+        if (pooled)
+            IdleTrim.OnBlockPooled();
+        else
+            AddressSpace.ReleaseBlock(block);
     }
 
     /// <summary>Moves the home list of a cache whose thread has exited onto the shared stack.</summary>
@@ -115,10 +138,70 @@ internal static unsafe class BlockPool
                 cache.HomeBlocks!.Clear();
             }
             s_homes.Clear();
+            s_pooledSince.Clear();
             s_count = 0;
         }
         foreach (nuint block in blocks)
             AddressSpace.ReleaseBlock((byte*)block);
+    }
+
+    /// <summary>
+    /// Releases to the OS every pooled block that arrived at or before <paramref name="cutoff"/>
+    /// (<see cref="Environment.TickCount64"/>), and counts them as trimmed.
+    /// </summary>
+    /// <param name="cutoff">Blocks pooled at this tick or earlier go; <see cref="long.MaxValue"/> releases all.</param>
+    /// <param name="oldestKept">When the oldest block still pooled arrived; <see cref="long.MaxValue"/> when none is.</param>
+    /// <returns>How many blocks were released.</returns>
+    public static int TrimIdle(long cutoff, out long oldestKept)
+    {
+        List<nuint>? released = null;
+        oldestKept = long.MaxValue;
+        lock (s_lock)
+        {
+            if (s_count == 0)
+                return 0;
+            KeepRecent(s_shared, cutoff, ref released, ref oldestKept);
+            for (int i = s_homes.Count - 1; i >= 0; i--)
+            {
+                Stack<nuint> home = s_homes[i].HomeBlocks!;
+                KeepRecent(home, cutoff, ref released, ref oldestKept);
+                if (home.Count == 0)
+                    s_homes.RemoveAt(i);
+            }
+            if (released is null)
+                return 0;
+            s_count -= released.Count;
+        }
+        foreach (nuint block in released)
+            AddressSpace.ReleaseBlock((byte*)block);
+        Interlocked.Add(ref s_trimmedBlocks, released.Count);
+        Volatile.Write(ref s_lastTrimTicks, DateTime.UtcNow.Ticks);
+        return released.Count;
+    }
+
+    /// <summary>Takes the blocks pooled at or before <paramref name="cutoff"/> off <paramref name="list"/>, keeping the others in order.</summary>
+    private static void KeepRecent(Stack<nuint> list, long cutoff, ref List<nuint>? released, ref long oldestKept)
+    {
+        if (list.Count == 0)
+            return;
+        nuint[] blocks = list.ToArray();
+        list.Clear();
+        // ToArray lists the top first; pushing back from the end keeps the order.
+        for (int i = blocks.Length - 1; i >= 0; i--)
+        {
+            nuint block = blocks[i];
+            long since = s_pooledSince[block];
+            if (since <= cutoff)
+            {
+                s_pooledSince.Remove(block);
+                (released ??= new()).Add(block);
+            }
+            else
+            {
+                list.Push(block);
+                oldestKept = Math.Min(oldestKept, since);
+            }
+        }
     }
 
     private static byte* Take(ThreadCache owner, Stack<nuint> home)
@@ -127,6 +210,7 @@ internal static unsafe class BlockPool
         if (home.Count == 0)
             s_homes.Remove(owner);
         s_count--;
+        s_pooledSince.Remove(block);
         return (byte*)block;
     }
 }

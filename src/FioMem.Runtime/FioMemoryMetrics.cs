@@ -28,6 +28,9 @@ public static class FioMemoryMetrics
         ("fiomem.large.allocations", "{allocation}", "Live large allocations.", false, s => s.LargeAllocations),
         ("fiomem.large.bytes", "By", "Bytes held by live large allocations.", false, s => s.LargeBytes),
         ("fiomem.long_lived.allocations", "{allocation}", "Live long-lived allocations.", false, s => s.LongLivedAllocations),
+        ("fiomem.blocks.trimmed", "{block}", "Pooled blocks returned to the operating system by the automatic trims since start-up.", true, s => s.BlocksTrimmed),
+        ("fiomem.memory_pool.rentals", "{buffer}", "Buffers rented from FioMemoryPool since start-up.", true, s => s.MemoryPoolRentals),
+        ("fiomem.memory_pool.buffers", "{buffer}", "Buffers rented from FioMemoryPool and not returned.", false, s => s.MemoryPoolBuffers),
         ("fiomem.thread_caches", "{thread}", "Threads that own a block to slice.", false, s => s.ThreadCaches),
     ];
 

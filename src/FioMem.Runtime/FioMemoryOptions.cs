@@ -14,6 +14,7 @@ namespace FioMem;
 /// <item><term><c>FioMem.MaxPooledBlocks</c> / <c>FIOMEM_MAX_POOLED_BLOCKS</c></term><description>empty blocks kept for reuse before blocks go back to the operating system (default 128 per processor, at least 512: 64 MiB).</description></item>
 /// <item><term><c>FioMem.ReserveBytes</c> / <c>FIOMEM_RESERVE_BYTES</c></term><description>address space reserved for blocks (default 64 GiB on 64-bit, 1 GiB on 32-bit); only what is used is committed.</description></item>
 /// <item><term><c>FioMem.PortableMemory</c> / <c>FIOMEM_PORTABLE_MEMORY</c></term><description>take blocks from <c>NativeMemory.AlignedAlloc</c> instead of reserving address space (the fallback on systems without mmap/VirtualAlloc).</description></item>
+/// <item><term><c>FioMem.TrimDelay</c> / <c>FIOMEM_TRIM_DELAY</c></term><description>milliseconds a pooled block may stay unused before it goes back to the operating system by itself; pooled blocks also go back when a gen-2 collection finds memory pressure high (default 5000; 0: only an explicit <c>FioMemory.Trim()</c>).</description></item>
 /// </list>
 /// </remarks>
 internal static class FioMemoryOptions
@@ -45,6 +46,9 @@ internal static class FioMemoryOptions
         if (s_error is { } error)
             throw new InvalidOperationException(error.Message, error);
     }
+    /// <summary>Milliseconds a pooled block stays unused before the idle trim releases it; 0 turns automatic trimming off.</summary>
+    public static readonly int TrimDelayMilliseconds = (int)ReadInteger("FioMem.TrimDelay", "FIOMEM_TRIM_DELAY",
+        5000, min: 0, max: int.MaxValue - 1);
 
     private static bool ReadBool(string name, string variable)
     {

@@ -37,6 +37,24 @@ public readonly record struct FioMemoryStatistics
     /// <summary>The most blocks the pool keeps before it returns blocks to the operating system.</summary>
     public int MaxPooledBlocks { get; init; }
 
+    /// <summary>Pooled blocks the automatic trims returned to the operating system since start-up: blocks unused for
+    /// <see cref="TrimDelay"/>, and every pooled block when a gen-2 collection finds memory pressure high. Included in
+    /// <see cref="BlocksReleased"/>.</summary>
+    public long BlocksTrimmed { get; init; }
+
+    /// <summary>When an automatic trim last returned blocks to the operating system (UTC); null if none has yet.</summary>
+    public System.DateTime? LastTrim { get; init; }
+
+    /// <summary>How long a pooled block stays unused before it goes back to the operating system by itself
+    /// (<c>FioMem.TrimDelay</c>); <see cref="System.TimeSpan.Zero"/> when only <see cref="FioMemory.Trim"/> releases pooled blocks.</summary>
+    public System.TimeSpan TrimDelay { get; init; }
+
+    /// <summary>Buffers rented from any <see cref="FioMemoryPool"/> since start-up.</summary>
+    public long MemoryPoolRentals { get; init; }
+
+    /// <summary>Buffers rented from a <see cref="FioMemoryPool"/> and not returned yet.</summary>
+    public long MemoryPoolBuffers { get; init; }
+
     /// <summary>Whether checked mode (double-free, interior-free and write-after-free detection) is on.</summary>
     public bool CheckedMode { get; init; }
 }

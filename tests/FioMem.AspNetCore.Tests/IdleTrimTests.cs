@@ -1,0 +1,96 @@
+// Pooled blocks go back to the operating system by themselves (this project sets FioMem.TrimDelay to 250 ms).
+using System;
+using System.Threading;
+using Xunit;
+
+namespace FioMem.AspNetCore.Tests;
+
+public unsafe class IdleTrimTests
+{
+    /// <summary>How long the tests wait for the trim at most: far past the delay, so only a trim that never comes fails.</summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public void The_configured_trim_delay_is_read_from_runtimeconfig()
+    {
+        Assert.Equal(TimeSpan.FromMilliseconds(250), FioMemory.GetStatistics().TrimDelay);
+    }
+
+    [Fact]
+    public void Pooled_blocks_go_back_to_the_OS_without_any_call()
+    {
+        FioMemory.Trim();
+        FioMemoryStatistics before = FioMemory.GetStatistics();
+        PoolBlocks(blocks: 6);
+        FioMemoryStatistics pooled = FioMemory.GetStatistics();
+        Assert.True(pooled.BlocksPooled >= 5, $"{pooled.BlocksPooled} blocks pooled");
+
+        Assert.True(SpinWait.SpinUntil(() => FioMemory.GetStatistics().BlocksPooled == 0, Patience), "the pool was never trimmed");
+        FioMemoryStatistics after = FioMemory.GetStatistics();
+        Assert.True(after.BlocksTrimmed - before.BlocksTrimmed >= pooled.BlocksPooled,
+            $"{after.BlocksTrimmed - before.BlocksTrimmed} blocks trimmed, {pooled.BlocksPooled} were pooled");
+        Assert.True(after.BlocksReleased - before.BlocksReleased >= pooled.BlocksPooled);
+        Assert.True(after.ReservedBytes <= pooled.ReservedBytes - pooled.BlocksPooled * FioMemory.BlockSize);
+        Assert.NotNull(after.LastTrim);
+    }
+
+    [Fact]
+    public void Pooling_a_block_arms_the_trim_and_an_empty_pool_leaves_it_unarmed()
+    {
+        PoolBlocks(blocks: 3);
+        Assert.True(IdleTrim.IsArmed, "a pooled block arms the trim");
+        FioMemory.Trim();
+        // The pending expiry finds the pool empty and does not re-arm: nothing runs for an empty pool.
+        Assert.True(SpinWait.SpinUntil(() => !IdleTrim.IsArmed, Patience), "the trim stayed armed with an empty pool");
+        Assert.Equal(0, FioMemory.GetStatistics().BlocksPooled);
+        Thread.Sleep(600);
+        Assert.False(IdleTrim.IsArmed);
+    }
+
+    [Fact]
+    public void A_trim_under_memory_pressure_releases_every_pooled_block_however_recent()
+    {
+        FioMemory.Trim();
+        FioMemoryStatistics before = FioMemory.GetStatistics();
+        PoolBlocks(blocks: 4);
+        long pooled = FioMemory.GetStatistics().BlocksPooled;
+        Assert.True(pooled >= 3);
+
+        int released = IdleTrim.TrimNow(all: true);
+
+        FioMemoryStatistics after = FioMemory.GetStatistics();
+        Assert.Equal(pooled, released);
+        Assert.Equal(0, after.BlocksPooled);
+        Assert.Equal(before.BlocksTrimmed + released, after.BlocksTrimmed);
+    }
+
+    [Fact]
+    public void Gen2_collections_call_the_pressure_trim()
+    {
+        PoolBlocks(blocks: 2);
+        long before = IdleTrim.Gen2Callbacks;
+        // The callback object first has to age into generation 2.
+        for (int i = 0; i < 4; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+        Assert.True(IdleTrim.Gen2Callbacks > before, "no gen-2 callback ran");
+        FioMemory.Trim();
+    }
+
+    /// <summary>Fills <paramref name="blocks"/> blocks' worth on a thread of its own and frees it all there.</summary>
+    private static void PoolBlocks(int blocks)
+    {
+        var thread = new Thread(() =>
+        {
+            var pointers = new nint[blocks * 3];
+            for (int i = 0; i < pointers.Length; i++)
+                pointers[i] = (nint)FioMemory.Alloc(40_000);
+            foreach (nint p in pointers)
+                FioMemory.Free((void*)p);
+        });
+        thread.Start();
+        thread.Join();
+    }
+}
