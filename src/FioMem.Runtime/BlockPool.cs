@@ -30,6 +30,12 @@ internal static unsafe class BlockPool
     /// <summary>Blocks emptied by a thread other than their slicer, most recently returned on top. Guarded by <see cref="s_lock"/>.</summary>
     private static readonly Stack<nuint> s_shared = new();
 
+    /// <summary>
+    /// Each thread's home list: empty blocks it sliced and emptied itself, most recent on top. An entry lives until its
+    /// thread is swept after it exits (<see cref="Orphan"/>). Guarded by <see cref="s_lock"/>.
+    /// </summary>
+    private static readonly Dictionary<ThreadCache, Stack<nuint>> s_homeLists = new();
+
     /// <summary>The thread caches whose home list is not empty. Guarded by <see cref="s_lock"/>.</summary>
     private static readonly List<ThreadCache> s_homes = new();
 
@@ -59,7 +65,7 @@ internal static unsafe class BlockPool
     {
         lock (s_lock)
         {
-            if (cache.HomeBlocks is { Count: > 0 } home)
+            if (s_homeLists.TryGetValue(cache, out Stack<nuint>? home) && home.Count > 0)
                 return Take(cache, home);
             if (s_shared.TryPop(out nuint block))
             {
@@ -70,7 +76,7 @@ internal static unsafe class BlockPool
             if (s_homes.Count == 0)
                 return null;
             ThreadCache other = s_homes[^1];
-            return Take(other, other.HomeBlocks!);
+            return Take(other, s_homeLists[other]);
         }
     }
 
@@ -92,7 +98,8 @@ internal static unsafe class BlockPool
                 }
                 else
                 {
-                    Stack<nuint> blocks = home.HomeBlocks ??= new();
+                    if (!s_homeLists.TryGetValue(home, out Stack<nuint>? blocks))
+                        s_homeLists[home] = blocks = new();
                     if (blocks.Count == 0)
                         s_homes.Add(home);
                     blocks.Push((nuint)block);
@@ -108,12 +115,12 @@ internal static unsafe class BlockPool
             AddressSpace.ReleaseBlock(block);
     }
 
-    /// <summary>Moves the home list of a cache whose thread has exited onto the shared stack.</summary>
+    /// <summary>Moves the home list of a cache whose thread has exited onto the shared stack, and forgets the list.</summary>
     public static void Orphan(ThreadCache cache)
     {
         lock (s_lock)
         {
-            if (cache.HomeBlocks is not { Count: > 0 } home)
+            if (!s_homeLists.Remove(cache, out Stack<nuint>? home) || home.Count == 0)
                 return;
             // Oldest first, so the shared stack's top stays the most recently used.
             nuint[] blocks = home.ToArray();
@@ -134,8 +141,9 @@ internal static unsafe class BlockPool
             s_shared.Clear();
             foreach (ThreadCache cache in s_homes)
             {
-                blocks.AddRange(cache.HomeBlocks!);
-                cache.HomeBlocks!.Clear();
+                Stack<nuint> home = s_homeLists[cache];
+                blocks.AddRange(home);
+                home.Clear();
             }
             s_homes.Clear();
             s_pooledSince.Clear();
@@ -163,7 +171,7 @@ internal static unsafe class BlockPool
             KeepRecent(s_shared, cutoff, ref released, ref oldestKept);
             for (int i = s_homes.Count - 1; i >= 0; i--)
             {
-                Stack<nuint> home = s_homes[i].HomeBlocks!;
+                Stack<nuint> home = s_homeLists[s_homes[i]];
                 KeepRecent(home, cutoff, ref released, ref oldestKept);
                 if (home.Count == 0)
                     s_homes.RemoveAt(i);

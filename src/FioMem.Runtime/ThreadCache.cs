@@ -50,9 +50,6 @@ internal sealed unsafe class ThreadCache
     /// </summary>
     public readonly int Id = Interlocked.Increment(ref s_lastId);
 
-    /// <summary>Empty blocks this thread sliced and emptied itself, most recent on top; taken first when it needs a block. Guarded by <see cref="BlockPool"/>'s lock.</summary>
-    public Stack<nuint>? HomeBlocks;
-
     private ThreadCache(Thread owner) => Owner = owner;
 
     /// <summary>The calling thread's cache, or null before its first allocation.</summary>

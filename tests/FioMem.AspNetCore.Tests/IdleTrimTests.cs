@@ -5,6 +5,14 @@ using Xunit;
 
 namespace FioMem.AspNetCore.Tests;
 
+/// <summary>The trim tests run alone: another test's thread that takes a pooled block empties the pool without a trim.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class IdleTrimCollection
+{
+    public const string Name = "Idle trim (serial)";
+}
+
+[Collection(IdleTrimCollection.Name)]
 public unsafe class IdleTrimTests
 {
     /// <summary>How long the tests wait for the trim at most: far past the delay, so only a trim that never comes fails.</summary>
