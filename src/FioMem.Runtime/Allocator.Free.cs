@@ -1,6 +1,5 @@
 // The free path: a free by the slicing thread first (no atomic, no header read), then one atomic decrement for every
 // other thread; recycling the emptied block is a call out of it.
-using System;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading;

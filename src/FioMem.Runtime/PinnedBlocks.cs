@@ -1,5 +1,4 @@
 // Which blocks live allocations keep reserved after every thread stopped slicing them, and (checked mode) by what.
-using System;
 using System.Collections.Generic;
 
 namespace FioMem;

@@ -1,5 +1,4 @@
 // Zeroing whole slices with vector stores, without the native call NativeMemory.Clear makes past 768 bytes.
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 

@@ -3,7 +3,6 @@
 // across it (with NoInlining, the free path spilled two locals to the stack and reloaded them on every call).
 using System;
 using System.Diagnostics.CodeAnalysis;
-using System.Runtime.CompilerServices;
 
 namespace FioMem;
 

@@ -161,10 +161,14 @@ internal sealed class CalledNames
     }
 
     [ThreadStatic]
+#pragma warning disable IDE1006 // [ThreadStatic]: t_, not s_
     private static char[]? t_buffer;
+#pragma warning restore IDE1006
 
     [ThreadStatic]
+#pragma warning disable IDE1006 // [ThreadStatic]: t_, not s_
     private static char[]? t_word;
+#pragma warning restore IDE1006
 
     [MethodImpl(Hot.Optimized)]
     private bool Matches(char[] word, int length)

@@ -32,11 +32,15 @@ internal sealed unsafe class FioMemoryOwner : MemoryManager<byte>
 
     /// <summary>The calling thread's idle owners, linked through <see cref="_next"/>.</summary>
     [ThreadStatic]
+#pragma warning disable IDE1006 // [ThreadStatic]: t_, not s_
     private static FioMemoryOwner? t_head;
+#pragma warning restore IDE1006
 
     /// <summary>How many owners <see cref="t_head"/> holds.</summary>
     [ThreadStatic]
+#pragma warning disable IDE1006 // [ThreadStatic]: t_, not s_
     private static int t_count;
+#pragma warning restore IDE1006
 
     /// <summary>Guards <see cref="s_head"/> and <see cref="s_count"/>.</summary>
     private static readonly Lock s_lock = new();
