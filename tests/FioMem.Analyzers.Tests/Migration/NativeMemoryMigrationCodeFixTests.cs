@@ -27,7 +27,6 @@ public class NativeMemoryMigrationCodeFixTests
                 }
             }
             """, """
-            using System.Runtime.InteropServices;
             using FioMem;
 
             unsafe class C
@@ -64,7 +63,6 @@ public class NativeMemoryMigrationCodeFixTests
                 }
             }
             """, """
-            using System.Runtime.InteropServices;
             using FioMem;
 
             unsafe class C
@@ -102,7 +100,6 @@ public class NativeMemoryMigrationCodeFixTests
                 }
             }
             """, """
-            using System.Runtime.InteropServices;
             using FioMem;
 
             unsafe class C
@@ -141,8 +138,6 @@ public class NativeMemoryMigrationCodeFixTests
             }
             """, """
             using FioMem;
-            using static System.Runtime.InteropServices.NativeMemory;
-            using NM = System.Runtime.InteropServices.NativeMemory;
 
             unsafe class C
             {
@@ -171,7 +166,6 @@ public class NativeMemoryMigrationCodeFixTests
                 void M() => {|FIO003:NativeMemory.Free({|FIO003:NativeMemory.Alloc(8)|})|};
             }
             """, """
-            using System.Runtime.InteropServices;
             using FioMem;
 
             unsafe class C
@@ -200,7 +194,6 @@ public class NativeMemoryMigrationCodeFixTests
             }
             """, """
             using System;
-            using System.Runtime.InteropServices;
             using FioMem;
 
             unsafe class C
@@ -241,7 +234,6 @@ public class NativeMemoryMigrationCodeFixTests
             }
             """, """
             using System;
-            using System.Runtime.InteropServices;
             using FioMem;
 
             sealed unsafe class Buffer : IDisposable
@@ -289,7 +281,6 @@ public class NativeMemoryMigrationCodeFixTests
             }
             """, """
             using System;
-            using System.Runtime.InteropServices;
             using FioMem;
 
             unsafe class C
@@ -332,7 +323,6 @@ public class NativeMemoryMigrationCodeFixTests
                 }
             }
             """, """
-            using System.Runtime.InteropServices;
             using FioMem;
 
             sealed unsafe class Growable
@@ -354,20 +344,22 @@ public class NativeMemoryMigrationCodeFixTests
     public Task Conditional_mixing_in_an_unknown_pointer_is_not_reported() =>
         Verify.VerifyCodeFixAsync("""
             using System.Runtime.InteropServices;
-            unsafe class C
+            public unsafe class C
             {
-                void M(bool b, void* other)
+                public void M(bool b, void* other)
                 {
                     void* p = b ? NativeMemory.Alloc(8) : other;
+                    NativeMemory.Free(p);
                 }
             }
             """, """
             using System.Runtime.InteropServices;
-            unsafe class C
+            public unsafe class C
             {
-                void M(bool b, void* other)
+                public void M(bool b, void* other)
                 {
                     void* p = b ? NativeMemory.Alloc(8) : other;
+                    NativeMemory.Free(p);
                 }
             }
             """);
@@ -391,8 +383,6 @@ public class NativeMemoryMigrationCodeFixTests
                 }
             }
             """, """
-            using System.Runtime.InteropServices;
-
             namespace App
             {
                 class FioMemory { }
@@ -438,7 +428,6 @@ public class NativeMemoryMigrationCodeFixTests
             }
             """));
         test.FixedState.Sources.Add(("A.cs", """
-            using System.Runtime.InteropServices;
             using FioMem;
 
             unsafe partial class Holder
@@ -447,7 +436,6 @@ public class NativeMemoryMigrationCodeFixTests
             }
             """));
         test.FixedState.Sources.Add(("B.cs", """
-            using System.Runtime.InteropServices;
             using FioMem;
 
             unsafe partial class Holder
@@ -464,8 +452,6 @@ public class NativeMemoryMigrationCodeFixTests
                 }
             }
             """));
-        // Fix All in document splits the partial type's group by file; project and solution scopes do not.
-        test.CodeFixTestBehaviors = Microsoft.CodeAnalysis.Testing.CodeFixTestBehaviors.SkipFixAllInDocumentCheck;
         await test.RunAsync();
     }
 
@@ -486,14 +472,12 @@ public class NativeMemoryMigrationCodeFixTests
         second.AdditionalReferences.AddRange(Verifiers.TestReferences.WithFioMem);
 
         test.FixedState.Sources.Add("""
-            using System.Runtime.InteropServices;
             using FioMem;
             unsafe class A { void M() { void* p = FioMemory.Alloc(1); FioMemory.Free(p); } }
             """);
         var secondFixed = new Microsoft.CodeAnalysis.Testing.ProjectState("Second", Microsoft.CodeAnalysis.LanguageNames.CSharp, "/0/Second", "cs");
         test.FixedState.AdditionalProjects.Add("Second", secondFixed);
         secondFixed.Sources.Add("""
-            using System.Runtime.InteropServices;
             using FioMem;
             unsafe class B { void M() { void* p = FioMemory.AllocZeroed(1); FioMemory.Free(p); } }
             """);
