@@ -18,7 +18,8 @@ namespace FioMem;
 /// A block that goes back to the operating system is decommitted, not unmapped, and its slot is reused first
 /// (facil.io 0.7 unmaps whole chunks and re-maps them each round). Where no region can be reserved, blocks come
 /// from <see cref="NativeMemory.AlignedAlloc(nuint, nuint)"/> one at a time and a set of their addresses answers
-/// the ownership question instead (the portable mode).
+/// the ownership question instead (the portable mode): read without a lock, since every free of a small allocation
+/// asks it, and changed under the lock, so a block is never freed while <see cref="VisitBlocks"/> reads it.
 /// </remarks>
 internal static unsafe class AddressSpace
 {
@@ -39,8 +40,8 @@ internal static unsafe class AddressSpace
     /// <summary>Region blocks whose pages went back to the OS, reused before <see cref="s_carved"/> grows. Guarded by <see cref="s_lock"/>.</summary>
     private static readonly Stack<nuint> s_decommitted = new();
 
-    /// <summary>Portable mode: the blocks that exist. Guarded by <see cref="s_lock"/>.</summary>
-    private static readonly HashSet<nuint> s_portableBlocks = new();
+    /// <summary>Portable mode: the blocks that exist. Read without a lock; changed under <see cref="s_lock"/>.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<nuint, bool> s_portableBlocks = new();
 
     /// <summary>Blocks committed (in use or pooled).</summary>
     private static long s_committedBlocks;
@@ -87,25 +88,33 @@ internal static unsafe class AddressSpace
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool OwnsBlockOf(void* ptr) => InRegion(ptr) || (IsPortable && IsPortableBlock(Block.Of(ptr)));
 
-    private static bool IsPortableBlock(byte* block)
+    private static bool IsPortableBlock(byte* block) => s_portableBlocks.ContainsKey((nuint)block);
+
+    /// <summary>
+    /// Calls <paramref name="visit"/> for every block that has been carved (region mode) or exists (portable mode),
+    /// while its header can be read: a region block's pages stay mapped (decommitted ones read as zero; Windows keeps
+    /// the header page), and a portable block is not freed until the visit is over (the lock is held).
+    /// </summary>
+    public static void VisitBlocks<TState>(ref TState state, VisitBlock<TState> visit)
     {
+        if (IsPortable)
+        {
+            lock (s_lock)
+            {
+                foreach (nuint block in s_portableBlocks.Keys)
+                    visit(ref state, (byte*)block);
+            }
+            return;
+        }
+        nuint carved;
         lock (s_lock)
-            return s_portableBlocks.Contains((nuint)block);
+            carved = s_carved;
+        for (nuint offset = 0; offset < carved; offset += Layout.BlockSize)
+            visit(ref state, (byte*)(RegionStart + offset));
     }
 
-    /// <summary>Every block that has been carved (region mode) or exists (portable mode); their headers can be read.</summary>
-    public static List<nuint> SnapshotBlocks()
-    {
-        lock (s_lock)
-        {
-            if (IsPortable)
-                return new List<nuint>(s_portableBlocks);
-            var blocks = new List<nuint>((int)(s_carved / Layout.BlockSize));
-            for (nuint offset = 0; offset < s_carved; offset += Layout.BlockSize)
-                blocks.Add(RegionStart + offset);
-            return blocks;
-        }
-    }
+    /// <summary>What <see cref="VisitBlocks"/> calls for each block.</summary>
+    public delegate void VisitBlock<TState>(ref TState state, byte* block);
 
     /// <summary>Commits a block that has never been used or was decommitted: every byte of it reads as zero.</summary>
     /// <returns>The block, or null when the region is full or the system is out of memory.</returns>
@@ -114,10 +123,18 @@ internal static unsafe class AddressSpace
         byte* block;
         if (IsPortable)
         {
-            block = (byte*)NativeMemory.AlignedAlloc(Layout.BlockSize, Layout.BlockSize);
+            try
+            {
+                block = (byte*)NativeMemory.AlignedAlloc(Layout.BlockSize, Layout.BlockSize);
+            }
+            catch (OutOfMemoryException)
+            {
+                // Null lets the caller take back exited threads' blocks and try the pool again.
+                return null;
+            }
             NativeMemory.Clear(block, Layout.BlockSize);
             lock (s_lock)
-                s_portableBlocks.Add((nuint)block);
+                s_portableBlocks[(nuint)block] = true;
         }
         else
         {
@@ -150,7 +167,7 @@ internal static unsafe class AddressSpace
         if (IsPortable)
         {
             lock (s_lock)
-                s_portableBlocks.Remove((nuint)block);
+                s_portableBlocks.TryRemove((nuint)block, out _);
             NativeMemory.AlignedFree(block);
         }
         else if (OperatingSystem.IsWindows())

@@ -1,5 +1,6 @@
 // The allocation, free and realloc paths. The fast paths come first; everything rare is a call out of them.
 using System;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading;
@@ -29,13 +30,41 @@ internal static unsafe class Allocator
         ThreadCache? cache = ThreadCache.Current;
         if (byteCount < Layout.LargeThreshold && cache is not null)
         {
-            int slices = byteCount == 0 ? 1 : (int)((byteCount + (Layout.SliceSize - 1)) >> Layout.SliceShift);
             int start = cache.Next;
-            int end = start + slices;
+            int end = start + Layout.SlicesFor(byteCount);
             if (end <= Layout.SlicesPerBlock)
                 return Slice(cache, start, end, keptSlices);
         }
         return AllocSlow(byteCount);
+    }
+
+    /// <summary>
+    /// An allocation whose start is a multiple of <paramref name="alignment"/>: alignments up to
+    /// <see cref="Layout.MaxSlicedAlignment"/> are sliced from the thread's block like any other allocation, the start
+    /// rounded up; larger ones, and large sizes, take the large path.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void* AlignedAlloc(nuint byteCount, nuint alignment)
+    {
+        if (!System.Numerics.BitOperations.IsPow2(alignment))
+            ThrowHelper.ThrowAlignmentNotPowerOfTwo(alignment);
+        if (alignment <= Layout.SliceSize)
+            return Alloc(byteCount, keptSlices: 0);
+        ThreadCache? cache = ThreadCache.Current;
+        if (byteCount < Layout.LargeThreshold && alignment <= Layout.MaxSlicedAlignment && cache is not null)
+        {
+            int mask = (int)(alignment >> Layout.SliceShift) - 1;
+            int next = cache.Next;
+            int start = (next + mask) & ~mask;
+            int end = start + Layout.SlicesFor(byteCount);
+            if (end <= Layout.SlicesPerBlock)
+            {
+                if (start != next)
+                    SkipToAligned(cache, next, start);
+                return Slice(cache, start, end, keptSlices: 0);
+            }
+        }
+        return AlignedAllocSlow(byteCount, alignment);
     }
 
     /// <summary>
@@ -91,20 +120,76 @@ internal static unsafe class Allocator
     private static void* AllocSlow(nuint byteCount)
     {
         if (byteCount >= Layout.LargeThreshold)
-            return LargeAllocations.Allocate(byteCount, longLived: false);
+            return LargeAllocations.Allocate(byteCount, LargeAllocations.Kind.Large, Layout.SliceSize);
         ThreadCache cache = ThreadCache.Current ?? ThreadCache.CreateForCurrentThread();
-        int slices = byteCount == 0 ? 1 : (int)((byteCount + (Layout.SliceSize - 1)) >> Layout.SliceShift);
+        int slices = Layout.SlicesFor(byteCount);
         int start = cache.Next;
         if (start + slices > Layout.SlicesPerBlock)
         {
-            Refill(cache);
+            Refill(cache, byteCount);
             start = cache.Next;
         }
         return Slice(cache, start, start + slices, keptSlices: 0);
     }
 
-    /// <summary>Retires the cache's block and gives it a new one: the same block if it is already empty, else a pooled or fresh one.</summary>
-    private static void Refill(ThreadCache cache)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void* AlignedAllocSlow(nuint byteCount, nuint alignment)
+    {
+        if (byteCount >= Layout.LargeThreshold || alignment > Layout.MaxSlicedAlignment)
+            return LargeAllocations.Allocate(byteCount, LargeAllocations.Kind.Large, alignment);
+        ThreadCache cache = ThreadCache.Current ?? ThreadCache.CreateForCurrentThread();
+        int slices = Layout.SlicesFor(byteCount);
+        int mask = (int)(alignment >> Layout.SliceShift) - 1;
+        int next = cache.Next;
+        int start = (next + mask) & ~mask;
+        if (start + slices > Layout.SlicesPerBlock)
+        {
+            Refill(cache, byteCount);
+            next = cache.Next;
+            start = (next + mask) & ~mask;
+        }
+        if (start != next)
+            SkipToAligned(cache, next, start);
+        return Slice(cache, start, start + slices, keptSlices: 0);
+    }
+
+    /// <summary>
+    /// Moves the bump pointer from <paramref name="next"/> up to the aligned <paramref name="start"/>. No pointer into
+    /// the skipped slices may pass for an allocation: they become the zeroed tail of the allocation before them, whose
+    /// end bit moves to <paramref name="start"/> (a block's first allocation has none before it, and the skipped
+    /// slices stay unmarked). Checked mode instead keeps them as an allocation of their own that is already freed:
+    /// poisoned, with no live bit, so the recycle check finds poison there and a free of it is rejected.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void SkipToAligned(ThreadCache cache, int next, int start)
+    {
+        Debug.Assert(next < start && start <= Layout.SlicesPerBlock, "the gap lies in the block");
+        byte* block = cache.Block;
+        byte* gap = block + ((nuint)next << Layout.SliceShift);
+        ulong* bits = Block.Boundaries(block);
+        if (FioMemoryOptions.Checked)
+        {
+            new Span<byte>(gap, (start - next) << Layout.SliceShift).Fill(CheckedMode.Poison);
+            bits[next >> 6] |= 1UL << next;
+            bits[start >> 6] |= 1UL << start;
+        }
+        else
+        {
+            // Zeroed before they join the allocation before them (whose Realloc would copy them), and the new end is
+            // marked before the old one is cleared, so a thread sizing that allocation meanwhile finds one or the other.
+            if (next < cache.DirtyEnd)
+                SliceClear.Clear(gap, (nuint)(Math.Min(start, cache.DirtyEnd) - next) << Layout.SliceShift);
+            bits[start >> 6] |= 1UL << start;
+            Volatile.Write(ref bits[next >> 6], bits[next >> 6] & ~(1UL << next));
+        }
+        cache.Next = start;
+    }
+
+    /// <summary>
+    /// Retires the cache's block and gives it a new one: the same block if it is already empty, else a pooled or fresh
+    /// one. <paramref name="byteCount"/> is the size asked for, named if there is no memory left.
+    /// </summary>
+    private static void Refill(ThreadCache cache, nuint byteCount)
     {
         byte* block = RetireCurrentBlock(cache, reuse: true);
         if (block == null)
@@ -118,10 +203,12 @@ internal static unsafe class Allocator
                 ThreadCache.SweepExitedThreads();
                 block = BlockPool.Rent(cache);
                 if (block == null)
-                    ThrowHelper.ThrowOutOfMemory(Layout.BlockSize);
+                    ThrowHelper.ThrowBlocksExhausted(byteCount);
             }
         }
         BlockHeader* header = Block.Header(block);
+        Debug.Assert(header->State != (int)BlockState.Active, "a block is sliced by one thread at a time");
+        Debug.Assert(header->References == 0 && header->UsedEnd == 0, "only an empty, reset block is sliced anew");
         header->State = (int)BlockState.Active;
         header->Slicer = cache.Id;
         Volatile.Write(ref header->References, Layout.SlicingBias);
@@ -143,15 +230,20 @@ internal static unsafe class Allocator
         if (block == null)
             return null;
         BlockHeader* header = Block.Header(block);
+        Debug.Assert(header->State == (int)BlockState.Active, "only an active block is retired");
+        Debug.Assert(cache.Next <= Layout.SlicesPerBlock, "the bump pointer stays in the block");
         header->UsedEnd = cache.Next;
         header->DirtyEnd = Math.Max(cache.DirtyEnd, cache.Next);
+        Debug.Assert(header->DirtyEnd >= header->UsedEnd, "every slice handed out is below DirtyEnd");
         header->State = (int)BlockState.Retired;
         int allocated = cache.Allocated;
         cache.Block = null;
         cache.Next = ThreadCache.NoBlock;
         cache.Allocated = 0;
         // Full fence: the header writes above are visible to whichever thread brings the count to zero.
-        if (Interlocked.Add(ref header->References, allocated - Layout.SlicingBias) != 0)
+        int live = Interlocked.Add(ref header->References, allocated - Layout.SlicingBias);
+        Debug.Assert(live >= 0, "no more frees than allocations once the bias is gone");
+        if (live != 0)
             return null;
         if (!reuse)
         {
@@ -197,6 +289,7 @@ internal static unsafe class Allocator
         if (FioMemoryOptions.Checked)
             CheckedMode.OnFree(ptr, block, slice);
         int remaining = Interlocked.Decrement(ref Block.Header(block)->References);
+        Debug.Assert(remaining >= -1, "a double free is undone before another free sees the count");
         if (remaining <= 0)
             LastReferenceGone(block, ptr, remaining);
     }
@@ -251,26 +344,29 @@ internal static unsafe class Allocator
 
     /// <summary>
     /// Checks that <paramref name="ptr"/> is the start of an allocation in a live block and returns its slice:
-    /// aligned, past the header, in a block that is sliced or retired, on a boundary the slicer marked.
+    /// aligned, past the header, in a block that is sliced or retired, on a boundary the slicer marked that some
+    /// boundary follows. The last check tells a start from the end of the block's latest allocation (the bump
+    /// pointer, or a retired block's end), whose bit is set too but where nothing was handed out.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int ValidateSlice(void* ptr, byte* block) => ValidateSlice(ptr, block, out _);
-
-    /// <inheritdoc cref="ValidateSlice(void*, byte*)"/>
     /// <param name="ptr">The pointer being freed or reallocated.</param>
     /// <param name="block">The block it lies in.</param>
-    /// <param name="boundaryWord">The boundary bitmap word that holds the slice's bit, as read for the check.</param>
+    /// <param name="end">The slice where the allocation ends.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int ValidateSlice(void* ptr, byte* block, out ulong boundaryWord)
+    private static int ValidateSlice(void* ptr, byte* block, out int end)
     {
         if (!AddressSpace.IsCarved(ptr) || (uint)(Block.Header(block)->State - (int)BlockState.Active) > 1u)
             ThrowHelper.ThrowForeignPointer(ptr);
-        return ValidateSliceOf(ptr, block, out boundaryWord);
+        int slice = ValidateSliceOf(ptr, block, out ulong boundaryWord);
+        end = Block.EndOf(block, slice, boundaryWord);
+        if (end == 0)
+            ThrowHelper.ThrowNeverHandedOut(ptr, block);
+        return slice;
     }
 
     /// <summary>
-    /// The checks of <see cref="ValidateSlice(void*, byte*, out ulong)"/> that do not read the block's header, for a
-    /// block known to be live (the caller's own): aligned, past the header, on a boundary the slicer marked.
+    /// The checks of <see cref="ValidateSlice(void*, byte*, out int)"/> that read neither the block's header nor past
+    /// the slice's bitmap word, for a block known to be live (the caller's own, whose bump pointer the caller checks
+    /// instead): aligned, past the header, on a boundary the slicer marked.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int ValidateSliceOf(void* ptr, byte* block, out ulong boundaryWord)
@@ -321,7 +417,9 @@ internal static unsafe class Allocator
     private static Exception? Reset(byte* block)
     {
         BlockHeader* header = Block.Header(block);
+        Debug.Assert(header->State == (int)BlockState.Retired && header->References == 0, "only an empty, retired block is reset");
         int usedEnd = header->UsedEnd;
+        Debug.Assert(usedEnd <= Layout.SlicesPerBlock, "UsedEnd lies in the block");
         Exception? problem = FioMemoryOptions.Checked ? CheckedMode.VerifyPoison(block, usedEnd) : null;
         Block.ClearBitmap(Block.Boundaries(block), usedEnd);
         if (FioMemoryOptions.Checked)
@@ -344,35 +442,50 @@ internal static unsafe class Allocator
 
     // ---------------------------------------------------------------- realloc
 
-    public static void* Realloc(void* ptr, nuint byteCount, nuint copyLength)
+    public static void* Realloc(void* ptr, nuint byteCount, nuint copyLength) =>
+        Resize(ptr, byteCount, copyLength, Layout.SliceSize);
+
+    public static void* AlignedRealloc(void* ptr, nuint byteCount, nuint alignment)
+    {
+        if (!System.Numerics.BitOperations.IsPow2(alignment))
+            ThrowHelper.ThrowAlignmentNotPowerOfTwo(alignment);
+        return Resize(ptr, byteCount, nuint.MaxValue, alignment);
+    }
+
+    /// <summary>
+    /// Resizes an allocation to <paramref name="byteCount"/> bytes at a multiple of <paramref name="alignment"/> (a power
+    /// of two), keeping its first min(old size, new size, <paramref name="copyLength"/>) bytes. A small allocation stays
+    /// where it is when it shrinks, or grows over free slices after it, and is already aligned; otherwise it moves.
+    /// Nothing is changed until the new memory is had, so an <see cref="OutOfMemoryException"/> leaves
+    /// <paramref name="ptr"/> as it was.
+    /// </summary>
+    private static void* Resize(void* ptr, nuint byteCount, nuint copyLength, nuint alignment)
     {
         if (ptr == null)
-            return Alloc(byteCount);
+            return alignment <= Layout.SliceSize ? Alloc(byteCount) : AlignedAlloc(byteCount, alignment);
         if (!AddressSpace.OwnsBlockOf(ptr))
-            return LargeAllocations.Reallocate(ptr, byteCount, copyLength);
+            return LargeAllocations.Reallocate(ptr, byteCount, copyLength, alignment);
 
         byte* block = Block.Of(ptr);
-        int slice = ValidateSlice(ptr, block);
+        int slice = ValidateSlice(ptr, block, out int oldEnd);
         if (FioMemoryOptions.Checked)
             CheckedMode.CheckLive(ptr, block, slice);
-        if (ThreadCache.Current is { } cache && cache.Block == block && slice >= cache.Next)
-            ThrowHelper.ThrowForeignPointer(ptr);
-        int oldEnd = Block.EndOf(block, slice);
         nuint oldSize = (nuint)(oldEnd - slice) << Layout.SliceShift;
         nuint keep = Math.Min(Math.Min(oldSize, byteCount), copyLength);
 
-        if (byteCount <= oldSize && byteCount < Layout.LargeThreshold)
+        if (byteCount < Layout.LargeThreshold && ((nuint)ptr & (alignment - 1)) == 0)
         {
-            // Shrinking: stay in place, and zero what is no longer kept so a later growth reads zeros past the new size.
-            NativeMemory.Clear((byte*)ptr + keep, oldSize - keep);
-            return ptr;
+            // Shrinking stays in place; so does growing over free slices after the allocation. What is no longer kept
+            // is zeroed, so bytes past the kept ones read as zero, now and after a later growth.
+            if (byteCount <= oldSize || TryGrowInPlace(block, oldEnd, slice, byteCount))
+            {
+                NativeMemory.Clear((byte*)ptr + keep, oldSize - keep);
+                return ptr;
+            }
         }
-        if (byteCount < Layout.LargeThreshold && TryGrowInPlace(block, ptr, oldEnd, slice, byteCount))
-        {
-            NativeMemory.Clear((byte*)ptr + keep, oldSize - keep);
-            return ptr;
-        }
-        void* result = Alloc(byteCount, keptSlices: (int)(keep >> Layout.SliceShift));
+        void* result = alignment <= Layout.SliceSize
+            ? Alloc(byteCount, keptSlices: (int)(keep >> Layout.SliceShift))
+            : AlignedAlloc(byteCount, alignment);
         Buffer.MemoryCopy(ptr, result, byteCount, keep);
         FreeSlice(ptr);
         return result;
@@ -382,10 +495,10 @@ internal static unsafe class Allocator
     /// Grows the calling thread's latest allocation over the free slices after it, when it is the last one in the
     /// block the thread is slicing and they fit: a buffer grown step by step then never copies.
     /// </summary>
-    private static bool TryGrowInPlace(byte* block, void* ptr, int oldEnd, int slice, nuint byteCount)
+    private static bool TryGrowInPlace(byte* block, int oldEnd, int slice, nuint byteCount)
     {
         ThreadCache? cache = ThreadCache.Current;
-        int newEnd = slice + (int)((byteCount + (Layout.SliceSize - 1)) >> Layout.SliceShift);
+        int newEnd = slice + Layout.SlicesFor(byteCount);
         if (cache is null || cache.Block != block || cache.Next != oldEnd || newEnd > Layout.SlicesPerBlock)
             return false;
         ulong* bits = Block.Boundaries(block);
@@ -399,7 +512,8 @@ internal static unsafe class Allocator
 
     // ---------------------------------------------------------------- long-lived, statistics, trim
 
-    public static void* AllocLongLived(nuint byteCount) => LargeAllocations.Allocate(byteCount, longLived: true);
+    public static void* AllocLongLived(nuint byteCount) =>
+        LargeAllocations.Allocate(byteCount, LargeAllocations.Kind.LongLived, Layout.SliceSize);
 
     public static FioMemoryStatistics GetStatistics()
     {

@@ -71,7 +71,10 @@ internal static unsafe class Block
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsSet(ulong* bitmap, int slice) => (bitmap[slice >> 6] & (1UL << slice)) != 0;
 
-    /// <summary>The first slice after <paramref name="start"/> whose boundary bit is set: the end of the allocation at <paramref name="start"/>.</summary>
+    /// <summary>
+    /// The first slice after <paramref name="start"/> whose boundary bit is set: the end of the allocation at
+    /// <paramref name="start"/>; 0 when no bit is set after it (nothing was handed out at <paramref name="start"/>).
+    /// </summary>
     /// <remarks>Inlined for the common case, an end in the same bitmap word; a longer allocation scans on out of line.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int EndOf(byte* block, int start) => EndOf(block, start, Boundaries(block)[start >> 6]);
@@ -95,16 +98,21 @@ internal static unsafe class Block
         return after != 0 ? (start & ~63) + System.Numerics.BitOperations.TrailingZeroCount(after) : 0;
     }
 
+    /// <summary>The first set bit in the words after <paramref name="word"/>; 0 when there is none.</summary>
+    /// <remarks>
+    /// Read with acquire semantics: the slicing thread sets a new boundary before it clears an old one (an aligned
+    /// allocation's gap), so a reader that finds the old bit gone finds the new one.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static int EndBeyondWord(ulong* bits, int word)
     {
         while (++word < Layout.BitmapWords)
         {
-            ulong current = bits[word];
+            ulong current = System.Threading.Volatile.Read(ref bits[word]);
             if (current != 0)
                 return (word << 6) + System.Numerics.BitOperations.TrailingZeroCount(current);
         }
-        return Layout.SlicesPerBlock;
+        return 0;
     }
 
     /// <summary>Clears the bitmap words that cover slices [0, <paramref name="usedEnd"/>].</summary>

@@ -70,8 +70,14 @@ public static unsafe class FioMemory
 
     /// <summary>
     /// Resizes an allocation, keeping its first min(old, new) bytes; bytes past the old size read as zero.
-    /// A <see langword="null"/> <paramref name="ptr"/> allocates. Small allocations move; large ones may grow in place.
+    /// A <see langword="null"/> <paramref name="ptr"/> allocates.
     /// </summary>
+    /// <remarks>
+    /// A small allocation stays in place when it shrinks, and when it is the calling thread's latest allocation in the
+    /// block that thread is slicing and the free slices after it hold the new size (so a buffer grown step by step by
+    /// its own thread does not copy); otherwise it moves (a copy). A large allocation may grow or shrink in place where
+    /// the system can remap it (Linux).
+    /// </remarks>
     /// <param name="ptr">A pointer FioMem returned, or <see langword="null"/>.</param>
     /// <param name="byteCount">The new size in bytes.</param>
     /// <returns>The resized allocation; <paramref name="ptr"/> is no longer valid unless it is returned.</returns>
@@ -91,6 +97,46 @@ public static unsafe class FioMemory
     /// <exception cref="OutOfMemoryException">The memory could not be allocated; <paramref name="ptr"/> stays valid.</exception>
     public static void* Realloc(void* ptr, nuint byteCount, nuint copyLength) => Allocator.Realloc(ptr, byteCount, copyLength);
 
+    /// <summary>
+    /// Allocates <paramref name="byteCount"/> zeroed bytes at an address that is a multiple of
+    /// <paramref name="alignment"/>, as <c>NativeMemory.AlignedAlloc</c> does.
+    /// </summary>
+    /// <remarks>
+    /// Alignments up to 4 KiB are sliced from blocks like every small allocation (the slices skipped to reach the
+    /// aligned start are not lost for long: they are recycled with the block); larger sizes and alignments go to the
+    /// operating system. The memory is released with <see cref="AlignedFree(void*)"/> or <see cref="Free(void*)"/>.
+    /// </remarks>
+    /// <param name="byteCount">The size in bytes. Zero gives a unique, non-null pointer.</param>
+    /// <param name="alignment">The alignment in bytes: a power of two.</param>
+    /// <returns>A pointer to the allocation.</returns>
+    /// <exception cref="ArgumentException"><paramref name="alignment"/> is not a power of two.</exception>
+    /// <exception cref="OutOfMemoryException">The memory could not be allocated.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void* AlignedAlloc(nuint byteCount, nuint alignment) => Allocator.AlignedAlloc(byteCount, alignment);
+
+    /// <summary>
+    /// Resizes an allocation to <paramref name="byteCount"/> bytes at a multiple of <paramref name="alignment"/>,
+    /// keeping its first min(old, new) bytes; bytes past the old size read as zero. A <see langword="null"/>
+    /// <paramref name="ptr"/> allocates, as <see cref="AlignedAlloc(nuint, nuint)"/>.
+    /// </summary>
+    /// <remarks>It stays in place under the same conditions as <see cref="Realloc(void*, nuint)"/>, when the
+    /// allocation is already aligned; otherwise it moves.</remarks>
+    /// <param name="ptr">A pointer FioMem returned (from any of its allocation methods), or <see langword="null"/>.</param>
+    /// <param name="byteCount">The new size in bytes.</param>
+    /// <param name="alignment">The alignment in bytes: a power of two.</param>
+    /// <returns>The resized allocation; <paramref name="ptr"/> is no longer valid unless it is returned.</returns>
+    /// <exception cref="ArgumentException"><paramref name="alignment"/> is not a power of two, or
+    /// <paramref name="ptr"/> is not a live FioMem allocation.</exception>
+    /// <exception cref="OutOfMemoryException">The memory could not be allocated; <paramref name="ptr"/> stays valid.</exception>
+    public static void* AlignedRealloc(void* ptr, nuint byteCount, nuint alignment) => Allocator.AlignedRealloc(ptr, byteCount, alignment);
+
+    /// <summary>Frees memory that FioMem allocated, as <see cref="Free(void*)"/> does: kept so migrating from
+    /// <c>NativeMemory.AlignedFree</c> is a rename. <see langword="null"/> does nothing.</summary>
+    /// <param name="ptr">A pointer FioMem returned, or <see langword="null"/>.</param>
+    /// <exception cref="ArgumentException"><paramref name="ptr"/> is not a live FioMem allocation (the message names it).</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AlignedFree(void* ptr) => Allocator.Free(ptr);
+
     /// <summary>Frees memory that FioMem allocated, on any thread. <see langword="null"/> does nothing.</summary>
     /// <param name="ptr">A pointer FioMem returned, or <see langword="null"/>.</param>
     /// <exception cref="ArgumentException"><paramref name="ptr"/> is not a live FioMem allocation (the message names it).</exception>
@@ -101,6 +147,8 @@ public static unsafe class FioMemory
     /// Allocates zeroed, 16-byte-aligned memory for data that lives long (facil.io's <c>fio_mmap</c>): a dedicated
     /// system allocation that never keeps a block reserved. Release it with <see cref="Free(void*)"/>.
     /// </summary>
+    /// <remarks>From a page up, the memory is mapped from the operating system: it is zero without being written, and
+    /// only the pages that are touched take physical memory.</remarks>
     /// <param name="byteCount">The size in bytes.</param>
     /// <returns>A pointer to the allocation.</returns>
     /// <exception cref="OutOfMemoryException">The memory could not be allocated.</exception>

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Diagnostics.Metrics;
 using System.Linq;
 using System.Runtime.CompilerServices;
+using System.Threading;
 
 namespace FioMem;
 
@@ -30,10 +31,12 @@ public static class FioMemoryMetrics
         ("fiomem.thread_caches", "{thread}", "Threads that own a block to slice.", false, s => s.ThreadCaches),
     ];
 
-    private static readonly Meter s_meter = CreateMeter();
+    /// <summary>The meter once created; null before. Created once, explicitly: a static initialiser alone would run
+    /// only when something reads it, which nothing on the allocation paths does.</summary>
+    private static Meter? s_meter;
 
     /// <summary>The meter, created the first time FioMem allocates (or when this property is read).</summary>
-    public static Meter Meter => s_meter;
+    public static Meter Meter => s_meter ?? CreateOnce();
 
     /// <summary>The names of the instruments, in the order they are created.</summary>
     internal static IReadOnlyList<string> InstrumentNames { get; } = s_instruments.Select(i => i.Name).ToArray();
@@ -42,6 +45,23 @@ public static class FioMemoryMetrics
     [MethodImpl(MethodImplOptions.NoInlining)]
     internal static void EnsureCreated()
     {
+        if (Volatile.Read(ref s_meter) is null)
+            CreateOnce();
+    }
+
+    private static readonly Lock s_createLock = new();
+
+    /// <summary>Creates the meter unless another thread did: one meter named <see cref="MeterName"/> is ever published.</summary>
+    private static Meter CreateOnce()
+    {
+        lock (s_createLock)
+        {
+            if (s_meter is { } existing)
+                return existing;
+            Meter meter = CreateMeter();
+            Volatile.Write(ref s_meter, meter);
+            return meter;
+        }
     }
 
     private static Meter CreateMeter()

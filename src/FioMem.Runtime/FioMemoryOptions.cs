@@ -18,6 +18,13 @@ namespace FioMem;
 /// </remarks>
 internal static class FioMemoryOptions
 {
+    /// <summary>
+    /// The first malformed setting found, thrown by every allocation (<see cref="ThrowIfInvalid"/>) so the message that
+    /// names the setting and its value reaches the user as it is, not as the inner exception of a type initializer.
+    /// The settings themselves fall back to their defaults. Declared first: the initialisers below set it.
+    /// </summary>
+    private static InvalidOperationException? s_error;
+
     /// <summary>Whether checked mode is on.</summary>
     public static readonly bool Checked = ReadBool("FioMem.Checked", "FIOMEM_CHECKED");
 
@@ -32,7 +39,27 @@ internal static class FioMemoryOptions
     /// <summary>Whether to use the portable block source.</summary>
     public static readonly bool PortableMemory = ReadBool("FioMem.PortableMemory", "FIOMEM_PORTABLE_MEMORY");
 
+    /// <summary>Throws the configuration error, if a setting was malformed; called on the allocation slow paths.</summary>
+    public static void ThrowIfInvalid()
+    {
+        if (s_error is { } error)
+            throw new InvalidOperationException(error.Message, error);
+    }
+
     private static bool ReadBool(string name, string variable)
+    {
+        try
+        {
+            return ReadBoolOrThrow(name, variable);
+        }
+        catch (InvalidOperationException e)
+        {
+            s_error ??= e;
+            return false;
+        }
+    }
+
+    private static bool ReadBoolOrThrow(string name, string variable)
     {
         string? text = Environment.GetEnvironmentVariable(variable);
         if (text is null)
@@ -49,8 +76,18 @@ internal static class FioMemoryOptions
         return ParseBoolean(name, variable, text);
     }
 
-    private static long ReadInteger(string name, string variable, long fallback, long min, long max) =>
-        ParseInteger(name, variable, Environment.GetEnvironmentVariable(variable) ?? AppContext.GetData(name)?.ToString(), fallback, min, max);
+    private static long ReadInteger(string name, string variable, long fallback, long min, long max)
+    {
+        try
+        {
+            return ParseInteger(name, variable, Environment.GetEnvironmentVariable(variable) ?? AppContext.GetData(name)?.ToString(), fallback, min, max);
+        }
+        catch (InvalidOperationException e)
+        {
+            s_error ??= e;
+            return fallback;
+        }
+    }
 
     /// <summary>Parses a switch: 1/0, true/false, yes/no, on/off; anything else is a configuration error.</summary>
     internal static bool ParseBoolean(string name, string variable, string text) =>

@@ -8,15 +8,31 @@ using FioMem.Os;
 namespace FioMem;
 
 /// <summary>
-/// Large allocations (at or above <see cref="Layout.LargeThreshold"/>) are mapped from the OS page by page; long-lived
-/// ones (<see cref="FioMemory.AllocLongLived(nuint)"/>) come from <see cref="NativeMemory.AlignedAlloc(nuint, nuint)"/>.
-/// Both are kept in one map from address to size, so <c>Free</c> and <c>Realloc</c> recognise them wherever they
-/// live — including after a Linux <c>mremap</c> moved one (the C original tells them apart by alignment and
-/// loses track after such a move).
+/// Large allocations (at or above <see cref="Layout.LargeThreshold"/>, or aligned beyond
+/// <see cref="Layout.MaxSlicedAlignment"/>) and long-lived ones (<see cref="FioMemory.AllocLongLived(nuint)"/>) come
+/// straight from the system: mapped page by page, so they are zero without being written and only the pages touched
+/// count against the process's memory; below a page, and for alignments beyond a page, from
+/// <see cref="NativeMemory.AlignedAlloc(nuint, nuint)"/> and cleared. All are kept in one map from address to size, so
+/// <c>Free</c> and <c>Realloc</c> recognise them wherever they live — including after a Linux <c>mremap</c> moved one
+/// (the C original tells them apart by alignment and loses track after such a move).
 /// </summary>
 internal static unsafe class LargeAllocations
 {
-    private readonly record struct Entry(nuint Size, nuint Mapped, bool LongLived);
+    /// <summary>What an allocation is for, counted apart in the statistics.</summary>
+    internal enum Kind : byte
+    {
+        /// <summary>Too big for a block (or too strictly aligned).</summary>
+        Large,
+
+        /// <summary>Asked for with <see cref="FioMemory.AllocLongLived(nuint)"/>.</summary>
+        LongLived,
+    }
+
+    /// <param name="Size">The size asked for.</param>
+    /// <param name="Mapped">Bytes taken from the system: whole pages when <see cref="Paged"/>.</param>
+    /// <param name="Kind">What it is for.</param>
+    /// <param name="Paged">Mapped page by page (<see cref="SystemMemory.Map"/>), else from <c>NativeMemory.AlignedAlloc</c>.</param>
+    private readonly record struct Entry(nuint Size, nuint Mapped, Kind Kind, bool Paged);
 
     internal readonly record struct Totals(long LargeCount, long LargeBytes, long LongLivedCount, long LongLivedBytes);
 
@@ -34,24 +50,30 @@ internal static unsafe class LargeAllocations
             return s_totals;
     }
 
-    public static void* Allocate(nuint byteCount, bool longLived)
+    /// <summary>
+    /// A zeroed allocation of <paramref name="byteCount"/> bytes at a multiple of <paramref name="alignment"/> (a power
+    /// of two); <see cref="OutOfMemoryException"/> naming the size when the system has no memory for it.
+    /// </summary>
+    public static void* Allocate(nuint byteCount, Kind kind, nuint alignment)
     {
+        FioMemoryOptions.ThrowIfInvalid();
         FioMemoryMetrics.EnsureCreated();
+        bool paged = byteCount >= SystemMemory.PageSize && alignment <= SystemMemory.PageSize;
         nuint mapped;
         void* p;
-        if (longLived)
-        {
-            mapped = byteCount == 0 ? Layout.SliceSize : byteCount;
-            p = TryAlignedAllocZeroed(mapped);
-        }
-        else
+        if (paged)
         {
             mapped = SystemMemory.RoundToPages(byteCount);
             p = mapped == 0 ? null : SystemMemory.Map(mapped);
         }
+        else
+        {
+            mapped = byteCount == 0 ? Layout.SliceSize : byteCount;
+            p = TryAlignedAllocZeroed(mapped, Math.Max(alignment, Layout.SliceSize));
+        }
         if (p == null)
             ThrowHelper.ThrowOutOfMemory(byteCount);
-        Add(p, new Entry(byteCount, mapped, longLived));
+        Add(p, new Entry(byteCount, mapped, kind, paged));
         return p;
     }
 
@@ -69,7 +91,13 @@ internal static unsafe class LargeAllocations
         return true;
     }
 
-    public static void* Reallocate(void* ptr, nuint byteCount, nuint copyLength)
+    /// <summary>
+    /// Resizes a large or long-lived allocation (see <c>Allocator.Resize</c>). A large, paged one whose new size is
+    /// still large grows or shrinks where the system allows (Linux <c>mremap</c>); anything else moves to a new
+    /// allocation of the same kind. The old allocation is changed only once the new size is had: an
+    /// <see cref="OutOfMemoryException"/> leaves it as it was.
+    /// </summary>
+    public static void* Reallocate(void* ptr, nuint byteCount, nuint copyLength, nuint alignment)
     {
         Entry entry;
         lock (s_lock)
@@ -79,16 +107,16 @@ internal static unsafe class LargeAllocations
         }
         nuint keep = Math.Min(Math.Min(entry.Size, byteCount), copyLength);
 
-        if (!entry.LongLived && byteCount >= Layout.LargeThreshold)
+        if (entry is { Kind: Kind.Large, Paged: true } && byteCount >= Layout.LargeThreshold && alignment <= SystemMemory.PageSize)
         {
             nuint mapped = SystemMemory.RoundToPages(byteCount);
             if (mapped == 0)
                 ThrowHelper.ThrowOutOfMemory(byteCount);
-            // Bytes past what is kept must read as zero, including the tail of the last page a shrink leaves.
-            NativeMemory.Clear((byte*)ptr + keep, Math.Min(entry.Mapped, mapped) - keep);
-            var resized = new Entry(byteCount, mapped, LongLived: false);
+            var resized = new Entry(byteCount, mapped, Kind.Large, Paged: true);
             if (mapped == entry.Mapped)
             {
+                // Bytes past what is kept must read as zero.
+                NativeMemory.Clear((byte*)ptr + keep, mapped - keep);
                 Update(ptr, resized);
                 return ptr;
             }
@@ -98,24 +126,30 @@ internal static unsafe class LargeAllocations
             void* moved = SystemMemory.TryRemap(ptr, entry.Mapped, mapped);
             if (moved != null)
             {
+                // Past what is kept, up to the old mapping's end (a shrink keeps the tail of its last page); pages
+                // beyond it are new and zero.
+                NativeMemory.Clear((byte*)moved + keep, Math.Min(entry.Mapped, mapped) - keep);
                 Add(moved, resized);
                 return moved;
             }
             Add(ptr, entry);
         }
 
-        // Copy into a new allocation of the right kind: long-lived stays long-lived; large shrinking below the limit becomes small.
-        void* result = entry.LongLived ? Allocate(byteCount, longLived: true) : Allocator.Alloc(byteCount);
+        // Copy into a new allocation of the right kind: long-lived stays long-lived; large shrinking below the limit
+        // becomes small. If that throws, the old allocation is untouched.
+        void* result = entry.Kind == Kind.LongLived
+            ? Allocate(byteCount, Kind.LongLived, alignment)
+            : alignment <= Layout.SliceSize ? Allocator.Alloc(byteCount) : Allocator.AlignedAlloc(byteCount, alignment);
         Buffer.MemoryCopy(ptr, result, byteCount, keep);
         TryFree(ptr);
         return result;
     }
 
-    private static void* TryAlignedAllocZeroed(nuint size)
+    private static void* TryAlignedAllocZeroed(nuint size, nuint alignment)
     {
         try
         {
-            void* p = NativeMemory.AlignedAlloc(size, Layout.SliceSize);
+            void* p = NativeMemory.AlignedAlloc(size, alignment);
             NativeMemory.Clear(p, size);
             return p;
         }
@@ -156,16 +190,16 @@ internal static unsafe class LargeAllocations
     private static void Count(Entry entry, int sign)
     {
         long bytes = sign * (long)entry.Mapped;
-        s_totals = entry.LongLived
+        s_totals = entry.Kind == Kind.LongLived
             ? s_totals with { LongLivedCount = s_totals.LongLivedCount + sign, LongLivedBytes = s_totals.LongLivedBytes + bytes }
             : s_totals with { LargeCount = s_totals.LargeCount + sign, LargeBytes = s_totals.LargeBytes + bytes };
     }
 
     private static void Release(void* ptr, Entry entry)
     {
-        if (entry.LongLived)
-            NativeMemory.AlignedFree(ptr);
-        else
+        if (entry.Paged)
             SystemMemory.Unmap(ptr, entry.Mapped);
+        else
+            NativeMemory.AlignedFree(ptr);
     }
 }

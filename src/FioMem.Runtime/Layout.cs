@@ -48,4 +48,15 @@ internal static class Layout
     /// privately and settles with the block once, when it retires it, so allocation needs no atomic.
     /// </summary>
     public const int SlicingBias = 1 << 30;
+
+    /// <summary>
+    /// The largest alignment sliced from a block (<c>AlignedAlloc</c>): the start slice is rounded up to it, and the
+    /// skipped slices go with the allocation before them. Larger alignments take the large path.
+    /// </summary>
+    public const int MaxSlicedAlignment = 4096;
+
+    /// <summary>Slices an allocation of <paramref name="byteCount"/> bytes takes (one for zero bytes); below <see cref="LargeThreshold"/> only.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static int SlicesFor(nuint byteCount) =>
+        byteCount == 0 ? 1 : (int)((byteCount + (SliceSize - 1)) >> SliceShift);
 }

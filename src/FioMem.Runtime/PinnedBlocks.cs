@@ -21,29 +21,34 @@ internal static unsafe class PinnedBlocks
     public static IReadOnlyList<FioPinnedBlock> Snapshot()
     {
         var result = new List<FioPinnedBlock>();
-        foreach (nuint address in AddressSpace.SnapshotBlocks())
+        AddressSpace.VisitBlocks(ref result, Visit);
+        return result;
+    }
+
+    private static void Visit(ref List<FioPinnedBlock> result, byte* block)
+    {
+        BlockHeader* header = Block.Header(block);
+        if (System.Threading.Volatile.Read(ref header->State) != (int)BlockState.Retired)
+            return;
+        int live = System.Threading.Volatile.Read(ref header->References);
+        // A block that is being retired is marked Retired a moment before its slicer's bias leaves the count: a count
+        // above what a block can hold is that moment, not live allocations, and the block is not pinned yet.
+        if (live <= 0 || live > Layout.SlicesPerBlock)
+            return;
+        var byType = new Dictionary<string, int>();
+        if (FioMemoryOptions.Checked)
         {
-            byte* block = (byte*)address;
-            BlockHeader* header = Block.Header(block);
-            int live = System.Threading.Volatile.Read(ref header->References);
-            if (header->State != (int)BlockState.Retired || live <= 0)
-                continue;
-            var byType = new Dictionary<string, int>();
-            if (FioMemoryOptions.Checked)
+            ulong* bits = Block.LiveBits(block);
+            for (int word = 0; word < Layout.BitmapWords; word++)
             {
-                ulong* bits = Block.LiveBits(block);
-                for (int word = 0; word < Layout.BitmapWords; word++)
+                for (ulong w = bits[word]; w != 0; w &= w - 1)
                 {
-                    for (ulong w = bits[word]; w != 0; w &= w - 1)
-                    {
-                        int slice = (word << 6) + System.Numerics.BitOperations.TrailingZeroCount(w);
-                        string name = CheckedMode.TypeOf(block + ((nuint)slice << Layout.SliceShift)) ?? Untyped;
-                        byType[name] = byType.GetValueOrDefault(name) + 1;
-                    }
+                    int slice = (word << 6) + System.Numerics.BitOperations.TrailingZeroCount(w);
+                    string name = CheckedMode.TypeOf(block + ((nuint)slice << Layout.SliceShift)) ?? Untyped;
+                    byType[name] = byType.GetValueOrDefault(name) + 1;
                 }
             }
-            result.Add(new FioPinnedBlock((nint)block, live, byType));
         }
-        return result;
+        result.Add(new FioPinnedBlock((nint)block, live, byType));
     }
 }

@@ -75,6 +75,7 @@ internal sealed unsafe class ThreadCache
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static ThreadCache CreateForCurrentThread()
     {
+        FioMemoryOptions.ThrowIfInvalid();
         FioMemoryMetrics.EnsureCreated();
         var cache = new ThreadCache(Thread.CurrentThread);
         bool sweep;

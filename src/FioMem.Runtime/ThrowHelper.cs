@@ -18,6 +18,22 @@ internal static unsafe class ThrowHelper
         throw new OutOfMemoryException($"FioMem could not allocate {byteCount} bytes.");
 
     [DoesNotReturn]
+    public static void ThrowBlocksExhausted(nuint byteCount) =>
+        throw new OutOfMemoryException(
+            $"FioMem could not allocate {byteCount} bytes: every block is in use and no new block could be had (the " +
+            $"{FioMemoryOptions.ReserveBytes} bytes of address space reserved for blocks, FioMem.ReserveBytes, are taken, or the system refused to commit memory).");
+
+    [DoesNotReturn]
+    public static void ThrowAlignmentNotPowerOfTwo(nuint alignment) =>
+        throw new ArgumentException($"The alignment must be a power of two; got {alignment}.", nameof(alignment));
+
+    [DoesNotReturn]
+    public static void ThrowNeverHandedOut(void* ptr, void* block, string? parameterName = "ptr") =>
+        throw new ArgumentException(
+            $"The pointer 0x{(nuint)ptr:X} lies in FioMem block 0x{(nuint)block:X} at the end of the block's latest allocation, where nothing was handed out (a pointer one past an allocation, or the block's latest allocation after it was freed).",
+            parameterName);
+
+    [DoesNotReturn]
     public static void ThrowForeignPointer(void* ptr, string? parameterName = "ptr") =>
         throw new ArgumentException(
             $"The pointer 0x{(nuint)ptr:X} was not allocated by FioMem, or was already freed: it is not the start of any live block or large allocation FioMem holds.",
@@ -32,7 +48,7 @@ internal static unsafe class ThrowHelper
     [DoesNotReturn]
     public static void ThrowDoubleFree(void* ptr, void* block, string? parameterName = "ptr") =>
         throw new ArgumentException(
-            $"The pointer 0x{(nuint)ptr:X} in FioMem block 0x{(nuint)block:X} was already freed (double free).",
+            $"The pointer 0x{(nuint)ptr:X} in FioMem block 0x{(nuint)block:X} is not a live allocation: it was already freed (double free), or it lies in slices skipped to align the next allocation.",
             parameterName);
 
     public static InvalidOperationException WriteAfterFree(void* address, void* block) =>

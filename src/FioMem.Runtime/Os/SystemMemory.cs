@@ -40,9 +40,16 @@ internal static unsafe class SystemMemory
             return WindowsMemory.Map(size);
         if (UnixMemory.IsAvailable)
             return UnixMemory.Map(size);
-        void* p = NativeMemory.AlignedAlloc(size, PageSize);
-        NativeMemory.Clear(p, size);
-        return p;
+        try
+        {
+            void* p = NativeMemory.AlignedAlloc(size, PageSize);
+            NativeMemory.Clear(p, size);
+            return p;
+        }
+        catch (OutOfMemoryException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Releases what <see cref="Map"/> returned.</summary>
