@@ -56,7 +56,22 @@ internal static class MigrationRewriter
         // Code under #if may use an import the active target does not: then no import is removed.
         if (!hadDirectives)
             updated = await RemoveUnusedNativeMemoryImportsAsync(updated, cancellationToken).ConfigureAwait(false);
-        return await Formatter.FormatAsync(updated, Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+        updated = await Formatter.FormatAsync(updated, Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return await TrimLeadingBlankLinesAsync(document, updated, cancellationToken).ConfigureAwait(false);
+    }
+
+    // A removed first using leaves the blank line that followed it at the top of the file.
+    private static async Task<Document> TrimLeadingBlankLinesAsync(Document original, Document updated, CancellationToken cancellationToken)
+    {
+        var before = await original.GetTextAsync(cancellationToken).ConfigureAwait(false);
+        var after = await updated.GetTextAsync(cancellationToken).ConfigureAwait(false);
+        if (before.Length == 0 || before[0] is '\r' or '\n')
+            return updated;
+
+        int end = 0;
+        while (end < after.Length && after[end] is '\r' or '\n')
+            end++;
+        return end == 0 ? updated : updated.WithText(after.WithChanges(new TextChange(new TextSpan(0, end), string.Empty)));
     }
 
     private static InvocationExpressionSyntax Rewrite(InvocationExpressionSyntax invocation, CallRewrite call, bool conditional)
@@ -115,14 +130,9 @@ internal static class MigrationRewriter
                 continue;
 
             int errorsBefore = await ErrorCountAsync(document, cancellationToken).ConfigureAwait(false);
-            bool first = current.Usings.IndexOf(target) == 0;
             var without = current.RemoveNode(target, SyntaxRemoveOptions.KeepLeadingTrivia | SyntaxRemoveOptions.KeepUnbalancedDirectives);
             if (without is null)
                 continue;
-
-            // The directive was the file's first line: the blank line after it goes too.
-            if (first && without.GetLeadingTrivia() is { Count: > 0 } leading && leading[0].IsKind(SyntaxKind.EndOfLineTrivia))
-                without = without.WithLeadingTrivia(leading.RemoveAt(0));
 
             var candidate = document.WithSyntaxRoot(without);
             if (await ErrorCountAsync(candidate, cancellationToken).ConfigureAwait(false) <= errorsBefore)

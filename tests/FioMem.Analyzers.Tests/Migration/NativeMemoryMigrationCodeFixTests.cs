@@ -83,35 +83,147 @@ public class NativeMemoryMigrationCodeFixTests
             """);
 
     [Fact]
-    public Task AlignedAlloc_with_constant_alignment_up_to_16_becomes_Alloc_and_its_AlignedFree_becomes_Free() =>
+    // FioMemory has NativeMemory's aligned family with the same signatures: every alignment, named arguments kept.
+    public Task The_aligned_family_maps_one_to_one_with_its_arguments() =>
         Verify.VerifyCodeFixAsync("""
             using System.Runtime.InteropServices;
 
-            unsafe class C
+            unsafe class SimdTable
             {
-                const int Align = 16;
+                private float* _table;
+                private nuint _alignment;
 
-                void M()
+                public SimdTable(nuint alignment)
                 {
-                    void* p = {|FIO003:NativeMemory.AlignedAlloc(100, 8)|};
-                    void* q = {|FIO003:NativeMemory.AlignedAlloc(alignment: Align, byteCount: 32)|};
-                    {|FIO003:NativeMemory.AlignedFree(p)|};
-                    {|FIO003:NativeMemory.AlignedFree(q)|};
+                    _alignment = alignment;
+                    _table = (float*){|FIO003:NativeMemory.AlignedAlloc(256, alignment)|};
+                }
+
+                public void Grow() => _table = (float*){|FIO003:NativeMemory.AlignedRealloc(_table, 1024, _alignment)|};
+
+                public void Dispose() => {|FIO003:NativeMemory.AlignedFree(_table)|};
+
+                static void Page()
+                {
+                    void* page = {|FIO003:NativeMemory.AlignedAlloc(alignment: 4096, byteCount: 4096)|};
+                    void* line = {|FIO003:NativeMemory.AlignedAlloc(64, 64)|};
+                    {|FIO003:NativeMemory.AlignedFree(page)|};
+                    {|FIO003:NativeMemory.AlignedFree(line)|};
                 }
             }
             """, """
             using FioMem;
 
+            unsafe class SimdTable
+            {
+                private float* _table;
+                private nuint _alignment;
+
+                public SimdTable(nuint alignment)
+                {
+                    _alignment = alignment;
+                    _table = (float*)FioMemory.AlignedAlloc(256, alignment);
+                }
+
+                public void Grow() => _table = (float*)FioMemory.AlignedRealloc(_table, 1024, _alignment);
+
+                public void Dispose() => FioMemory.AlignedFree(_table);
+
+                static void Page()
+                {
+                    void* page = FioMemory.AlignedAlloc(alignment: 4096, byteCount: 4096);
+                    void* line = FioMemory.AlignedAlloc(64, 64);
+                    FioMemory.AlignedFree(page);
+                    FioMemory.AlignedFree(line);
+                }
+            }
+            """);
+
+    [Fact]
+    // An aligned wrapper whose alignment is a parameter, used from another type.
+    public Task An_aligned_wrapper_and_its_callers_move_together() =>
+        Verify.VerifyCodeFixAsync("""
+            using System.Runtime.InteropServices;
+
+            static unsafe class Aligned
+            {
+                public static void* Alloc(nuint size, nuint alignment) => {|FIO003:NativeMemory.AlignedAlloc(size, alignment)|};
+                public static void Free(void* p) => {|FIO003:NativeMemory.AlignedFree(p)|};
+            }
+
+            unsafe class Arena
+            {
+                private byte* _pages = (byte*)Aligned.Alloc(8192, 4096);
+                public void Dispose() => Aligned.Free(_pages);
+            }
+            """, """
+            using FioMem;
+
+            static unsafe class Aligned
+            {
+                public static void* Alloc(nuint size, nuint alignment) => FioMemory.AlignedAlloc(size, alignment);
+                public static void Free(void* p) => FioMemory.AlignedFree(p);
+            }
+
+            unsafe class Arena
+            {
+                private byte* _pages = (byte*)Aligned.Alloc(8192, 4096);
+                public void Dispose() => Aligned.Free(_pages);
+            }
+            """);
+
+    [Fact]
+    // Nothing frees the table: AllocLongLived, since plain Alloc would keep a whole block reserved for good.
+    public Task Never_freed_memory_becomes_AllocLongLived() =>
+        Verify.VerifyCodeFixAsync("""
+            using System.Runtime.InteropServices;
+
+            static unsafe class Lookup
+            {
+                private static readonly byte* s_table = (byte*){|FIO003:NativeMemory.AllocZeroed(256)|};
+                public static byte Get(int i) => s_table[i];
+            }
+            """, """
+            using FioMem;
+
+            static unsafe class Lookup
+            {
+                private static readonly byte* s_table = (byte*)FioMemory.AllocLongLived(256);
+                public static byte Get(int i) => s_table[i];
+            }
+            """);
+
+    [Fact]
+    // Marshal is still used: its using stays; the NativeMemory alias nothing uses any more goes.
+    public Task Only_the_imports_nothing_uses_any_more_are_removed() =>
+        Verify.VerifyCodeFixAsync("""
+            using System;
+            using System.Runtime.InteropServices;
+            using NM = System.Runtime.InteropServices.NativeMemory;
+
             unsafe class C
             {
-                const int Align = 16;
-
                 void M()
                 {
-                    void* p = FioMemory.Alloc(100);
-                    void* q = FioMemory.Alloc(byteCount: 32);
+                    IntPtr h = Marshal.AllocHGlobal(8);
+                    Marshal.FreeHGlobal(h);
+                    void* p = {|FIO003:NM.Alloc(8)|};
+                    {|FIO003:NM.Free(p)|};
+                }
+            }
+            """, """
+            using System;
+            using System.Runtime.InteropServices;
+            using FioMem;
+
+            unsafe class C
+            {
+                void M()
+                {
+                    IntPtr h = Marshal.AllocHGlobal(8);
+                    Marshal.FreeHGlobal(h);
+                    void* p = FioMemory.Alloc(8);
                     FioMemory.Free(p);
-                    FioMemory.Free(q);
                 }
             }
             """);
