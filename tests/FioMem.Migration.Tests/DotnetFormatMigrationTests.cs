@@ -45,7 +45,7 @@ public sealed class DotnetFormatMigrationTests : IDisposable
         Assert.True(format.ExitCode == 0, "dotnet format failed:\n" + format.Output);
 
         // Every migratable file now calls FioMemory and no NativeMemory allocation or release is left in it.
-        foreach (var file in new[] { "Buffers.cs", "Styles.cs", "TextBuffer.cs" })
+        foreach (var file in new[] { "Buffers.cs", "Styles.cs", "TextBuffer.cs", "Mem.cs", "Collections.cs", "Aligned.cs", "Voices.cs", "Lookup.cs" })
         {
             string text = File.ReadAllText(Path.Combine(_work, file));
             Assert.Contains("FioMemory.", text);
@@ -56,8 +56,13 @@ public sealed class DotnetFormatMigrationTests : IDisposable
         string styles = File.ReadAllText(Path.Combine(_work, "Styles.cs"));
         Assert.DoesNotMatch(new Regex(@"(?<![\w.])(Alloc|AllocZeroed|Free)\("), styles); // no using-static call left
         Assert.Contains("FioMemory.Free(FioMemory.Alloc(1))", styles);
-        Assert.Contains("FioMemory.Alloc(48)", File.ReadAllText(Path.Combine(_work, "Buffers.cs")));
-        Assert.Contains("// released here", File.ReadAllText(Path.Combine(_work, "Buffers.cs")));
+        Assert.DoesNotContain("NativeMemory", styles); // the using static and the alias went with the last call
+        string buffers = File.ReadAllText(Path.Combine(_work, "Buffers.cs"));
+        Assert.Contains("// released here", buffers);
+        Assert.DoesNotContain("using System.Runtime.InteropServices;", buffers);
+        Assert.Contains("using System.Text;", File.ReadAllText(Path.Combine(_work, "Voices.cs")));
+        Assert.Contains("FioMemory.AlignedRealloc(_values, (nuint)(2 * _count * sizeof(float)), 64)", File.ReadAllText(Path.Combine(_work, "Aligned.cs")));
+        Assert.Contains("FioMemory.AllocLongLived(16)", File.ReadAllText(Path.Combine(_work, "Lookup.cs")));
 
         // The documented skips stay as they were, byte for byte.
         Assert.Equal(
@@ -66,6 +71,10 @@ public sealed class DotnetFormatMigrationTests : IDisposable
 
         string after = BuildAndRun(environment, configuration, restore: false);
         Assert.Equal(before, after);
+
+        // Checked mode catches a release by the wrong allocator, a double or interior free.
+        var checkedEnvironment = new Dictionary<string, string>(environment) { ["FIOMEM_CHECKED"] = "1" };
+        Assert.Equal(before, Run(checkedEnvironment, configuration, "net10.0"));
     }
 
     public void Dispose()
@@ -82,7 +91,12 @@ public sealed class DotnetFormatMigrationTests : IDisposable
         var build = DotnetProcess.Run(_work, environment, arguments.ToArray());
         Assert.True(build.ExitCode == 0, "build failed:\n" + build.Output);
 
-        var run = DotnetProcess.Run(_work, environment, Path.Combine("bin", configuration, "net10.0", "Sample.dll"));
+        return Run(environment, configuration, "net10.0");
+    }
+
+    private string Run(Dictionary<string, string> environment, string configuration, string framework)
+    {
+        var run = DotnetProcess.Run(_work, environment, Path.Combine("bin", configuration, framework, "Sample.dll"));
         Assert.True(run.ExitCode == 0, "sample failed:\n" + run.Output);
         _output.WriteLine(run.Output);
         return run.Output;

@@ -40,7 +40,9 @@ internal sealed class OwnershipWalker
         if (owner is IMethodSymbol method)
             LinkToOverriddenMembers(method);
 
-        foreach (var operation in MemberOperations.DescendantsAndSelf(roots))
+        var operations = MemberOperations.DescendantsAndSelf(roots);
+        t_cursors = FindCursors(operations);
+        foreach (var operation in operations)
         {
             switch (operation)
             {
@@ -98,6 +100,28 @@ internal sealed class OwnershipWalker
                     break;
             }
         }
+    }
+
+    /// <summary>The member's locals that are moved by arithmetic (<c>p++</c>, <c>p += n</c>): see <see cref="Store"/>.</summary>
+    [System.ThreadStatic]
+    private static HashSet<ILocalSymbol>? t_cursors;
+
+    private static HashSet<ILocalSymbol>? FindCursors(List<IOperation> operations)
+    {
+        HashSet<ILocalSymbol>? cursors = null;
+        foreach (var operation in operations)
+        {
+            var target = operation switch
+            {
+                ICompoundAssignmentOperation compound => compound.Target,
+                IIncrementOrDecrementOperation increment => increment.Target,
+                _ => null,
+            };
+            if (target?.StripConversions() is ILocalReferenceOperation { Local: { } local } && CanCarryAddress(local.Type))
+                (cursors ??= new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default)).Add(local);
+        }
+
+        return cursors;
     }
 
     // ---- Calls ------------------------------------------------------------------------------------------------------
@@ -370,8 +394,17 @@ internal sealed class OwnershipWalker
             return;
         }
 
+        // A cursor (a local moved by p++ or p += n) only points into the memory it was given: it is a group of its own,
+        // derived from that memory, so walking a buffer with it taints nothing unless the cursor itself is freed.
+        bool cursor = place.Kind == PointerLocationKind.Local && t_cursors is { } cursors && cursors.Contains((ILocalSymbol)place.Symbol!);
         foreach (var node in sources.Nodes)
-            _graph.Union(place, node);
+        {
+            if (cursor)
+                _graph.Derive(place, node);
+            else
+                _graph.Union(place, node);
+        }
+
         foreach (var origin in sources.Origins)
             _graph.Derive(place, origin);
         if (sources.Foreign != LeftAloneReason.None && (CanCarryAddress(placeType) || sources.Nodes.Count > 0))

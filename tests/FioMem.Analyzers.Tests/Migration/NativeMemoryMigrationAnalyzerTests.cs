@@ -347,12 +347,22 @@ public class NativeMemoryMigrationAnalyzerTests
                     NativeMemory.Free(aligned - 16);
                 }
 
-                void Cursor()
+                void FreedCursor()
                 {
                     byte* buffer = (byte*)NativeMemory.Alloc(32);
                     byte* cursor = buffer;
                     cursor++;
                     NativeMemory.Free(cursor);
+                }
+
+                int WalkedCursor()
+                {
+                    byte* buffer = (byte*){|FIO003:NativeMemory.Alloc(32)|};
+                    int sum = 0;
+                    for (byte* cursor = buffer; cursor < buffer + 32; cursor += 4)
+                        sum += *cursor;
+                    {|FIO003:NativeMemory.Free(buffer)|};
+                    return sum;
                 }
             }
             """);
