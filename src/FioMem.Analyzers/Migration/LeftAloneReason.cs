@@ -55,6 +55,9 @@ internal enum LeftAloneReason
     /// <summary>Never freed, in a multi-targeting project: <c>AllocLongLived</c> has no NativeMemory twin for the other targets.</summary>
     NeverFreedInMultiTargetProject,
 
+    /// <summary>A multi-targeting project whose FioMem target does not define <c>FIOMEM</c>: no fix compiles on every target.</summary>
+    MultiTargetWithoutFioMemSymbol,
+
     /// <summary>Only releases in the group (for instance <c>Free(null)</c> or a pointer of unknown origin): nothing to migrate.</summary>
     NoAllocation,
 }

@@ -21,8 +21,9 @@ internal sealed class MigrationScope
     private readonly bool _globalOptIn;
     private readonly ConcurrentDictionary<SyntaxTree, bool> _optInByTree = new();
 
-    private MigrationScope(AnalyzerConfigOptionsProvider options, bool isExecutable, bool isMultiTarget)
+    private MigrationScope(AnalyzerConfigOptionsProvider options, bool isExecutable, bool isMultiTarget, bool definesFioMem)
     {
+        DefinesFioMemSymbol = definesFioMem;
         _options = options;
         IsExecutable = isExecutable;
         IsMultiTarget = isMultiTarget;
@@ -35,9 +36,13 @@ internal sealed class MigrationScope
     /// <summary>True when the project builds for several target frameworks (FioMem is referenced by some of them).</summary>
     public bool IsMultiTarget { get; }
 
+    /// <summary>True when the compilation defines <c>FIOMEM</c> (FioMem's build file does, where FioMem is referenced).</summary>
+    public bool DefinesFioMemSymbol { get; }
+
     /// <summary>
-    /// Reads <c>build_property.OutputType</c> and <c>build_property.TargetFrameworks</c> (made visible to the compiler by
-    /// FioMem's build files); without them, the compilation's output kind decides and the project counts as single-target.
+    /// Reads <c>build_property.OutputType</c> and <c>build_property.FioMemTargetFrameworks</c> (made visible to the
+    /// compiler by FioMem's build file); without them, the compilation's output kind decides and the project counts as
+    /// single-target.
     /// </summary>
     public static MigrationScope Create(Compilation compilation, AnalyzerOptions options)
     {
@@ -50,19 +55,23 @@ internal sealed class MigrationScope
                 or OutputKind.WindowsRuntimeApplication;
 
         bool isMultiTarget = false;
-        if (provider.GlobalOptions.TryGetValue("build_property.TargetFrameworks", out var frameworks))
+        if (provider.GlobalOptions.TryGetValue("build_property.FioMemTargetFrameworks", out var frameworks))
         {
             int count = 0;
-            foreach (var framework in frameworks.Split(';'))
-            {
-                if (framework.Trim().Length > 0)
-                    count++;
-            }
-
+            foreach (var framework in frameworks.Split(new[] { ' ', ',', ';' }, StringSplitOptions.RemoveEmptyEntries))
+                count++;
             isMultiTarget = count > 1;
         }
 
-        return new MigrationScope(provider, isExecutable, isMultiTarget);
+        bool definesFioMem = false;
+        foreach (var tree in compilation.SyntaxTrees)
+        {
+            foreach (var symbol in tree.Options.PreprocessorSymbolNames)
+                definesFioMem |= symbol == MigrationProperties.FioMemSymbol;
+            break;
+        }
+
+        return new MigrationScope(provider, isExecutable, isMultiTarget, definesFioMem);
     }
 
     /// <summary>Whether code outside the compilation can call (or read and write) <paramref name="member"/>.</summary>

@@ -135,6 +135,8 @@ public sealed class NativeMemoryMigrationAnalyzer : DiagnosticAnalyzer
 
         if (!allocates && !reallocates)
             return LeftAloneReason.NoAllocation;
+        if (scope.IsMultiTarget && !scope.DefinesFioMemSymbol)
+            return LeftAloneReason.MultiTargetWithoutFioMemSymbol;
 
         rewrites = new string[group.Calls.Count];
         if (releases)

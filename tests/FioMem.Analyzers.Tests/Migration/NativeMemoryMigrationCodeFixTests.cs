@@ -606,4 +606,60 @@ public class NativeMemoryMigrationCodeFixTests
         });
         await test.RunAsync();
     }
+
+    [Fact]
+    // FioMem is referenced for one target of several: FioMemory is an alias, FioMem's under #if FIOMEM and NativeMemory
+    // elsewhere, so the shared file compiles on every target; never-freed memory (AllocLongLived) stays.
+    public async Task In_a_multi_targeting_project_the_fix_writes_a_conditional_alias()
+    {
+        var test = new Verify.Test
+        {
+            TestCode = """
+                using System.Runtime.InteropServices;
+
+                namespace App;
+
+                unsafe class C
+                {
+                    private static byte* s_table = (byte*)NativeMemory.Alloc(8);
+
+                    void M()
+                    {
+                        void* p = {|FIO003:NativeMemory.Alloc(8)|};
+                        {|FIO003:NativeMemory.Free(p)|};
+                    }
+                }
+                """,
+            FixedCode = """
+                using System.Runtime.InteropServices;
+                #if FIOMEM
+                using FioMemory = FioMem.FioMemory;
+                #else
+                using FioMemory = System.Runtime.InteropServices.NativeMemory;
+                #endif
+
+                namespace App;
+
+                unsafe class C
+                {
+                    private static byte* s_table = (byte*)NativeMemory.Alloc(8);
+
+                    void M()
+                    {
+                        void* p = FioMemory.Alloc(8);
+                        FioMemory.Free(p);
+                    }
+                }
+                """,
+        };
+        const string config = "is_global = true\nbuild_property.FioMemTargetFrameworks = net10.0 netstandard2.1\n";
+        test.TestState.AnalyzerConfigFiles.Add(("/.globalconfig", config));
+        test.FixedState.AnalyzerConfigFiles.Add(("/.globalconfig", config));
+        test.SolutionTransforms.Add((solution, projectId) =>
+        {
+            var parse = (Microsoft.CodeAnalysis.CSharp.CSharpParseOptions)solution.GetProject(projectId)!.ParseOptions!;
+            return solution.WithProjectParseOptions(projectId, parse.WithPreprocessorSymbols("FIOMEM"));
+        });
+        await test.RunAsync();
+    }
 }
