@@ -29,8 +29,14 @@ internal static class MigrationExplainer
             var model = compilation.GetSemanticModel(tree);
             foreach (var node in tree.GetRoot().DescendantNodes())
             {
-                if (model.GetOperation(node) is { Parent: null } root && model.GetEnclosingSymbol(node.SpanStart) is { } owner)
+                // The member a root belongs to: the declaration itself (a method), or the one holding it (a field's
+                // initializer, an expression body).
+                if (model.GetOperation(node) is { Parent: null } root
+                    && (model.GetDeclaredSymbol(node) ?? (node.Parent is { } parent ? model.GetDeclaredSymbol(parent) : null)
+                        ?? model.GetEnclosingSymbol(node.Span.End)) is { } owner)
+                {
                     walker.AnalyzeMember(owner, ImmutableArray.Create(root), isGeneratedCode: false);
+                }
             }
         }
 
