@@ -56,7 +56,7 @@ public sealed class StaticStorageAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.EnableConcurrentExecution();
         // Only members that call an allocator by name get an operation tree (see MemberOperations).
-        MemberOperations.RegisterMemberAnalysis(context, CalledNames.BlockAllocations, AnalyzeMember);
+        MemberOperations.RegisterMemberAnalysis(context, CalledNames.BlockAllocations, AnalyzeMember, onlyWhereFioMemIsNamed: true);
     }
 
     /// <summary>Whether <paramref name="operation"/> may write into static storage (the cheap pre-check).</summary>

@@ -30,7 +30,7 @@ public sealed class UseAfterFreeAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.EnableConcurrentExecution();
         // Only members that call a free by name get an operation tree (see MemberOperations).
-        MemberOperations.RegisterMemberAnalysis(context, CalledNames.Frees, AnalyzeMember);
+        MemberOperations.RegisterMemberAnalysis(context, CalledNames.Frees, AnalyzeMember, onlyWhereFioMemIsNamed: true);
     }
 
     [MethodImpl(Hot.Optimized)]
