@@ -524,7 +524,8 @@ internal sealed class OwnershipWalker
                 or IArrayElementReferenceOperation or IMemberReferenceOperation or IInvocationOperation
                 or IIsPatternOperation or IIsTypeOperation or IPatternOperation or IInterpolationOperation
                 or IConditionalOperation or IConditionalAccessOperation or IAddressOfOperation or IForEachLoopOperation
-                or ISwitchOperation or ISwitchExpressionOperation or IDeconstructionAssignmentOperation:
+                or ISwitchOperation or ISwitchExpressionOperation or IDeconstructionAssignmentOperation
+                or IDeclarationExpressionOperation:
                 return;
             case { Kind: OperationKind.None }:
                 return; // *p, p[i], p->F: the memory is used, the pointer goes nowhere.
@@ -568,6 +569,10 @@ internal sealed class OwnershipWalker
 
         switch (value)
         {
+            case IDeclarationExpressionOperation declaration:
+                // out var p: the variable itself.
+                Collect(declaration.Expression, sources);
+                return;
             case IConditionalOperation { WhenFalse: { } whenFalse } conditional:
                 Collect(conditional.WhenTrue, sources);
                 Collect(whenFalse, sources);

@@ -276,4 +276,34 @@ public class CompilationWideShapesTests
                 }
             }
             """);
+
+    [Fact]
+    // out and ref arguments join the caller's variable to the callee's parameter.
+    public Task Memory_handed_back_through_out_and_ref_parameters_stays_one_group() =>
+        MigrationTest.LibraryAsync("""
+            using System.Runtime.InteropServices;
+            internal static unsafe class Pool
+            {
+                public static bool TryRent(nuint size, out void* p)
+                {
+                    p = {|FIO003:NativeMemory.Alloc(size)|};
+                    return true;
+                }
+
+                public static void Return(ref void* p)
+                {
+                    {|FIO003:NativeMemory.Free(p)|};
+                    p = null;
+                }
+
+                public static void Use()
+                {
+                    if (TryRent(8, out var buffer))
+                        Return(ref buffer);
+                    void* other;
+                    TryRent(16, out other);
+                    Return(ref other);
+                }
+            }
+            """);
 }
