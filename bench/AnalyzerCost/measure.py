@@ -144,7 +144,7 @@ TEMPLATES = [
 ]
 
 
-def write_project(root, lines_target):
+def write_project(root, lines_target, no_fiomem_calls=False):
     os.makedirs(root, exist_ok=True)
     runtime = os.path.join(REPO, "src", "FioMem.Runtime", "FioMem.Runtime.csproj")
     analyzers = os.path.join(REPO, "src", "FioMem.Analyzers", "FioMem.Analyzers.csproj")
@@ -172,6 +172,9 @@ def write_project(root, lines_target):
         file_lines = 0
         while file_lines < 500:
             text = TEMPLATES[n % len(TEMPLATES)].format(n=n, m=n % 97 + 3)
+            if no_fiomem_calls:
+                # A project that references FioMem but does not call it yet (a NativeMemory code base before migrating).
+                text = text.replace("FioMemory.", "NativeMemory.")
             body.append(text)
             file_lines += text.count("\n") + 1
             n += 1
@@ -257,11 +260,13 @@ def main():
     parser.add_argument("--in-process-rounds", type=int, default=3,
                         help="rounds of the in-process measurement (InProcess/, analyzers run one at a time); 0 skips it")
     parser.add_argument("--keep", action="store_true", help="keep the generated project")
+    parser.add_argument("--no-fiomem-calls", action="store_true",
+                        help="the same project with every FioMemory call spelled NativeMemory (FioMem referenced, not used)")
     args = parser.parse_args()
 
     root = tempfile.mkdtemp(prefix="fiomem-analyzer-cost-")
     try:
-        lines, files, methods = write_project(root, args.lines)
+        lines, files, methods = write_project(root, args.lines, args.no_fiomem_calls)
         print(f"Generated {lines} lines in {files} files ({methods} members) under {root}")
         dotnet(["build", "-c", "Release", "-nologo"], root)  # warm-up: builds FioMem.Runtime and the analyzers
 

@@ -33,7 +33,7 @@ public sealed class DotnetFormatMigrationTests : IDisposable
         CopySample(Path.Combine(repository, "tests", "FioMem.Migration.Tests", "Sample"), _work);
         var environment = new Dictionary<string, string> { ["FIOMEM_SRC"] = Path.Combine(repository, "src") + Path.DirectorySeparatorChar };
 
-        string before = BuildAndRun(environment, configuration, restore: true);
+        string before = BuildAndRun("Sample", environment, configuration, restore: true);
         Assert.Contains("text hello, fiomem", before);
 
         // dotnet format evaluates the project in Debug unless told otherwise, and then finds no built analyzers in a
@@ -45,7 +45,7 @@ public sealed class DotnetFormatMigrationTests : IDisposable
         Assert.True(format.ExitCode == 0, "dotnet format failed:\n" + format.Output);
 
         // Every migratable file now calls FioMemory and no NativeMemory allocation or release is left in it.
-        foreach (var file in new[] { "Buffers.cs", "Styles.cs", "TextBuffer.cs" })
+        foreach (var file in new[] { "Buffers.cs", "Styles.cs", "TextBuffer.cs", "Mem.cs", "Collections.cs", "Aligned.cs", "Voices.cs", "Lookup.cs" })
         {
             string text = File.ReadAllText(Path.Combine(_work, file));
             Assert.Contains("FioMemory.", text);
@@ -56,16 +56,25 @@ public sealed class DotnetFormatMigrationTests : IDisposable
         string styles = File.ReadAllText(Path.Combine(_work, "Styles.cs"));
         Assert.DoesNotMatch(new Regex(@"(?<![\w.])(Alloc|AllocZeroed|Free)\("), styles); // no using-static call left
         Assert.Contains("FioMemory.Free(FioMemory.Alloc(1))", styles);
-        Assert.Contains("FioMemory.Alloc(48)", File.ReadAllText(Path.Combine(_work, "Buffers.cs")));
-        Assert.Contains("// released here", File.ReadAllText(Path.Combine(_work, "Buffers.cs")));
+        Assert.DoesNotContain("NativeMemory", styles); // the using static and the alias went with the last call
+        string buffers = File.ReadAllText(Path.Combine(_work, "Buffers.cs"));
+        Assert.Contains("// released here", buffers);
+        Assert.DoesNotContain("using System.Runtime.InteropServices;", buffers);
+        Assert.Contains("using System.Text;", File.ReadAllText(Path.Combine(_work, "Voices.cs")));
+        Assert.Contains("FioMemory.AlignedRealloc(_values, (nuint)(2 * _count * sizeof(float)), 64)", File.ReadAllText(Path.Combine(_work, "Aligned.cs")));
+        Assert.Contains("FioMemory.AllocLongLived(16)", File.ReadAllText(Path.Combine(_work, "Lookup.cs")));
 
         // The documented skips stay as they were, byte for byte.
         Assert.Equal(
             File.ReadAllText(Path.Combine(repository, "tests", "FioMem.Migration.Tests", "Sample", "Skipped.cs")),
             File.ReadAllText(Path.Combine(_work, "Skipped.cs")));
 
-        string after = BuildAndRun(environment, configuration, restore: false);
+        string after = BuildAndRun("Sample", environment, configuration, restore: false);
         Assert.Equal(before, after);
+
+        // Checked mode catches a release by the wrong allocator, a double or interior free.
+        var checkedEnvironment = new Dictionary<string, string>(environment) { ["FIOMEM_CHECKED"] = "1" };
+        Assert.Equal(before, Run("Sample", checkedEnvironment, configuration, "net10.0"));
     }
 
     public void Dispose()
@@ -74,15 +83,58 @@ public sealed class DotnetFormatMigrationTests : IDisposable
             Directory.Delete(_work, recursive: true);
     }
 
-    private string BuildAndRun(Dictionary<string, string> environment, string configuration, bool restore)
+    [Fact]
+    // FioMem is referenced for net10.0 only: the fix writes an alias under #if FIOMEM, so that the shared source builds
+    // for net9.0 too (with NativeMemory there), and leaves alone what only FioMem could serve (AllocLongLived).
+    public void Dotnet_format_migrates_a_multi_targeting_project_which_then_builds_and_runs_on_every_target()
     {
-        var arguments = new List<string> { "build", "Sample.csproj", "-c", configuration, "-p:BuildProjectReferences=false", "-nodeReuse:false" };
+        string repository = typeof(DotnetFormatMigrationTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "RepositoryRoot").Value!;
+        string configuration = typeof(DotnetFormatMigrationTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
+        string sample = Path.Combine(repository, "tests", "FioMem.Migration.Tests", "MultiTargetSample");
+        CopySample(sample, _work);
+        var environment = new Dictionary<string, string>
+        {
+            ["FIOMEM_SRC"] = Path.Combine(repository, "src") + Path.DirectorySeparatorChar,
+            ["DOTNET_ROLL_FORWARD"] = "Major", // the net9.0 build runs on whichever runtime this machine has
+        };
+
+        string before = BuildAndRun("MultiTargetSample", environment, configuration, restore: true);
+        Assert.Contains("text 12/", before);
+        Assert.Equal(before, Run("MultiTargetSample", environment, configuration, "net9.0"));
+
+        var formatEnvironment = new Dictionary<string, string>(environment) { ["Configuration"] = configuration };
+        var format = DotnetProcess.Run(_work, formatEnvironment,
+            "format", "analyzers", "MultiTargetSample.csproj", "--diagnostics", "FIO003", "--severity", "info", "--no-restore", "-v", "n");
+        _output.WriteLine(format.Output);
+        Assert.True(format.ExitCode == 0, "dotnet format failed:\n" + format.Output);
+
+        string builder = File.ReadAllText(Path.Combine(_work, "Utf8Builder.cs"));
+        _output.WriteLine(builder);
+        Assert.Contains("#if FIOMEM\nusing FioMemory = FioMem.FioMemory;\n#else\nusing FioMemory = System.Runtime.InteropServices.NativeMemory;\n#endif", builder.Replace("\r\n", "\n"));
+        Assert.Contains("_bytes = (byte*)FioMemory.Realloc(_bytes, (nuint)_capacity);", builder);
+        Assert.DoesNotMatch(s_nativeMemoryCall, builder);
+        Assert.Equal(File.ReadAllText(Path.Combine(sample, "Table.cs")), File.ReadAllText(Path.Combine(_work, "Table.cs")));
+
+        // Every target builds (one build of the project builds both) and prints what it printed before.
+        string after = BuildAndRun("MultiTargetSample", environment, configuration, restore: false);
+        Assert.Equal(before, after);
+        Assert.Equal(before, Run("MultiTargetSample", environment, configuration, "net9.0"));
+    }
+
+    private string BuildAndRun(string project, Dictionary<string, string> environment, string configuration, bool restore)
+    {
+        var arguments = new List<string> { "build", project + ".csproj", "-c", configuration, "-p:BuildProjectReferences=false", "-nodeReuse:false" };
         if (!restore)
             arguments.Add("--no-restore");
         var build = DotnetProcess.Run(_work, environment, arguments.ToArray());
         Assert.True(build.ExitCode == 0, "build failed:\n" + build.Output);
+        return Run(project, environment, configuration, "net10.0");
+    }
 
-        var run = DotnetProcess.Run(_work, environment, Path.Combine("bin", configuration, "net10.0", "Sample.dll"));
+    private string Run(string project, Dictionary<string, string> environment, string configuration, string framework)
+    {
+        var run = DotnetProcess.Run(_work, environment, Path.Combine("bin", configuration, framework, project + ".dll"));
         Assert.True(run.ExitCode == 0, "sample failed:\n" + run.Output);
         _output.WriteLine(run.Output);
         return run.Output;

@@ -23,7 +23,7 @@ public sealed class PackageContentsTests(PackageFixture fixture)
     private static readonly string[] s_roslynComponents = ["FioMem.Analyzers.dll", "FioMem.CodeFixes.dll", "FioMem.Generators.dll"];
 
     [Fact]
-    public void Package_holds_the_runtime_the_roslyn_components_and_the_readme_and_nothing_else()
+    public void Package_holds_the_runtime_the_roslyn_components_their_build_file_and_the_readme_and_nothing_else()
     {
         string[] expected =
         [
@@ -32,6 +32,8 @@ public sealed class PackageContentsTests(PackageFixture fixture)
             "analyzers/dotnet/cs/FioMem.Analyzers.dll",
             "analyzers/dotnet/cs/FioMem.CodeFixes.dll",
             "analyzers/dotnet/cs/FioMem.Generators.dll",
+            "build/FioMem.targets",
+            "buildTransitive/FioMem.targets",
             "lib/net10.0/FioMem.dll",
             "lib/net10.0/FioMem.xml",
         ];

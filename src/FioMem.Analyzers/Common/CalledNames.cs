@@ -40,6 +40,12 @@ internal sealed class CalledNames
     public static readonly CalledNames NativeMemoryMethods =
         new("Alloc", "AllocZeroed", "AlignedAlloc", "Realloc", "AlignedRealloc", "Free", "AlignedFree");
 
+    /// <summary>The FioMem-only rules' gate (<see cref="FioMemUse"/>): the names a FioMem call spells somewhere.</summary>
+    public static readonly CalledNames FioMemTypes = new("FioMemory", "FioAlloc", "FioAllocated", "FioAllocatedAttribute");
+
+    /// <summary>FIO003's gate: a compilation whose source never names <c>NativeMemory</c> has nothing to migrate.</summary>
+    public static readonly CalledNames NativeMemoryType = new("NativeMemory");
+
     /// <summary>Longest identifier compared (longer words cannot be in a set of method names this short).</summary>
     private const int MaxComparedLength = 64;
 

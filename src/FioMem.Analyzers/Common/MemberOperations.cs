@@ -40,12 +40,19 @@ internal static class MemberOperations
     /// no Analyze flag, generated code is not analysed, every diagnostic lies in an analysed member, and the driver is
     /// spared a scan of each file for <c>[GeneratedCode]</c> on its first diagnostic there.
     /// </summary>
+    /// <remarks>
+    /// With <paramref name="onlyWhereFioMemIsNamed"/>, a rule that checks only FioMem memory skips a compilation whose
+    /// source cannot call FioMem (<see cref="FioMemUse"/>): a project that references FioMem but does not use it yet pays
+    /// one scan of its text, shared by the rules, instead of an operation tree for every member naming a release.
+    /// </remarks>
     public static void RegisterMemberAnalysis(AnalysisContext context, CalledNames names,
-        Action<CodeBlockAnalysisContext, ImmutableArray<IOperation>, KnownSymbols> action)
+        Action<CodeBlockAnalysisContext, ImmutableArray<IOperation>, KnownSymbols> action, bool onlyWhereFioMemIsNamed = false)
     {
         context.RegisterCompilationStartAction(start =>
         {
             if (KnownSymbols.TryCreate(start.Compilation) is not { } symbols)
+                return;
+            if (onlyWhereFioMemIsNamed && !FioMemUse.MayCallFioMem(start.Compilation, start.CancellationToken))
                 return;
             RegisterMemberAction(start, names, (block, roots) => action(block, roots, symbols));
         });

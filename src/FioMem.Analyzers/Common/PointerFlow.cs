@@ -1,4 +1,4 @@
-// Small helpers the allocator analyzers share to follow a pointer value through casts.
+// The pointer-flow helpers every allocator rule shares: following a value through casts, and what can hold an address.
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -11,9 +11,10 @@ namespace FioMem.Analyzers.Common;
 /// </summary>
 internal static class PointerFlow
 {
-    /// <summary>The operation a value comes from once its conversions and parentheses are peeled off.</summary>
+    /// <summary>The operation a value comes from once its conversions (implicit or written) are peeled off.</summary>
+    /// <remarks>C# has no parenthesized operation (only Visual Basic does), so conversions are all there is to peel.</remarks>
     [MethodImpl(Hot.Optimized)]
-    public static IOperation StripConversions(IOperation operation)
+    public static IOperation StripConversions(this IOperation operation)
     {
         while (true)
         {
@@ -50,6 +51,9 @@ internal static class PointerFlow
                     when conditional.WhenTrue == operation || conditional.WhenFalse == operation:
                     operation = conditional;
                     break;
+                case ICoalesceOperation coalesce when coalesce.Value == operation || coalesce.WhenNull == operation:
+                    operation = coalesce;
+                    break;
                 default:
                     return operation;
             }
@@ -63,21 +67,42 @@ internal static class PointerFlow
         || type?.SpecialType is SpecialType.System_IntPtr or SpecialType.System_UIntPtr;
 
     /// <summary>
-    /// The variable (local or field) an operation reads or writes, when it is a plain reference to one.
-    /// Field references through anything but <c>this</c> or a type name are not plain: another object's field is
-    /// a different storage location.
+    /// Whether <paramref name="type"/> can hold an address without losing bits: a pointer, a function pointer, a
+    /// native-sized integer, or a 64-bit integer (<c>(long)p</c>).
     /// </summary>
     [MethodImpl(Hot.Optimized)]
-    public static ISymbol? ReferencedVariable(IOperation operation) => operation switch
+    public static bool IsAddressOrWideInteger(this ITypeSymbol? type) => type is not null && (
+        type.TypeKind is TypeKind.Pointer or TypeKind.FunctionPointer
+        || type.SpecialType is SpecialType.System_IntPtr or SpecialType.System_UIntPtr
+            or SpecialType.System_Int64 or SpecialType.System_UInt64);
+
+    /// <summary>The local or parameter <paramref name="operation"/> reads, if it is a plain variable reference.</summary>
+    [MethodImpl(Hot.Optimized)]
+    public static ISymbol? ReferencedLocalOrParameter(this IOperation operation) => operation switch
     {
         ILocalReferenceOperation local => local.Local,
-        IFieldReferenceOperation field when field.Instance is null or IInstanceReferenceOperation => field.Field,
+        IParameterReferenceOperation parameter => parameter.Parameter,
         _ => null,
     };
 
-    /// <summary>True when <paramref name="operation"/> is a null, zero or default constant (no address at all).</summary>
+    /// <summary>
+    /// True when <paramref name="operation"/> is no address at all: <c>null</c>, <c>default</c>, a zero constant
+    /// (<c>0</c>, <c>(void*)0</c>), <c>IntPtr.Zero</c>/<c>nint.Zero</c>/<c>UIntPtr.Zero</c> or <c>new IntPtr(0)</c>.
+    /// </summary>
     [MethodImpl(Hot.Optimized)]
-    public static bool IsNullConstant(IOperation operation) =>
-        operation is IDefaultValueOperation
-        || (operation.ConstantValue.HasValue && operation.ConstantValue.Value is null or 0 or 0L or 0U or 0UL);
+    public static bool IsNullConstant(IOperation operation)
+    {
+        switch (operation)
+        {
+            case IDefaultValueOperation:
+                return true;
+            case IFieldReferenceOperation { Field: { IsStatic: true, Name: "Zero" } field }:
+                return field.ContainingType?.SpecialType is SpecialType.System_IntPtr or SpecialType.System_UIntPtr;
+            case IObjectCreationOperation { Arguments.Length: 1 } creation
+                when creation.Type?.SpecialType is SpecialType.System_IntPtr or SpecialType.System_UIntPtr:
+                return IsNullConstant(creation.Arguments[0].Value.StripConversions());
+            default:
+                return operation.ConstantValue.HasValue && operation.ConstantValue.Value is null or 0 or 0L or 0U or 0UL;
+        }
+    }
 }

@@ -51,12 +51,13 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor NativeMemoryMigration = new(
         DiagnosticIds.NativeMemoryMigration,
         title: "NativeMemory call can use FioMem",
-        messageFormat: "NativeMemory.{0} can be served by FioMemory.{1}",
+        messageFormat: "NativeMemory.{0} can be served by FioMemory.{1} ({2}){3}",
         category: Migration,
         defaultSeverity: DiagnosticSeverity.Info,
         isEnabledByDefault: true,
-        description: "FioMemory mirrors NativeMemory's API with a faster allocator for small, short-lived allocations. The code fix rewrites the call and the matching Free/Realloc of the same pointer.",
-        helpLinkUri: HelpBase + "FIO003.md");
+        description: "FioMemory mirrors NativeMemory's API with a faster allocator for small, short-lived allocations. The code fix rewrites every allocation, reallocation and release of the pointer group at once.",
+        helpLinkUri: HelpBase + "FIO003.md",
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
 
     public static readonly DiagnosticDescriptor IneligibleType = new(
         DiagnosticIds.IneligibleType,

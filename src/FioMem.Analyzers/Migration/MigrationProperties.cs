@@ -6,37 +6,50 @@ namespace FioMem.Analyzers.Migration;
 
 /// <summary>
 /// A FIO003 diagnostic carries every call of its pointer group as an additional location, and for the additional
-/// location at index <c>i</c> a property <c>Rewrite{i}</c> naming the FioMemory method (with
-/// <see cref="DropAlignmentSuffix"/> when the alignment argument goes), so the fixer rewrites the group without
-/// re-analysing it.
+/// location at index <c>i</c> a property <c>Rewrite{i}</c> naming the FioMemory method that replaces it, so the fixer
+/// rewrites the group without re-analysing it. <see cref="GroupKey"/> names the group; <see cref="ConditionalKey"/>,
+/// when present, is the preprocessor symbol under which FioMem is referenced (a multi-targeting project): the fix then
+/// writes code that compiles on every target.
 /// </summary>
 internal static class MigrationProperties
 {
-    /// <summary>Appended to the method name when the second argument (the alignment of AlignedAlloc) is dropped.</summary>
-    public const string DropAlignmentSuffix = "|DropAlignment";
+    /// <summary>The group's name, as in the message.</summary>
+    public const string GroupKey = "Group";
+
+    /// <summary>The preprocessor symbol defined where FioMem is referenced, in a multi-targeting project.</summary>
+    public const string ConditionalKey = "Conditional";
+
+    /// <summary>The symbol FioMem's build files define for the targets that reference it.</summary>
+    public const string FioMemSymbol = "FIOMEM";
 
     /// <summary>The property key for the additional location at <paramref name="index"/>.</summary>
     public static string RewriteKey(int index) => "Rewrite" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Builds the properties for a group of calls.</summary>
-    public static ImmutableDictionary<string, string?> Create(IReadOnlyList<MigrationCandidate> group)
+    public static ImmutableDictionary<string, string?> Create(IReadOnlyList<MigrationCandidate> group, IReadOnlyList<string> rewrites,
+        string groupName, bool conditional)
     {
         var builder = ImmutableDictionary.CreateBuilder<string, string?>();
         for (int i = 0; i < group.Count; i++)
-            builder[RewriteKey(i)] = group[i].FioMethod + (group[i].DropsAlignment ? DropAlignmentSuffix : string.Empty);
+            builder[RewriteKey(i)] = rewrites[i];
+        builder[GroupKey] = groupName;
+        if (conditional)
+            builder[ConditionalKey] = FioMemSymbol;
         return builder.ToImmutable();
     }
 
     /// <summary>Reads the rewrite for the additional location at <paramref name="index"/>.</summary>
-    public static bool TryGetRewrite(ImmutableDictionary<string, string?> properties, int index, out string method, out bool dropAlignment)
+    public static bool TryGetRewrite(ImmutableDictionary<string, string?> properties, int index, out string method)
     {
         method = string.Empty;
-        dropAlignment = false;
         if (!properties.TryGetValue(RewriteKey(index), out var value) || string.IsNullOrEmpty(value))
             return false;
 
-        dropAlignment = value!.EndsWith(DropAlignmentSuffix, System.StringComparison.Ordinal);
-        method = dropAlignment ? value.Substring(0, value.Length - DropAlignmentSuffix.Length) : value;
+        method = value!;
         return true;
     }
+
+    /// <summary>The preprocessor symbol for conditional code, or null when the fix writes plain FioMem calls.</summary>
+    public static string? Conditional(ImmutableDictionary<string, string?> properties) =>
+        properties.TryGetValue(ConditionalKey, out var value) && !string.IsNullOrEmpty(value) ? value : null;
 }

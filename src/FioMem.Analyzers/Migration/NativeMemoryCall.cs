@@ -4,56 +4,38 @@ using Microsoft.CodeAnalysis.Operations;
 
 namespace FioMem.Analyzers.Migration;
 
-/// <summary>A classified <c>NativeMemory</c> call: its role and the FioMemory method that can serve it, if any.</summary>
+/// <summary>A classified <c>NativeMemory</c> call: its role and the FioMemory method of the same name and shape, if any.</summary>
 internal readonly struct NativeMemoryCall
 {
-    /// <summary>Largest alignment FioMem guarantees for every allocation (<c>FioMemory.Alignment</c>).</summary>
-    public const ulong FioAlignment = 16;
-
-    private NativeMemoryCall(NativeMemoryCallRole role, string? fioMethod, bool dropsAlignment, string? reason)
+    private NativeMemoryCall(NativeMemoryCallRole role, string? fioMethod)
     {
         Role = role;
         FioMethod = fioMethod;
-        DropsAlignment = dropsAlignment;
-        IneligibleReason = reason;
     }
 
     /// <summary>What the call does with memory.</summary>
     public NativeMemoryCallRole Role { get; }
 
-    /// <summary>The <c>FioMemory</c> method with the same meaning, or <see langword="null"/> when FioMem cannot serve it.</summary>
+    /// <summary>The <c>FioMemory</c> method with the same meaning, or <see langword="null"/> when FioMem has none.</summary>
     public string? FioMethod { get; }
 
-    /// <summary>True for <c>AlignedAlloc(n, a)</c>: the rewrite keeps only <c>n</c>.</summary>
-    public bool DropsAlignment { get; }
-
-    /// <summary>Why FioMem cannot serve the call; <see langword="null"/> when it can.</summary>
-    public string? IneligibleReason { get; }
-
-    /// <summary>Classifies a call to a <c>NativeMemory</c> method.</summary>
-    public static NativeMemoryCall Classify(IInvocationOperation invocation)
+    /// <summary>
+    /// Classifies a call to a <c>NativeMemory</c> method. Every allocation, reallocation and release maps to the
+    /// <c>FioMemory</c> method of the same name and parameters, when the referenced FioMem has it.
+    /// </summary>
+    public static NativeMemoryCall Classify(IMethodSymbol method, INamedTypeSymbol fioMemory)
     {
-        var method = invocation.TargetMethod;
-        int arguments = method.Parameters.Length;
-        switch (method.Name)
+        var role = method.Name switch
         {
-            case "Alloc" or "AllocZeroed" when arguments is 1 or 2:
-                return new(NativeMemoryCallRole.Allocate, method.Name, dropsAlignment: false, reason: null);
-            case "Realloc" when arguments == 2:
-                return new(NativeMemoryCallRole.Reallocate, "Realloc", dropsAlignment: false, reason: null);
-            case "Free" when arguments == 1:
-                return new(NativeMemoryCallRole.Release, "Free", dropsAlignment: false, reason: null);
-            case "AlignedFree" when arguments == 1:
-                return new(NativeMemoryCallRole.Release, "Free", dropsAlignment: false, reason: null);
-            case "AlignedAlloc" when arguments == 2:
-                return IsServableAlignment(AlignmentArgument(invocation))
-                    ? new(NativeMemoryCallRole.Allocate, "Alloc", dropsAlignment: true, reason: null)
-                    : new(NativeMemoryCallRole.Allocate, null, dropsAlignment: false, reason: "alignment is not a constant power of two up to 16");
-            case "AlignedRealloc":
-                return new(NativeMemoryCallRole.Reallocate, null, dropsAlignment: false, reason: "FioMem has no aligned reallocation");
-            default:
-                return default;
-        }
+            "Alloc" or "AllocZeroed" or "AlignedAlloc" => NativeMemoryCallRole.Allocate,
+            "Realloc" or "AlignedRealloc" => NativeMemoryCallRole.Reallocate,
+            "Free" or "AlignedFree" => NativeMemoryCallRole.Release,
+            _ => NativeMemoryCallRole.None,
+        };
+        if (role == NativeMemoryCallRole.None)
+            return default;
+
+        return new(role, HasTwin(method, fioMemory) ? method.Name : null);
     }
 
     /// <summary>The argument bound to a method's first parameter (the pointer of Realloc/Free), by ordinal.</summary>
@@ -68,34 +50,20 @@ internal readonly struct NativeMemoryCall
         return null;
     }
 
-    private static IOperation? AlignmentArgument(IInvocationOperation invocation)
+    // FioMemory has a static method of the same name whose parameter types match, in order.
+    private static bool HasTwin(IMethodSymbol method, INamedTypeSymbol fioMemory)
     {
-        foreach (var argument in invocation.Arguments)
+        foreach (var member in fioMemory.GetMembers(method.Name))
         {
-            if (argument.Parameter?.Ordinal == 1)
-                return argument.Value;
+            if (member is not IMethodSymbol { IsStatic: true } candidate || candidate.Parameters.Length != method.Parameters.Length)
+                continue;
+            bool same = true;
+            for (int i = 0; i < method.Parameters.Length && same; i++)
+                same = SymbolEqualityComparer.Default.Equals(candidate.Parameters[i].Type, method.Parameters[i].Type);
+            if (same)
+                return true;
         }
 
-        return null;
-    }
-
-    private static bool IsServableAlignment(IOperation? alignment)
-    {
-        if (alignment is null || !alignment.ConstantValue.HasValue)
-            return false;
-
-        ulong value;
-        switch (alignment.ConstantValue.Value)
-        {
-            case ulong u: value = u; break;
-            case uint u: value = u; break;
-            case int i when i > 0: value = (ulong)i; break;
-            case long l when l > 0: value = (ulong)l; break;
-            case System.UIntPtr up: value = up.ToUInt64(); break;
-            case System.IntPtr ip when ip.ToInt64() > 0: value = (ulong)ip.ToInt64(); break;
-            default: return false;
-        }
-
-        return value is > 0 and <= FioAlignment && (value & (value - 1)) == 0;
+        return false;
     }
 }

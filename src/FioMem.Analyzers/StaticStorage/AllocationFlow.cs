@@ -91,16 +91,16 @@ internal sealed class AllocationFlow
                         return elementOrigin;
                 }
                 return null;
-            case IObjectCreationOperation creation when creation.Type.IsAddressLike():
+            case IObjectCreationOperation creation when creation.Type.IsAddressOrWideInteger():
                 foreach (var argument in creation.Arguments)
                 {
                     if (OriginOf(argument.Value, depth) is { } argumentOrigin)
                         return argumentOrigin;
                 }
                 return null;
-            case IPropertyReferenceOperation { Instance: { } instance } property when property.Type.IsAddressLike():
+            case IPropertyReferenceOperation { Instance: { } instance } property when property.Type.IsAddressOrWideInteger():
                 return OriginOf(instance, depth);
-            case IFieldReferenceOperation { Instance: { } instance } field when field.Type.IsAddressLike():
+            case IFieldReferenceOperation { Instance: { } instance } field when field.Type.IsAddressOrWideInteger():
                 return OriginOf(instance, depth);
             case IAddressOfOperation { Reference: { Kind: OperationKind.None } pointerAccess }:
                 // &p[i] and &p->F: the reference has no public shape, but its pointer operand is a child.
@@ -126,7 +126,7 @@ internal sealed class AllocationFlow
             && binary.LeftOperand.Type?.TypeKind == TypeKind.Pointer
             && binary.RightOperand.Type?.TypeKind == TypeKind.Pointer)
             return false;
-        return binary.Type.IsAddressLike();
+        return binary.Type.IsAddressOrWideInteger();
     }
 
     [MethodImpl(Hot.Optimized)]
@@ -139,7 +139,7 @@ internal sealed class AllocationFlow
                 break;
             case IAssignmentOperation assignment
                 when assignment is ISimpleAssignmentOperation or ICoalesceAssignmentOperation
-                    && assignment.Target.WithoutConversions() is ILocalReferenceOperation target:
+                    && assignment.Target.StripConversions() is ILocalReferenceOperation target:
                 stores.Add((target.Local, assignment.Value));
                 break;
             case IDeconstructionAssignmentOperation deconstruction:
@@ -156,8 +156,8 @@ internal sealed class AllocationFlow
     public static void ForEachDeconstructedPair(IOperation target, IOperation value, System.Action<IOperation, IOperation> pair)
     {
         target = target is IDeclarationExpressionOperation declaration ? declaration.Expression : target;
-        target = target.WithoutConversions();
-        value = value.WithoutConversions();
+        target = target.StripConversions();
+        value = value.StripConversions();
 
         if (target is ITupleOperation targets && value is ITupleOperation values
             && targets.Elements.Length == values.Elements.Length)

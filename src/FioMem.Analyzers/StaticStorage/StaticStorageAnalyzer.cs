@@ -56,7 +56,7 @@ public sealed class StaticStorageAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.EnableConcurrentExecution();
         // Only members that call an allocator by name get an operation tree (see MemberOperations).
-        MemberOperations.RegisterMemberAnalysis(context, CalledNames.BlockAllocations, AnalyzeMember);
+        MemberOperations.RegisterMemberAnalysis(context, CalledNames.BlockAllocations, AnalyzeMember, onlyWhereFioMemIsNamed: true);
     }
 
     /// <summary>Whether <paramref name="operation"/> may write into static storage (the cheap pre-check).</summary>
@@ -153,7 +153,7 @@ public sealed class StaticStorageAnalyzer : DiagnosticAnalyzer
     [MethodImpl(Hot.Optimized)]
     private static ISymbol? StaticTargetOf(IOperation target)
     {
-        target = target.WithoutConversions();
+        target = target.StripConversions();
         if (StaticMember(target) is { } member)
             return member;
 
@@ -163,7 +163,7 @@ public sealed class StaticStorageAnalyzer : DiagnosticAnalyzer
             IArrayElementReferenceOperation element => element.ArrayReference,
             _ => null,
         };
-        return collection is null ? null : StaticMember(collection.WithoutConversions());
+        return collection is null ? null : StaticMember(collection.StripConversions());
     }
 
     /// <summary><c>s_list.Add(p)</c>, and <c>Interlocked.Exchange(ref s_p, p)</c>-style calls that write through a
@@ -192,7 +192,7 @@ public sealed class StaticStorageAnalyzer : DiagnosticAnalyzer
     {
         var method = invocation.TargetMethod;
         if (invocation.Instance is { } instance && IsStoringMethod(method.Name)
-            && StaticMember(instance.WithoutConversions()) is { } collection)
+            && StaticMember(instance.StripConversions()) is { } collection)
             return collection;
 
         if (!HasRefParameter(method))
@@ -201,7 +201,7 @@ public sealed class StaticStorageAnalyzer : DiagnosticAnalyzer
         foreach (var argument in invocation.Arguments)
         {
             if (argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out
-                && StaticMember(argument.Value.WithoutConversions()) is { } refTarget)
+                && StaticMember(argument.Value.StripConversions()) is { } refTarget)
                 return refTarget;
         }
 

@@ -88,24 +88,24 @@ internal static class FreedVariables
                 case IInvocationOperation invocation when FioMemCalls.IsFree(invocation.TargetMethod, symbols):
                     foreach (var argument in invocation.Arguments)
                     {
-                        if (argument.Value.WithoutConversions().ReferencedVariable() is { } variable)
+                        if (argument.Value.StripConversions().ReferencedLocalOrParameter() is { } variable)
                             freed = freed.Add(variable);
                     }
                     break;
                 case IAssignmentOperation { Target: var target } when node is ISimpleAssignmentOperation or ICoalesceAssignmentOperation:
-                    if (target.ReferencedVariable() is { } assigned)
+                    if (target.ReferencedLocalOrParameter() is { } assigned)
                         freed = freed.Remove(assigned);
                     break;
                 case IDeconstructionAssignmentOperation deconstruction:
                     foreach (var part in deconstruction.Target.DescendantsAndSelf())
                     {
-                        if (part.ReferencedVariable() is { } deconstructed)
+                        if (part.ReferencedLocalOrParameter() is { } deconstructed)
                             freed = freed.Remove(deconstructed);
                     }
                     break;
                 case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } byReference:
                     // The callee may store a new pointer there.
-                    if (byReference.Value.ReferencedVariable() is { } written)
+                    if (byReference.Value.ReferencedLocalOrParameter() is { } written)
                         freed = freed.Remove(written);
                     break;
             }

@@ -30,7 +30,7 @@ public sealed class UseAfterFreeAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.EnableConcurrentExecution();
         // Only members that call a free by name get an operation tree (see MemberOperations).
-        MemberOperations.RegisterMemberAnalysis(context, CalledNames.Frees, AnalyzeMember);
+        MemberOperations.RegisterMemberAnalysis(context, CalledNames.Frees, AnalyzeMember, onlyWhereFioMemIsNamed: true);
     }
 
     [MethodImpl(Hot.Optimized)]
@@ -43,7 +43,7 @@ public sealed class UseAfterFreeAnalyzer : DiagnosticAnalyzer
                 continue;
             foreach (var argument in invocation.Arguments)
             {
-                if (argument.Value.WithoutConversions().ReferencedVariable() is { } variable)
+                if (argument.Value.StripConversions().ReferencedLocalOrParameter() is { } variable)
                     frees.Add(variable, invocation.Syntax);
             }
         }
@@ -65,7 +65,7 @@ public sealed class UseAfterFreeAnalyzer : DiagnosticAnalyzer
     {
         foreach (var operation in block.DescendantsAndSelf())
         {
-            if (operation.ReferencedVariable() is { } variable
+            if (operation.ReferencedLocalOrParameter() is { } variable
                 && frees.MayBeFreedAt(variable, operation.Syntax)
                 && FreedVariables.Classify(operation, symbols) != FreedVariables.Use.None)
                 return true;
@@ -125,7 +125,7 @@ public sealed class UseAfterFreeAnalyzer : DiagnosticAnalyzer
         {
             foreach (var node in operation.DescendantsAndSelf())
             {
-                if (node.ReferencedVariable() is not { } variable || !freed.Contains(variable))
+                if (node.ReferencedLocalOrParameter() is not { } variable || !freed.Contains(variable))
                     continue;
 
                 string? verb = FreedVariables.Classify(node, symbols) switch

@@ -3,19 +3,16 @@ using Microsoft.CodeAnalysis.Text;
 
 namespace FioMem.CodeFixes.Migration;
 
-/// <summary>One call to rewrite: where it is, the FioMemory method, and whether the alignment argument goes.</summary>
+/// <summary>One call to rewrite: where it is and the FioMemory method that replaces the callee.</summary>
 internal readonly struct CallRewrite
 {
-    public CallRewrite(TextSpan span, string fioMethod, bool dropAlignment)
+    public CallRewrite(TextSpan span, string fioMethod)
     {
         Span = span;
         FioMethod = fioMethod;
-        DropAlignment = dropAlignment;
     }
 
     public TextSpan Span { get; }
 
     public string FioMethod { get; }
-
-    public bool DropAlignment { get; }
 }

@@ -15,12 +15,11 @@ namespace FioMem.CodeFixes.Migration;
 
 /// <summary>
 /// Rewrites every call of the diagnostic's pointer group (its additional locations) at once, so allocation, reallocation
-/// and release always move together, possibly across the documents of a partial type.
+/// and release always move together, across every document the group spans.
 /// </summary>
 /// <remarks>
-/// Fix All is a document-based provider: each document rewrites the calls reported in it. Every call of a group carries
-/// its own diagnostic, so the document, project and solution scopes rewrite whole groups; only the document scope can
-/// split a group whose partial type spans several files, and it then rewrites the part in the chosen document.
+/// Fix All rewrites the whole group of every diagnostic in its scope, in whichever documents the group's calls are: even
+/// the document scope never splits a group.
 /// </remarks>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UseFioMemAllocatorCodeFix)), Shared]
 public sealed class UseFioMemAllocatorCodeFix : CodeFixProvider
@@ -32,7 +31,7 @@ public sealed class UseFioMemAllocatorCodeFix : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.NativeMemoryMigration);
 
     /// <inheritdoc/>
-    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(FixAllInDocumentAsync);
+    public override FixAllProvider GetFixAllProvider() => GroupFixAllProvider.Instance;
 
     /// <inheritdoc/>
     public override Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -50,34 +49,73 @@ public sealed class UseFioMemAllocatorCodeFix : CodeFixProvider
         return Task.CompletedTask;
     }
 
-    private static async Task<Solution> FixGroupAsync(Solution solution, Diagnostic diagnostic, CancellationToken cancellationToken)
+    private static Task<Solution> FixGroupAsync(Solution solution, Diagnostic diagnostic, CancellationToken cancellationToken) =>
+        FixGroupsAsync(solution, new[] { diagnostic }, cancellationToken);
+
+    // Rewrites every call of every diagnostic's group, each call once, document by document.
+    private static async Task<Solution> FixGroupsAsync(Solution solution, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
-        foreach (var byTree in GroupRewrites(diagnostic).GroupBy(r => r.Tree))
+        var byTree = new Dictionary<SyntaxTree, Dictionary<Microsoft.CodeAnalysis.Text.TextSpan, CallRewrite>>();
+        var conditionalByTree = new Dictionary<SyntaxTree, string?>();
+        foreach (var diagnostic in diagnostics)
         {
-            var document = solution.GetDocument(byTree.Key);
+            foreach (var (tree, call) in GroupRewrites(diagnostic))
+            {
+                if (tree is null)
+                    continue;
+                if (!byTree.TryGetValue(tree, out var calls))
+                {
+                    byTree[tree] = calls = new Dictionary<Microsoft.CodeAnalysis.Text.TextSpan, CallRewrite>();
+                    conditionalByTree[tree] = MigrationProperties.Conditional(diagnostic.Properties);
+                }
+
+                calls[call.Span] = call;
+            }
+        }
+
+        foreach (var pair in byTree)
+        {
+            var document = solution.GetDocument(pair.Key);
             if (document is null)
                 continue;
 
-            var rewritten = await MigrationRewriter.RewriteAsync(document, byTree.Select(r => r.Call).ToList(), cancellationToken).ConfigureAwait(false);
+            var rewritten = await MigrationRewriter.RewriteAsync(document, pair.Value.Values.ToList(), conditionalByTree[pair.Key], cancellationToken).ConfigureAwait(false);
             solution = rewritten.Project.Solution;
         }
 
         return solution;
     }
 
-    private static async Task<Document?> FixAllInDocumentAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics)
+    /// <summary>Fix All that rewrites whole groups in every scope, even where a group reaches beyond the chosen document.</summary>
+    private sealed class GroupFixAllProvider : FixAllProvider
     {
-        var calls = new List<CallRewrite>();
-        foreach (var diagnostic in diagnostics)
-        {
-            foreach (var rewrite in GroupRewrites(diagnostic))
-            {
-                if (rewrite.Tree == diagnostic.Location.SourceTree && rewrite.Call.Span == diagnostic.Location.SourceSpan)
-                    calls.Add(rewrite.Call);
-            }
-        }
+        public static readonly GroupFixAllProvider Instance = new();
 
-        return await MigrationRewriter.RewriteAsync(document, calls, context.CancellationToken).ConfigureAwait(false);
+        public override IEnumerable<FixAllScope> GetSupportedFixAllScopes() =>
+            new[] { FixAllScope.Document, FixAllScope.Project, FixAllScope.Solution };
+
+        public override async Task<CodeAction?> GetFixAsync(FixAllContext fixAllContext)
+        {
+            var diagnostics = new List<Diagnostic>();
+            switch (fixAllContext.Scope)
+            {
+                case FixAllScope.Document when fixAllContext.Document is { } document:
+                    diagnostics.AddRange(await fixAllContext.GetDocumentDiagnosticsAsync(document).ConfigureAwait(false));
+                    break;
+                case FixAllScope.Project:
+                    diagnostics.AddRange(await fixAllContext.GetAllDiagnosticsAsync(fixAllContext.Project).ConfigureAwait(false));
+                    break;
+                case FixAllScope.Solution:
+                    foreach (var project in fixAllContext.Solution.Projects)
+                        diagnostics.AddRange(await fixAllContext.GetAllDiagnosticsAsync(project).ConfigureAwait(false));
+                    break;
+            }
+
+            if (diagnostics.Count == 0)
+                return null;
+            var solution = fixAllContext.Solution;
+            return CodeAction.Create(Title, ct => FixGroupsAsync(solution, diagnostics, ct), equivalenceKey: Title);
+        }
     }
 
     // The calls of the diagnostic's group with their rewrites, from the analyzer's properties.
@@ -87,8 +125,8 @@ public sealed class UseFioMemAllocatorCodeFix : CodeFixProvider
         for (int i = 0; i < diagnostic.AdditionalLocations.Count; i++)
         {
             var location = diagnostic.AdditionalLocations[i];
-            if (location.IsInSource && MigrationProperties.TryGetRewrite(diagnostic.Properties, i, out var method, out bool dropAlignment))
-                result.Add((location.SourceTree, new CallRewrite(location.SourceSpan, method, dropAlignment)));
+            if (location.IsInSource && MigrationProperties.TryGetRewrite(diagnostic.Properties, i, out var method))
+                result.Add((location.SourceTree, new CallRewrite(location.SourceSpan, method)));
         }
 
         return result;

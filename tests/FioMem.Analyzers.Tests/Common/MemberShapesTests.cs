@@ -76,19 +76,26 @@ public class MemberShapesTests
             public void Dispose() => NativeMemory.Free(_data); // expect: FIO003
         }
 
-        unsafe class EscapesThroughAMemberThatNamesNoNativeMemoryMethod
+        unsafe class ReadThroughAMemberThatNamesNoNativeMemoryMethod
+        {
+            private static byte* s_data = (byte*)NativeMemory.Alloc(8); // expect: FIO003
+            public static void Release() => NativeMemory.Free(s_data); // expect: FIO003
+            public static byte* Peek() => s_data;
+        }
+
+        unsafe class FieldInitializedFromAMethodReturningNull
+        {
+            private static byte* s_data = Other();
+            static byte* Other() => null;
+            public static void Make() => s_data = (byte*)NativeMemory.Alloc(8); // expect: FIO003
+            public static void Release() => NativeMemory.Free(s_data); // expect: FIO003
+        }
+
+        public unsafe class EscapesThroughAPublicMemberThatNamesNoNativeMemoryMethod
         {
             private static byte* s_data = (byte*)NativeMemory.Alloc(8);
             public static void Release() => NativeMemory.Free(s_data);
             public static byte* Peek() => s_data;
-        }
-
-        unsafe class FieldInitializedFromAnUntracedValue
-        {
-            private static byte* s_data = Other();
-            static byte* Other() => null;
-            public static void Make() => s_data = (byte*)NativeMemory.Alloc(8);
-            public static void Release() => NativeMemory.Free(s_data);
         }
         """);
 

@@ -1,4 +1,4 @@
-// FIO003 analyzer: which NativeMemory calls are reported, and the documented shapes that are left alone.
+// FIO003 analyzer: which NativeMemory calls are reported, for the local shapes and the documented shapes left alone.
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Testing;
@@ -10,54 +10,23 @@ namespace FioMem.Analyzers.Tests.Migration;
 public class NativeMemoryMigrationAnalyzerTests
 {
     [Fact]
-    // The additional locations are the whole group, in source order: what the fix rewrites.
-    public Task Message_names_both_methods_and_additional_locations_list_the_group() =>
+    // The additional locations are the whole group, in source order: what the fix rewrites. The message names the group.
+    public Task Message_names_both_methods_and_the_group_and_additional_locations_list_the_group() =>
         Verify.VerifyAnalyzerAsync("""
             using System.Runtime.InteropServices;
             unsafe class C
             {
                 void M()
                 {
-                    void* p = NativeMemory.AlignedAlloc(8, 4);
-                    NativeMemory.AlignedFree(p);
+                    void* p = NativeMemory.AllocZeroed(8);
+                    NativeMemory.Free(p);
                 }
             }
             """,
-            new DiagnosticResult("FIO003", DiagnosticSeverity.Info).WithSpan(6, 19, 6, 50).WithSpan(6, 19, 6, 50).WithSpan(7, 9, 7, 36).WithArguments("AlignedAlloc", "Alloc"),
-            new DiagnosticResult("FIO003", DiagnosticSeverity.Info).WithSpan(7, 9, 7, 36).WithSpan(6, 19, 6, 50).WithSpan(7, 9, 7, 36).WithArguments("AlignedFree", "Free"));
-
-    [Fact]
-    // The nested type frees the outer field's memory where the analysis does not look: moving the outer allocation alone
-    // would leave memory from FioMem released by NativeMemory, so nothing in the type is reported.
-    public Task A_type_whose_nested_type_frees_its_field_is_left_alone() =>
-        Verify.VerifyAnalyzerAsync("""
-            using System.Runtime.InteropServices;
-            unsafe class Outer
-            {
-                private void* _buffer;
-                void Open() => _buffer = NativeMemory.Alloc(64);
-                class Closer
-                {
-                    void Close(Outer outer) => NativeMemory.Free(outer._buffer);
-                }
-            }
-            """);
-
-    [Fact]
-    public Task A_nested_type_that_names_no_NativeMemory_method_or_tracked_field_changes_nothing() =>
-        Verify.VerifyAnalyzerAsync("""
-            using System.Runtime.InteropServices;
-            unsafe class Outer
-            {
-                private void* _buffer;
-                void Open() => _buffer = {|FIO003:NativeMemory.Alloc(64)|};
-                void Close() => {|FIO003:NativeMemory.Free(_buffer)|};
-                class Helper
-                {
-                    int Twice(int x) => 2 * x;
-                }
-            }
-            """);
+            new DiagnosticResult("FIO003", DiagnosticSeverity.Info).WithSpan(6, 19, 6, 46).WithSpan(6, 19, 6, 46).WithSpan(7, 9, 7, 29)
+                .WithArguments("AllocZeroed", "AllocZeroed", "group 'C.M: p', 2 calls", ""),
+            new DiagnosticResult("FIO003", DiagnosticSeverity.Info).WithSpan(7, 9, 7, 29).WithSpan(6, 19, 6, 46).WithSpan(7, 9, 7, 29)
+                .WithArguments("Free", "Free", "group 'C.M: p', 2 calls", ""));
 
     [Fact]
     public Task Nothing_is_reported_without_a_FioMem_reference() =>
@@ -73,150 +42,232 @@ public class NativeMemoryMigrationAnalyzerTests
             }
             """, referenceFioMem: false);
 
-    [Theory]
-    [InlineData("NativeMemory.AlignedAlloc(8, 32)")]
-    [InlineData("NativeMemory.AlignedAlloc(8, 64)")]
-    [InlineData("NativeMemory.AlignedAlloc(8, a)")]
-    [InlineData("NativeMemory.AlignedAlloc(8, 12)")]
-    public Task AlignedAlloc_with_large_non_constant_or_odd_alignment_and_its_free_are_not_reported(string allocation) =>
-        Verify.VerifyAnalyzerAsync($$"""
+    [Fact]
+    // A nested type is part of the compilation like any other: its free of the outer field joins the group.
+    public Task A_nested_type_that_frees_the_outer_field_joins_its_group() =>
+        Verify.VerifyAnalyzerAsync("""
             using System.Runtime.InteropServices;
-            unsafe class C
+            unsafe class Outer
             {
-                void M(nuint a)
+                private void* _buffer;
+                void Open() => _buffer = {|FIO003:NativeMemory.Alloc(64)|};
+                class Closer
                 {
-                    void* p = {{allocation}};
-                    NativeMemory.AlignedFree(p);
+                    void Close(Outer outer) => {|FIO003:NativeMemory.Free(outer._buffer)|};
                 }
             }
             """);
 
     [Fact]
-    public Task AlignedRealloc_keeps_its_whole_group_as_it_is() =>
+    public Task An_unrelated_tainted_group_does_not_stop_a_group_in_the_same_method() =>
         Verify.VerifyAnalyzerAsync("""
             using System.Runtime.InteropServices;
             unsafe class C
             {
+                [DllImport("native")] static extern void* Acquire();
                 void M()
                 {
-                    void* p = NativeMemory.AlignedAlloc(8, 16);
-                    p = NativeMemory.AlignedRealloc(p, 32, 16);
-                    NativeMemory.AlignedFree(p);
-                }
-            }
-            """);
-
-    [Fact]
-    public Task An_ineligible_group_does_not_stop_an_unrelated_group_in_the_same_method() =>
-        Verify.VerifyAnalyzerAsync("""
-            using System.Runtime.InteropServices;
-            unsafe class C
-            {
-                void M()
-                {
-                    void* big = NativeMemory.AlignedAlloc(8, 64);
+                    void* foreign = Acquire();
                     void* small = {|FIO003:NativeMemory.Alloc(8)|};
-                    NativeMemory.AlignedFree(big);
+                    NativeMemory.Free(foreign);
                     {|FIO003:NativeMemory.Free(small)|};
                 }
             }
             """);
 
     [Fact]
-    public Task Returned_allocation_is_not_reported() =>
+    public Task Memory_returned_by_a_private_helper_and_freed_by_its_callers_is_one_group() =>
         Verify.VerifyAnalyzerAsync("""
             using System.Runtime.InteropServices;
             unsafe class C
             {
-                void* Make() => NativeMemory.Alloc(8);
-                void* MakeVia() { void* p = NativeMemory.Alloc(8); return p; }
-            }
-            """);
-
-    [Fact]
-    public Task Allocation_stored_in_a_non_private_field_property_or_array_is_not_reported() =>
-        Verify.VerifyAnalyzerAsync("""
-            using System.Runtime.InteropServices;
-            unsafe class C
-            {
-                internal void* Shared;
-                private void* Prop { get; set; }
-                private nint[] _slots = new nint[4];
-
-                void M()
+                static byte* Make() => (byte*){|FIO003:NativeMemory.Alloc(8)|};
+                static byte* MakeVia() { byte* p = (byte*){|FIO003:NativeMemory.Alloc(8)|}; return p; }
+                void Use()
                 {
-                    Shared = NativeMemory.Alloc(8);
-                    Prop = NativeMemory.Alloc(8);
-                    _slots[0] = (nint)NativeMemory.Alloc(8);
+                    byte* a = Make();
+                    byte* b = MakeVia();
+                    {|FIO003:NativeMemory.Free(a)|};
+                    {|FIO003:NativeMemory.Free(b)|};
                 }
             }
             """);
 
     [Fact]
-    public Task Fresh_allocation_handed_to_another_method_is_not_reported() =>
+    public Task Memory_returned_from_a_public_member_of_a_library_is_left_alone() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.Runtime.InteropServices;
+            public unsafe class C
+            {
+                public static byte* Make() => (byte*)NativeMemory.Alloc(8);
+                public static void Release(byte* p) => NativeMemory.Free(p);
+            }
+            """);
+
+    [Fact]
+    public Task A_pointer_stored_through_a_pointer_in_a_tuple_or_an_unknown_array_is_left_alone() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.Runtime.InteropServices;
+            unsafe class C
+            {
+                void M(void** slot, nint[] slots)
+                {
+                    void* a = NativeMemory.Alloc(8);
+                    *slot = a;
+                    NativeMemory.Free(a);
+
+                    void* b = NativeMemory.Alloc(8);
+                    var pair = ((nint)b, 8);
+                    NativeMemory.Free(b);
+
+                    void* c = NativeMemory.Alloc(8);
+                    slots[0] = (nint)c;
+                    NativeMemory.Free(c);
+                }
+            }
+            """);
+
+    [Fact]
+    // Nothing frees these: FioMem's AllocLongLived serves them (plain Alloc would pin a block for good).
+    public Task Memory_that_is_never_freed_moves_to_AllocLongLived() =>
         Verify.VerifyAnalyzerAsync("""
             using System;
             using System.Runtime.InteropServices;
             unsafe class C
             {
-                static void Keep(void* p) { }
+                private static byte* s_table = (byte*)NativeMemory.AllocZeroed(256);
                 void M()
                 {
-                    Keep(NativeMemory.Alloc(8));
+                    NativeMemory.Alloc(8);
                     var span = new Span<byte>(NativeMemory.Alloc(8), 8);
                 }
             }
-            """);
+            """,
+            new DiagnosticResult("FIO003", DiagnosticSeverity.Info).WithSpan(5, 43, 5, 72).WithSpan(5, 43, 5, 72)
+                .WithArguments("AllocZeroed", "AllocLongLived", "group 'C.s_table', 1 call", "; the memory is never freed, so it becomes long-lived (plain Alloc would pin a block for good)"),
+            new DiagnosticResult("FIO003", DiagnosticSeverity.Info).WithSpan(8, 9, 8, 30).WithSpan(8, 9, 8, 30)
+                .WithArguments("Alloc", "AllocLongLived", "group 'C.M', 1 call", "; the memory is never freed, so it becomes long-lived (plain Alloc would pin a block for good)"),
+            new DiagnosticResult("FIO003", DiagnosticSeverity.Info).WithSpan(9, 35, 9, 56).WithSpan(9, 35, 9, 56)
+                .WithArguments("Alloc", "AllocLongLived", "group 'C.M', 1 call", "; the memory is never freed, so it becomes long-lived (plain Alloc would pin a block for good)"));
 
     [Fact]
-    public Task Free_of_a_parameter_leaves_the_whole_type_alone() =>
+    public Task Never_freed_memory_with_no_long_lived_twin_is_left_alone() =>
         Verify.VerifyAnalyzerAsync("""
             using System.Runtime.InteropServices;
             unsafe class C
             {
-                static void Release(void* p) => NativeMemory.Free(p);
-                void M()
+                private static byte* s_table = (byte*)NativeMemory.Alloc(16, 16);
+                private static byte* s_grown;
+                void M() { s_grown = (byte*)NativeMemory.Alloc(8); s_grown = (byte*)NativeMemory.Realloc(s_grown, 16); }
+            }
+            """);
+
+    [Fact]
+    public Task A_size_from_a_64_bit_value_or_a_stream_gets_the_large_path_note() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.IO;
+            using System.Runtime.InteropServices;
+            unsafe class C
+            {
+                void M(Stream stream, long length)
                 {
-                    void* q = NativeMemory.Alloc(8);
-                    Release(q);
+                    void* a = NativeMemory.Alloc((nuint)stream.Length);
+                    void* b = NativeMemory.Alloc((nuint)length);
+                    NativeMemory.Free(a);
+                    NativeMemory.Free(b);
+                }
+            }
+            """,
+            new DiagnosticResult("FIO003", DiagnosticSeverity.Info).WithSpan(7, 19, 7, 59).WithSpan(7, 19, 7, 59).WithSpan(9, 9, 9, 29)
+                .WithArguments("Alloc", "Alloc", "group 'C.M: a', 2 calls", "; its size is not bounded: allocations over 49152 bytes take FioMem's large path (their own mapping, as with malloc)"),
+            new DiagnosticResult("FIO003", DiagnosticSeverity.Info).WithSpan(8, 19, 8, 52).WithSpan(8, 19, 8, 52).WithSpan(10, 9, 10, 29)
+                .WithArguments("Alloc", "Alloc", "group 'C.M: b', 2 calls", "; its size is not bounded: allocations over 49152 bytes take FioMem's large path (their own mapping, as with malloc)"),
+            new DiagnosticResult("FIO003", DiagnosticSeverity.Info).WithSpan(9, 9, 9, 29).WithSpan(7, 19, 7, 59).WithSpan(9, 9, 9, 29)
+                .WithArguments("Free", "Free", "group 'C.M: a', 2 calls", ""),
+            new DiagnosticResult("FIO003", DiagnosticSeverity.Info).WithSpan(10, 9, 10, 29).WithSpan(8, 19, 8, 52).WithSpan(10, 9, 10, 29)
+                .WithArguments("Free", "Free", "group 'C.M: b', 2 calls", ""));
+
+    [Fact]
+    public Task Unknown_origins_taint_only_the_groups_they_reach() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Runtime.InteropServices;
+            unsafe class C
+            {
+                [DllImport("native")] static extern byte* Acquire();
+                void M(delegate*<byte*> make, Func<nint> other)
+                {
+                    byte* a = (byte*)NativeMemory.Alloc(8);
+                    if (a == null) a = Acquire();
+                    NativeMemory.Free(a);
+
+                    byte* b = (byte*)NativeMemory.Alloc(8);
+                    b = make();
+                    NativeMemory.Free(b);
+
+                    byte* c = (byte*)NativeMemory.Alloc(8);
+                    c = (byte*)other();
+                    NativeMemory.Free(c);
+
+                    byte* clean = (byte*){|FIO003:NativeMemory.Alloc(8)|};
+                    {|FIO003:NativeMemory.Free(clean)|};
                 }
             }
             """);
 
     [Fact]
-    public Task Free_of_an_unrelated_type_field_or_call_result_leaves_the_type_alone() =>
+    public Task Memory_handed_to_native_code_a_delegate_or_another_assembly_is_left_alone() =>
         Verify.VerifyAnalyzerAsync("""
+            using System;
             using System.Runtime.InteropServices;
-            unsafe class Holder { public void* P; }
             unsafe class C
             {
-                void M(Holder h)
+                [DllImport("native")] static extern void Take(void* p);
+                void M(Action<nint> callback, delegate*<void*, void> release)
                 {
-                    void* q = NativeMemory.Alloc(8);
-                    NativeMemory.Free(h.P);
-                    NativeMemory.Free(q);
+                    void* a = NativeMemory.Alloc(8);
+                    Take(a);
+                    NativeMemory.Free(a);
+
+                    void* b = NativeMemory.Alloc(8);
+                    callback((nint)b);
+                    NativeMemory.Free(b);
+
+                    void* c = NativeMemory.Alloc(8);
+                    release(c);
+
+                    void* d = NativeMemory.Alloc(8);
+                    GC.KeepAlive((object)(nint)d);
+                    NativeMemory.Free(d);
                 }
             }
             """);
 
     [Fact]
-    public Task Free_of_a_variable_given_an_untraced_value_leaves_the_type_alone() =>
+    // The framework's pointer helpers read and write the memory and keep no pointer to it.
+    public Task Memory_lent_to_framework_helpers_still_migrates() =>
         Verify.VerifyAnalyzerAsync("""
+            using System;
             using System.Runtime.InteropServices;
             unsafe class C
             {
-                static byte* Identity(byte* p) => p;
-                void M()
+                long M(byte[] data)
                 {
-                    byte* p = (byte*)NativeMemory.Alloc(8);
-                    byte* q = Identity(p);
-                    NativeMemory.Free(q);
+                    byte* p = (byte*){|FIO003:NativeMemory.Alloc((nuint)data.Length)|};
+                    fixed (byte* source = data)
+                        Buffer.MemoryCopy(source, p, data.Length, data.Length);
+                    var span = new Span<byte>(p, data.Length);
+                    NativeMemory.Clear(p, 1);
+                    Marshal.Copy((IntPtr)p, data, 0, 1);
+                    long sum = span[0] + p[1];
+                    {|FIO003:NativeMemory.Free(p)|};
+                    return sum;
                 }
             }
             """);
 
     [Fact]
-    public Task NativeMemory_method_groups_leave_the_type_alone() =>
+    public Task A_NativeMemory_method_group_does_not_taint_groups_it_cannot_reach() =>
         Verify.VerifyAnalyzerAsync("""
             using System.Runtime.InteropServices;
             unsafe delegate void FreeFn(void* p);
@@ -228,35 +279,90 @@ public class NativeMemoryMigrationAnalyzerTests
                     FreeFn f = NativeMemory.Free;
                     void* q = NativeMemory.Alloc(8);
                     free(q);
+                    void* r = {|FIO003:NativeMemory.Alloc(8)|};
+                    {|FIO003:NativeMemory.Free(r)|};
                 }
             }
             """);
 
     [Fact]
-    public Task Variable_assigned_from_elsewhere_or_with_its_address_taken_is_not_reported() =>
+    public Task A_wrapper_used_as_a_method_group_is_left_alone() =>
         Verify.VerifyAnalyzerAsync("""
+            using System;
             using System.Runtime.InteropServices;
             unsafe class C
             {
-                static void* Other() => null;
-                static void Fill(out void* p) => p = null;
-                void M(bool b)
+                static void Release(nint p) => NativeMemory.Free((void*)p);
+                void M()
                 {
-                    void* a = NativeMemory.Alloc(8);
-                    if (b) a = Other();
-                    NativeMemory.Free(a);
+                    Action<nint> release = Release;
+                    nint p = (nint)NativeMemory.Alloc(8);
+                    Release(p);
+                }
+            }
+            """);
 
+    [Fact]
+    public Task Variable_with_its_address_taken_or_filled_by_another_assembly_is_left_alone() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.Threading;
+            using System.Runtime.InteropServices;
+            unsafe class C
+            {
+                void M()
+                {
                     void* c = NativeMemory.Alloc(8);
                     void** pc = &c;
                     NativeMemory.Free(c);
 
-                    void* d = NativeMemory.Alloc(8);
-                    Fill(out d);
-                    NativeMemory.Free(d);
+                    nint d = (nint)NativeMemory.Alloc(8);
+                    Interlocked.Exchange(ref d, 0);
+                    NativeMemory.Free((void*)d);
+                }
+            }
+            """);
 
-                    void* e = NativeMemory.Alloc(8);
-                    e = (byte*)e + 1;
-                    NativeMemory.Free(e);
+    [Fact]
+    // Reading through p + i is fine; freeing a computed pointer might free the allocation's memory from the middle.
+    public Task Pointer_arithmetic_for_reading_migrates_and_a_freed_computed_pointer_does_not() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.Runtime.InteropServices;
+            unsafe class C
+            {
+                int Sum()
+                {
+                    byte* p = (byte*){|FIO003:NativeMemory.Alloc(16)|};
+                    byte* end = p + 16;
+                    int sum = 0;
+                    for (byte* q = p + 1; q < end; q++)
+                        sum += *q;
+                    {|FIO003:NativeMemory.Free(p)|};
+                    return sum;
+                }
+
+                void Offset()
+                {
+                    byte* raw = (byte*)NativeMemory.Alloc(32);
+                    byte* aligned = raw + 16;
+                    NativeMemory.Free(aligned - 16);
+                }
+
+                void FreedCursor()
+                {
+                    byte* buffer = (byte*)NativeMemory.Alloc(32);
+                    byte* cursor = buffer;
+                    cursor++;
+                    NativeMemory.Free(cursor);
+                }
+
+                int WalkedCursor()
+                {
+                    byte* buffer = (byte*){|FIO003:NativeMemory.Alloc(32)|};
+                    int sum = 0;
+                    for (byte* cursor = buffer; cursor < buffer + 32; cursor += 4)
+                        sum += *cursor;
+                    {|FIO003:NativeMemory.Free(buffer)|};
+                    return sum;
                 }
             }
             """);
@@ -267,7 +373,7 @@ public class NativeMemoryMigrationAnalyzerTests
             using System.Runtime.InteropServices;
             unsafe class Tainted
             {
-                static void* Other() => null;
+                [DllImport("native")] static extern void* Other();
                 void M(bool b)
                 {
                     void* p, q;
@@ -283,8 +389,55 @@ public class NativeMemoryMigrationAnalyzerTests
                 {
                     void* r, s;
                     r = s = {|FIO003:NativeMemory.Alloc(8)|};
-                    {|FIO003:NativeMemory.Free(r)|};
+                    {|FIO003:NativeMemory.Free(s)|};
                 }
+            }
+            """);
+
+    [Fact]
+    public Task Null_in_any_spelling_is_not_a_foreign_value() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Runtime.InteropServices;
+            unsafe class C
+            {
+                private IntPtr _a;
+                private nint _b;
+                private void* _c;
+                private nuint _d;
+                void Open()
+                {
+                    _a = (IntPtr){|FIO003:NativeMemory.Alloc(8)|};
+                    _b = (nint){|FIO003:NativeMemory.Alloc(8)|};
+                    _c = {|FIO003:NativeMemory.Alloc(8)|};
+                    _d = (nuint){|FIO003:NativeMemory.Alloc(8)|};
+                }
+                void Close()
+                {
+                    {|FIO003:NativeMemory.Free((void*)_a)|};
+                    _a = IntPtr.Zero;
+                    {|FIO003:NativeMemory.Free((void*)_b)|};
+                    _b = nint.Zero;
+                    _b = 0;
+                    {|FIO003:NativeMemory.Free(_c)|};
+                    _c = (void*)0;
+                    _c = default;
+                    _c = null;
+                    {|FIO003:NativeMemory.Free((void*)_d)|};
+                    _d = UIntPtr.Zero;
+                    _d = new UIntPtr(0);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Generated_code_is_analysed_but_never_reported() =>
+        Verify.VerifyAnalyzerAsync("""
+            // <auto-generated/>
+            using System.Runtime.InteropServices;
+            unsafe class C
+            {
+                void M() { void* p = NativeMemory.Alloc(8); NativeMemory.Free(p); }
             }
             """);
 
@@ -296,23 +449,12 @@ public class NativeMemoryMigrationAnalyzerTests
             {
                 void M()
                 {
-                    {|FIO003:NativeMemory.Alloc(8)|};
                     void* p = {|FIO003:NativeMemory.AllocZeroed(8)|};
                     NativeMemory.Clear(p, 8);
                     NativeMemory.Fill(p, 8, 1);
                     {|FIO003:NativeMemory.Free(p)|};
+                    NativeMemory.Free(null);
                 }
-            }
-            """);
-
-    [Fact]
-    public Task Generated_code_is_skipped() =>
-        Verify.VerifyAnalyzerAsync("""
-            // <auto-generated/>
-            using System.Runtime.InteropServices;
-            unsafe class C
-            {
-                void M() { void* p = NativeMemory.Alloc(8); NativeMemory.Free(p); }
             }
             """);
 }

@@ -27,7 +27,6 @@ public class NativeMemoryMigrationCodeFixTests
                 }
             }
             """, """
-            using System.Runtime.InteropServices;
             using FioMem;
 
             unsafe class C
@@ -64,7 +63,6 @@ public class NativeMemoryMigrationCodeFixTests
                 }
             }
             """, """
-            using System.Runtime.InteropServices;
             using FioMem;
 
             unsafe class C
@@ -85,36 +83,147 @@ public class NativeMemoryMigrationCodeFixTests
             """);
 
     [Fact]
-    public Task AlignedAlloc_with_constant_alignment_up_to_16_becomes_Alloc_and_its_AlignedFree_becomes_Free() =>
+    // FioMemory has NativeMemory's aligned family with the same signatures: every alignment, named arguments kept.
+    public Task The_aligned_family_maps_one_to_one_with_its_arguments() =>
         Verify.VerifyCodeFixAsync("""
             using System.Runtime.InteropServices;
 
-            unsafe class C
+            unsafe class SimdTable
             {
-                const int Align = 16;
+                private float* _table;
+                private nuint _alignment;
 
-                void M()
+                public SimdTable(nuint alignment)
                 {
-                    void* p = {|FIO003:NativeMemory.AlignedAlloc(100, 8)|};
-                    void* q = {|FIO003:NativeMemory.AlignedAlloc(alignment: Align, byteCount: 32)|};
-                    {|FIO003:NativeMemory.AlignedFree(p)|};
-                    {|FIO003:NativeMemory.AlignedFree(q)|};
+                    _alignment = alignment;
+                    _table = (float*){|FIO003:NativeMemory.AlignedAlloc(256, alignment)|};
+                }
+
+                public void Grow() => _table = (float*){|FIO003:NativeMemory.AlignedRealloc(_table, 1024, _alignment)|};
+
+                public void Dispose() => {|FIO003:NativeMemory.AlignedFree(_table)|};
+
+                static void Page()
+                {
+                    void* page = {|FIO003:NativeMemory.AlignedAlloc(alignment: 4096, byteCount: 4096)|};
+                    void* line = {|FIO003:NativeMemory.AlignedAlloc(64, 64)|};
+                    {|FIO003:NativeMemory.AlignedFree(page)|};
+                    {|FIO003:NativeMemory.AlignedFree(line)|};
                 }
             }
             """, """
+            using FioMem;
+
+            unsafe class SimdTable
+            {
+                private float* _table;
+                private nuint _alignment;
+
+                public SimdTable(nuint alignment)
+                {
+                    _alignment = alignment;
+                    _table = (float*)FioMemory.AlignedAlloc(256, alignment);
+                }
+
+                public void Grow() => _table = (float*)FioMemory.AlignedRealloc(_table, 1024, _alignment);
+
+                public void Dispose() => FioMemory.AlignedFree(_table);
+
+                static void Page()
+                {
+                    void* page = FioMemory.AlignedAlloc(alignment: 4096, byteCount: 4096);
+                    void* line = FioMemory.AlignedAlloc(64, 64);
+                    FioMemory.AlignedFree(page);
+                    FioMemory.AlignedFree(line);
+                }
+            }
+            """);
+
+    [Fact]
+    // An aligned wrapper whose alignment is a parameter, used from another type.
+    public Task An_aligned_wrapper_and_its_callers_move_together() =>
+        Verify.VerifyCodeFixAsync("""
+            using System.Runtime.InteropServices;
+
+            static unsafe class Aligned
+            {
+                public static void* Alloc(nuint size, nuint alignment) => {|FIO003:NativeMemory.AlignedAlloc(size, alignment)|};
+                public static void Free(void* p) => {|FIO003:NativeMemory.AlignedFree(p)|};
+            }
+
+            unsafe class Arena
+            {
+                private byte* _pages = (byte*)Aligned.Alloc(8192, 4096);
+                public void Dispose() => Aligned.Free(_pages);
+            }
+            """, """
+            using FioMem;
+
+            static unsafe class Aligned
+            {
+                public static void* Alloc(nuint size, nuint alignment) => FioMemory.AlignedAlloc(size, alignment);
+                public static void Free(void* p) => FioMemory.AlignedFree(p);
+            }
+
+            unsafe class Arena
+            {
+                private byte* _pages = (byte*)Aligned.Alloc(8192, 4096);
+                public void Dispose() => Aligned.Free(_pages);
+            }
+            """);
+
+    [Fact]
+    // Nothing frees the table: AllocLongLived, since plain Alloc would keep a whole block reserved for good.
+    public Task Never_freed_memory_becomes_AllocLongLived() =>
+        Verify.VerifyCodeFixAsync("""
+            using System.Runtime.InteropServices;
+
+            static unsafe class Lookup
+            {
+                private static readonly byte* s_table = (byte*){|FIO003:NativeMemory.AllocZeroed(256)|};
+                public static byte Get(int i) => s_table[i];
+            }
+            """, """
+            using FioMem;
+
+            static unsafe class Lookup
+            {
+                private static readonly byte* s_table = (byte*)FioMemory.AllocLongLived(256);
+                public static byte Get(int i) => s_table[i];
+            }
+            """);
+
+    [Fact]
+    // Marshal is still used: its using stays; the NativeMemory alias nothing uses any more goes.
+    public Task Only_the_imports_nothing_uses_any_more_are_removed() =>
+        Verify.VerifyCodeFixAsync("""
+            using System;
+            using System.Runtime.InteropServices;
+            using NM = System.Runtime.InteropServices.NativeMemory;
+
+            unsafe class C
+            {
+                void M()
+                {
+                    IntPtr h = Marshal.AllocHGlobal(8);
+                    Marshal.FreeHGlobal(h);
+                    void* p = {|FIO003:NM.Alloc(8)|};
+                    {|FIO003:NM.Free(p)|};
+                }
+            }
+            """, """
+            using System;
             using System.Runtime.InteropServices;
             using FioMem;
 
             unsafe class C
             {
-                const int Align = 16;
-
                 void M()
                 {
-                    void* p = FioMemory.Alloc(100);
-                    void* q = FioMemory.Alloc(byteCount: 32);
+                    IntPtr h = Marshal.AllocHGlobal(8);
+                    Marshal.FreeHGlobal(h);
+                    void* p = FioMemory.Alloc(8);
                     FioMemory.Free(p);
-                    FioMemory.Free(q);
                 }
             }
             """);
@@ -141,8 +250,6 @@ public class NativeMemoryMigrationCodeFixTests
             }
             """, """
             using FioMem;
-            using static System.Runtime.InteropServices.NativeMemory;
-            using NM = System.Runtime.InteropServices.NativeMemory;
 
             unsafe class C
             {
@@ -171,7 +278,6 @@ public class NativeMemoryMigrationCodeFixTests
                 void M() => {|FIO003:NativeMemory.Free({|FIO003:NativeMemory.Alloc(8)|})|};
             }
             """, """
-            using System.Runtime.InteropServices;
             using FioMem;
 
             unsafe class C
@@ -200,7 +306,6 @@ public class NativeMemoryMigrationCodeFixTests
             }
             """, """
             using System;
-            using System.Runtime.InteropServices;
             using FioMem;
 
             unsafe class C
@@ -241,7 +346,6 @@ public class NativeMemoryMigrationCodeFixTests
             }
             """, """
             using System;
-            using System.Runtime.InteropServices;
             using FioMem;
 
             sealed unsafe class Buffer : IDisposable
@@ -289,7 +393,6 @@ public class NativeMemoryMigrationCodeFixTests
             }
             """, """
             using System;
-            using System.Runtime.InteropServices;
             using FioMem;
 
             unsafe class C
@@ -332,7 +435,6 @@ public class NativeMemoryMigrationCodeFixTests
                 }
             }
             """, """
-            using System.Runtime.InteropServices;
             using FioMem;
 
             sealed unsafe class Growable
@@ -354,20 +456,22 @@ public class NativeMemoryMigrationCodeFixTests
     public Task Conditional_mixing_in_an_unknown_pointer_is_not_reported() =>
         Verify.VerifyCodeFixAsync("""
             using System.Runtime.InteropServices;
-            unsafe class C
+            public unsafe class C
             {
-                void M(bool b, void* other)
+                public void M(bool b, void* other)
                 {
                     void* p = b ? NativeMemory.Alloc(8) : other;
+                    NativeMemory.Free(p);
                 }
             }
             """, """
             using System.Runtime.InteropServices;
-            unsafe class C
+            public unsafe class C
             {
-                void M(bool b, void* other)
+                public void M(bool b, void* other)
                 {
                     void* p = b ? NativeMemory.Alloc(8) : other;
+                    NativeMemory.Free(p);
                 }
             }
             """);
@@ -391,8 +495,6 @@ public class NativeMemoryMigrationCodeFixTests
                 }
             }
             """, """
-            using System.Runtime.InteropServices;
-
             namespace App
             {
                 class FioMemory { }
@@ -438,7 +540,6 @@ public class NativeMemoryMigrationCodeFixTests
             }
             """));
         test.FixedState.Sources.Add(("A.cs", """
-            using System.Runtime.InteropServices;
             using FioMem;
 
             unsafe partial class Holder
@@ -447,7 +548,6 @@ public class NativeMemoryMigrationCodeFixTests
             }
             """));
         test.FixedState.Sources.Add(("B.cs", """
-            using System.Runtime.InteropServices;
             using FioMem;
 
             unsafe partial class Holder
@@ -464,8 +564,6 @@ public class NativeMemoryMigrationCodeFixTests
                 }
             }
             """));
-        // Fix All in document splits the partial type's group by file; project and solution scopes do not.
-        test.CodeFixTestBehaviors = Microsoft.CodeAnalysis.Testing.CodeFixTestBehaviors.SkipFixAllInDocumentCheck;
         await test.RunAsync();
     }
 
@@ -486,14 +584,12 @@ public class NativeMemoryMigrationCodeFixTests
         second.AdditionalReferences.AddRange(Verifiers.TestReferences.WithFioMem);
 
         test.FixedState.Sources.Add("""
-            using System.Runtime.InteropServices;
             using FioMem;
             unsafe class A { void M() { void* p = FioMemory.Alloc(1); FioMemory.Free(p); } }
             """);
         var secondFixed = new Microsoft.CodeAnalysis.Testing.ProjectState("Second", Microsoft.CodeAnalysis.LanguageNames.CSharp, "/0/Second", "cs");
         test.FixedState.AdditionalProjects.Add("Second", secondFixed);
         secondFixed.Sources.Add("""
-            using System.Runtime.InteropServices;
             using FioMem;
             unsafe class B { void M() { void* p = FioMemory.AllocZeroed(1); FioMemory.Free(p); } }
             """);
@@ -507,6 +603,62 @@ public class NativeMemoryMigrationCodeFixTests
             }
 
             return solution;
+        });
+        await test.RunAsync();
+    }
+
+    [Fact]
+    // FioMem is referenced for one target of several: FioMemory is an alias, FioMem's under #if FIOMEM and NativeMemory
+    // elsewhere, so the shared file compiles on every target; never-freed memory (AllocLongLived) stays.
+    public async Task In_a_multi_targeting_project_the_fix_writes_a_conditional_alias()
+    {
+        var test = new Verify.Test
+        {
+            TestCode = """
+                using System.Runtime.InteropServices;
+
+                namespace App;
+
+                unsafe class C
+                {
+                    private static byte* s_table = (byte*)NativeMemory.Alloc(8);
+
+                    void M()
+                    {
+                        void* p = {|FIO003:NativeMemory.Alloc(8)|};
+                        {|FIO003:NativeMemory.Free(p)|};
+                    }
+                }
+                """,
+            FixedCode = """
+                using System.Runtime.InteropServices;
+                #if FIOMEM
+                using FioMemory = FioMem.FioMemory;
+                #else
+                using FioMemory = System.Runtime.InteropServices.NativeMemory;
+                #endif
+
+                namespace App;
+
+                unsafe class C
+                {
+                    private static byte* s_table = (byte*)NativeMemory.Alloc(8);
+
+                    void M()
+                    {
+                        void* p = FioMemory.Alloc(8);
+                        FioMemory.Free(p);
+                    }
+                }
+                """,
+        };
+        const string config = "is_global = true\nbuild_property.FioMemTargetFrameworks = net10.0 netstandard2.1\n";
+        test.TestState.AnalyzerConfigFiles.Add(("/.globalconfig", config));
+        test.FixedState.AnalyzerConfigFiles.Add(("/.globalconfig", config));
+        test.SolutionTransforms.Add((solution, projectId) =>
+        {
+            var parse = (Microsoft.CodeAnalysis.CSharp.CSharpParseOptions)solution.GetProject(projectId)!.ParseOptions!;
+            return solution.WithProjectParseOptions(projectId, parse.WithPreprocessorSymbols("FIOMEM"));
         });
         await test.RunAsync();
     }

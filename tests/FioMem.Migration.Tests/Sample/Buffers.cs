@@ -51,12 +51,4 @@ internal static unsafe class Buffers
         NativeMemory.Free(zeros);
         return sum;
     }
-
-    public static bool AlignedSmall()
-    {
-        void* p = NativeMemory.AlignedAlloc(48, 16);
-        bool aligned = ((nuint)p & 15) == 0;
-        NativeMemory.AlignedFree(p);
-        return aligned;
-    }
 }

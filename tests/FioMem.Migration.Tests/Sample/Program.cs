@@ -10,7 +10,6 @@ public static class Program
         Console.WriteLine("checksum " + Buffers.Checksum(1000));
         Console.WriteLine("grown " + Buffers.GrowAndSum(8, 4096));
         Console.WriteLine("zeroed " + Buffers.ZeroedSum(64, 8));
-        Console.WriteLine("aligned " + Buffers.AlignedSmall());
         Console.WriteLine("styles " + Styles.AllSpellings());
         using (var text = new TextBuffer(16))
         {
@@ -19,6 +18,11 @@ public static class Program
             Console.WriteLine("text " + text.ToString());
         }
 
+        Console.WriteLine("collections " + Collections.Run());
+        Console.WriteLine("aligned " + Aligned.Run());
+        using (var voices = new Voices())
+            Console.WriteLine("voices " + voices.Mix() + "/" + Voices.Measure("héllo") + "/" + Voices.Upload(10));
+        Console.WriteLine("lookup " + Lookup.Get(3) + "/" + Lookup.Get(15));
         Console.WriteLine("skipped " + Skipped.Run());
     }
 }

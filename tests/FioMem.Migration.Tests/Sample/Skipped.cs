@@ -1,4 +1,6 @@
-// Calls FIO003 leaves alone on purpose: large alignment, a pointer handed out, and a NativeMemory method group.
+// Calls FIO003 leaves alone on purpose: memory handed to a delegate, freed through a function pointer, freed through a
+// pointer computed from the allocation.
+using System;
 using System.Runtime.InteropServices;
 
 namespace Sample;
@@ -7,25 +9,24 @@ internal static unsafe class Skipped
 {
     public static string Run()
     {
-        // 64-byte alignment: FioMem only guarantees 16.
-        void* line = NativeMemory.AlignedAlloc(64, 64);
-        bool aligned = ((nuint)line & 63) == 0;
-        NativeMemory.AlignedFree(line);
+        // Handed to a delegate: what it does with the memory is out of sight.
+        byte* lent = (byte*)NativeMemory.Alloc(4);
+        lent[0] = 9;
+        int value = 0;
+        Action<nint> read = p => value = ((byte*)p)[0];
+        read((nint)lent);
+        NativeMemory.Free(lent);
 
-        byte* owned = Make(4);
-        owned[0] = 9;
-        int value = owned[0];
-        Release(owned);
-        return aligned + "/" + value;
-    }
-
-    // Returned: whoever frees it is outside the analysis.
-    private static byte* Make(int size) => (byte*)NativeMemory.Alloc((nuint)size);
-
-    // Frees through a method group: which allocations reach it cannot be traced.
-    private static void Release(byte* p)
-    {
+        // Freed through a function pointer: which allocations reach it cannot be traced.
         delegate*<void*, void> free = &NativeMemory.Free;
-        free(p);
+        free(NativeMemory.Alloc(8));
+
+        // Freed through a computed pointer.
+        byte* raw = (byte*)NativeMemory.Alloc(32);
+        byte* payload = raw + 16;
+        payload[0] = 1;
+        int first = payload[0];
+        NativeMemory.Free(payload - 16);
+        return value + "/" + first;
     }
 }

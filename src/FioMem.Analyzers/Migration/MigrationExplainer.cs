@@ -1,0 +1,48 @@
+// Runs FIO003's analysis outside an analyzer host and says why each group stays: for tests and for measuring a migration.
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using FioMem.Analyzers.Common;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace FioMem.Analyzers.Migration;
+
+/// <summary>FIO003's groups with their verdicts, computed over a whole compilation in one go.</summary>
+internal static class MigrationExplainer
+{
+    /// <summary>
+    /// Solves the groups of <paramref name="compilation"/> and says why each one stays (<see cref="LeftAloneReason.None"/>
+    /// for those that migrate), for tests and for measuring a migration.
+    /// </summary>
+    public static List<(CallGroup Group, LeftAloneReason Reason)> Explain(Compilation compilation, AnalyzerOptions options)
+    {
+        var result = new List<(CallGroup, LeftAloneReason)>();
+        var symbols = KnownSymbols.TryCreate(compilation);
+        if (symbols?.NativeMemory is not { } nativeMemory)
+            return result;
+
+        var scope = MigrationScope.Create(compilation, options);
+        var graph = new OwnershipGraph();
+        var walker = new OwnershipWalker(graph, nativeMemory, symbols.FioMemory, compilation.Assembly, scope);
+        foreach (var tree in compilation.SyntaxTrees)
+        {
+            var model = compilation.GetSemanticModel(tree);
+            foreach (var node in tree.GetRoot().DescendantNodes())
+            {
+                // The member a root belongs to: the declaration itself (a method), or the one holding it (a field's
+                // initializer, an expression body).
+                if (model.GetOperation(node) is { Parent: null } root
+                    && (model.GetDeclaredSymbol(node) ?? (node.Parent is { } parent ? model.GetDeclaredSymbol(parent) : null)
+                        ?? model.GetEnclosingSymbol(node.Span.End)) is { } owner)
+                {
+                    walker.AnalyzeMember(owner, ImmutableArray.Create(root), isGeneratedCode: false);
+                }
+            }
+        }
+
+        foreach (var group in graph.Solve())
+            result.Add((group, NativeMemoryMigrationAnalyzer.Decide(group, symbols, scope, out _)));
+        return result;
+    }
+
+}

@@ -1,0 +1,889 @@
+// Turns one member's operation trees into FIO003's ownership facts: which places a pointer flows between.
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using FioMem.Analyzers.Common;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace FioMem.Analyzers.Migration;
+
+/// <summary>
+/// Walks every operation of a member and records, in the <see cref="OwnershipGraph"/>, where pointers go: stores
+/// (assignments, initializers, returns, arguments) union their value's places with the destination; reads used in a way
+/// the walk does not follow taint the place; values from outside (a P/Invoke's result, a parameter of a public member
+/// of a library) taint the place they land in. Fields and properties are one place for all their instances, struct
+/// fields included; a method's parameter is one place for all its callers; array elements are one place per array
+/// field or local.
+/// </summary>
+internal sealed class OwnershipWalker
+{
+    private readonly OwnershipGraph _graph;
+    private readonly INamedTypeSymbol _nativeMemory;
+    private readonly INamedTypeSymbol _fioMemory;
+    private readonly IAssemblySymbol _assembly;
+    private readonly MigrationScope _scope;
+
+    public OwnershipWalker(OwnershipGraph graph, INamedTypeSymbol nativeMemory, INamedTypeSymbol fioMemory, IAssemblySymbol assembly, MigrationScope scope)
+    {
+        _graph = graph;
+        _nativeMemory = nativeMemory;
+        _fioMemory = fioMemory;
+        _assembly = assembly;
+        _scope = scope;
+    }
+
+    /// <summary>Records the facts of one member (a method, accessor, constructor, initializer...).</summary>
+    [MethodImpl(Hot.Optimized)]
+    public void AnalyzeMember(ISymbol owner, ImmutableArray<IOperation> roots, bool isGeneratedCode)
+    {
+        if (owner is IMethodSymbol method)
+            LinkToOverriddenMembers(method);
+
+        var operations = MemberOperations.DescendantsAndSelf(roots);
+        t_cursors = FindCursors(operations);
+        foreach (var operation in operations)
+        {
+            switch (operation)
+            {
+                case IInvocationOperation invocation:
+                    OnInvocation(invocation, owner, isGeneratedCode);
+                    break;
+                case IArgumentOperation argument:
+                    OnArgument(argument);
+                    break;
+                case ISimpleAssignmentOperation assignment:
+                    OnStore(assignment.Target, assignment.Value);
+                    break;
+                case IVariableDeclaratorOperation declarator:
+                    OnDeclarator(declarator);
+                    break;
+                case IFieldInitializerOperation fieldInitializer:
+                    foreach (var field in fieldInitializer.InitializedFields)
+                    {
+                        if (IsPointerArray(field.Type))
+                            OnArrayStore(field, fieldInitializer.Value);
+                        else
+                            Store(FieldLocation(field), field.Type, fieldInitializer.Value);
+                    }
+
+                    break;
+                case IPropertyInitializerOperation propertyInitializer:
+                    foreach (var property in propertyInitializer.InitializedProperties)
+                        Store(PropertyLocation(property), property.Type, propertyInitializer.Value);
+                    break;
+                case IReturnOperation { ReturnedValue: { } value } returned:
+                    OnReturn(returned, value, owner);
+                    break;
+                case ICompoundAssignmentOperation compound:
+                    OnArithmeticStore(compound.Target, compound.Value);
+                    break;
+                case IIncrementOrDecrementOperation increment:
+                    OnArithmeticStore(increment.Target, null);
+                    break;
+                case IDeconstructionAssignmentOperation deconstruction:
+                    TaintTargets(deconstruction.Target, LeftAloneReason.UnfollowedStorage);
+                    break;
+                case IForEachLoopOperation loop:
+                    OnForEach(loop);
+                    break;
+                case IAddressOfOperation addressOf:
+                    if (Place(addressOf.Reference.StripConversions()) is { } place && CanCarryAddress(addressOf.Reference.Type))
+                        _graph.Taint(place, LeftAloneReason.AddressTaken);
+                    break;
+                case IMethodReferenceOperation reference:
+                    OnMethodGroup(reference.Method);
+                    break;
+                case ILocalReferenceOperation or IFieldReferenceOperation or IParameterReferenceOperation
+                    or IPropertyReferenceOperation or IArrayElementReferenceOperation or IBinaryOperation:
+                    OnValue(operation);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The member's locals that are moved by arithmetic (<c>p++</c>, <c>p += n</c>): see <see cref="Store"/>.</summary>
+    [System.ThreadStatic]
+    private static HashSet<ILocalSymbol>? t_cursors;
+
+    private static HashSet<ILocalSymbol>? FindCursors(List<IOperation> operations)
+    {
+        HashSet<ILocalSymbol>? cursors = null;
+        foreach (var operation in operations)
+        {
+            var target = operation switch
+            {
+                ICompoundAssignmentOperation compound => compound.Target,
+                IIncrementOrDecrementOperation increment => increment.Target,
+                _ => null,
+            };
+            if (target?.StripConversions() is ILocalReferenceOperation { Local: { } local } && CanCarryAddress(local.Type))
+                (cursors ??= new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default)).Add(local);
+        }
+
+        return cursors;
+    }
+
+    // ---- Calls ------------------------------------------------------------------------------------------------------
+
+    private void OnInvocation(IInvocationOperation invocation, ISymbol owner, bool isGeneratedCode)
+    {
+        var method = invocation.TargetMethod;
+        if (KnownSymbols.IsOn(method, _nativeMemory))
+        {
+            var call = NativeMemoryCall.Classify(method, _fioMemory);
+            if (call.Role != NativeMemoryCallRole.None)
+            {
+                var candidate = new MigrationCandidate(invocation.Syntax, method.Name, call, invocation.Arguments.Length,
+                    (owner.ContainingType?.Name is { } type ? type + "." : string.Empty) + owner.Name,
+                    isGeneratedCode, call.Role != NativeMemoryCallRole.Release && HasUnboundedSize(invocation));
+                _graph.AddCall(candidate);
+                if (call.Role is NativeMemoryCallRole.Reallocate or NativeMemoryCallRole.Release
+                    && NativeMemoryCall.PointerArgument(invocation) is { } pointer)
+                {
+                    Store(candidate.Node, pointer.Value.Type, pointer.Value);
+                }
+            }
+        }
+
+        OnValue(invocation);
+    }
+
+    // An argument goes to a parameter: of a method in the compilation (one place for all callers), of a NativeMemory
+    // release (handled with the call), or of code the analysis does not see.
+    private void OnArgument(IArgumentOperation argument)
+    {
+        var parameter = argument.Parameter;
+        var value = argument.Value;
+        IMethodSymbol? method = argument.Parent switch
+        {
+            IInvocationOperation invocation => invocation.TargetMethod,
+            IObjectCreationOperation creation => creation.Constructor,
+            _ => null,
+        };
+
+        if (parameter is null || method is null)
+        {
+            // A function pointer call, an indexer: memory handed to code the walk does not follow.
+            var reason = argument.Parent is IFunctionPointerInvocationOperation ? LeftAloneReason.DelegateOrFunctionPointer : LeftAloneReason.UnfollowedStorage;
+            Escape(value, reason);
+            if (argument.Parent is IFunctionPointerInvocationOperation && parameter?.RefKind is RefKind.Ref or RefKind.Out)
+                TaintTargets(value, reason);
+            return;
+        }
+
+        if (KnownSymbols.IsOn(method, _nativeMemory))
+            return; // The pointer of a release is linked by the call; Clear/Copy/Fill only borrow it.
+
+        if (method.MethodKind == MethodKind.DelegateInvoke)
+        {
+            Escape(value, LeftAloneReason.DelegateOrFunctionPointer);
+            if (parameter.RefKind is RefKind.Ref or RefKind.Out)
+                TaintTargets(value, LeftAloneReason.DelegateOrFunctionPointer);
+            return;
+        }
+
+        if (IsNativeCode(method))
+        {
+            Escape(value, LeftAloneReason.PassedToNativeCode);
+            if (parameter.RefKind is RefKind.Ref or RefKind.Out)
+                TaintTargets(value, LeftAloneReason.ExternalValue);
+            return;
+        }
+
+        if (IsInCompilation(method))
+        {
+            Store(ParameterLocation(method, parameter.Ordinal), parameter.Type, value);
+            return;
+        }
+
+        // A method of another assembly.
+        if (parameter.RefKind is RefKind.Ref or RefKind.Out && CanCarryAddress(parameter.Type))
+            TaintTargets(value, LeftAloneReason.ExternalValue);
+        if (IsIdentityConstructor(method) || Lends(method, parameter))
+            return;
+        Escape(value, LeftAloneReason.PassedToExternalMethod);
+    }
+
+    // The framework's methods that take a pointer (Buffer.MemoryCopy, the Span constructor, Encoding, Unsafe, NativeMemory's
+    // helpers) or Marshal's IntPtr helpers read and write the memory they are given and keep no pointer to it; every other
+    // method of another assembly may keep or free it.
+    private static bool Lends(IMethodSymbol method, IParameterSymbol parameter)
+    {
+        var assembly = method.ContainingAssembly?.Name ?? string.Empty;
+        bool framework = assembly is "System" or "mscorlib" or "netstandard" || assembly.StartsWith("System.", System.StringComparison.Ordinal);
+        if (!framework)
+            return false;
+
+        var type = parameter.OriginalDefinition.Type;
+        if (type.TypeKind is TypeKind.Pointer)
+            return true;
+
+        if (type.SpecialType is SpecialType.System_IntPtr or SpecialType.System_UIntPtr
+            && method.ContainingType is { Name: "Marshal", ContainingNamespace: { Name: "InteropServices" } })
+        {
+            return !(method.Name.StartsWith("Free", System.StringComparison.Ordinal)
+                || method.Name.StartsWith("ReAlloc", System.StringComparison.Ordinal)
+                || method.Name.StartsWith("ZeroFree", System.StringComparison.Ordinal)
+                || method.Name == "DestroyStructure");
+        }
+
+        return false;
+    }
+
+    private void OnMethodGroup(IMethodSymbol method)
+    {
+        if (KnownSymbols.IsOn(method, _nativeMemory) || !IsInCompilation(method))
+            return; // Pointers reach a NativeMemory method group only through delegate calls, which taint their arguments.
+
+        // Called by whoever gets the delegate or function pointer: its parameters may receive anything, its result escapes.
+        for (int i = 0; i < method.Parameters.Length; i++)
+        {
+            if (CanCarryAddress(method.Parameters[i].Type))
+                _graph.Taint(ParameterLocation(method, i), LeftAloneReason.MethodGroup);
+        }
+
+        if (CanCarryAddress(method.ReturnType))
+            _graph.Taint(ReturnLocation(method), LeftAloneReason.MethodGroup);
+    }
+
+    // An override or implementation is called through its base member: one place for both, or tainted when the base is
+    // another assembly's (which calls it with pointers of its own).
+    private void LinkToOverriddenMembers(IMethodSymbol method)
+    {
+        if (method.AssociatedSymbol is IPropertySymbol property)
+        {
+            if (!CanCarryAddress(property.Type))
+                return;
+            var bases = new List<IPropertySymbol>();
+            if (property.OverriddenProperty is { } overridden)
+                bases.Add(overridden);
+            bases.AddRange(property.ExplicitInterfaceImplementations);
+            AddImplicitImplementations(property, bases);
+            foreach (var baseProperty in bases)
+            {
+                if (IsInCompilation(baseProperty))
+                    _graph.Union(PropertyLocation(property), PropertyLocation(baseProperty));
+                else
+                    _graph.Taint(PropertyLocation(property), LeftAloneReason.OverridesExternalMember);
+            }
+
+            return;
+        }
+
+        bool carries = CanCarryAddress(method.ReturnType);
+        foreach (var parameter in method.Parameters)
+            carries |= CanCarryAddress(parameter.Type);
+        if (!carries || method.MethodKind is not (MethodKind.Ordinary or MethodKind.ExplicitInterfaceImplementation))
+            return;
+
+        var baseMethods = new List<IMethodSymbol>();
+        if (method.OverriddenMethod is { } overriddenMethod)
+            baseMethods.Add(overriddenMethod);
+        baseMethods.AddRange(method.ExplicitInterfaceImplementations);
+        AddImplicitImplementations(method, baseMethods);
+        foreach (var baseMethod in baseMethods)
+        {
+            bool inCompilation = IsInCompilation(baseMethod);
+            for (int i = 0; i < method.Parameters.Length && i < baseMethod.Parameters.Length; i++)
+            {
+                if (!CanCarryAddress(method.Parameters[i].Type))
+                    continue;
+                if (inCompilation)
+                    _graph.Union(ParameterLocation(method, i), ParameterLocation(baseMethod, i));
+                else
+                    _graph.Taint(ParameterLocation(method, i), LeftAloneReason.OverridesExternalMember);
+            }
+
+            if (CanCarryAddress(method.ReturnType))
+            {
+                if (inCompilation)
+                    _graph.Union(ReturnLocation(method), ReturnLocation(baseMethod));
+                else
+                    _graph.Taint(ReturnLocation(method), LeftAloneReason.OverridesExternalMember);
+            }
+        }
+    }
+
+    private static void AddImplicitImplementations<T>(T member, List<T> bases) where T : class, ISymbol
+    {
+        if (member.IsStatic || member.DeclaredAccessibility != Accessibility.Public || member.ContainingType is not { } type)
+            return;
+        foreach (var face in type.AllInterfaces)
+        {
+            foreach (var candidate in face.GetMembers(member.Name))
+            {
+                if (candidate is T interfaceMember
+                    && SymbolEqualityComparer.Default.Equals(type.FindImplementationForInterfaceMember(interfaceMember), member))
+                {
+                    bases.Add(interfaceMember);
+                }
+            }
+        }
+    }
+
+    // ---- Stores -----------------------------------------------------------------------------------------------------
+
+    private void OnDeclarator(IVariableDeclaratorOperation declarator)
+    {
+        var local = declarator.Symbol;
+        var initializer = declarator.GetVariableInitializer();
+        if (IsPointerArray(local.Type))
+        {
+            if (initializer is not null)
+                OnArrayStore(local, initializer.Value);
+            return;
+        }
+
+        if (initializer is not null)
+            Store(PointerLocation.ForLocal(local), local.Type, initializer.Value);
+    }
+
+    private void OnStore(IOperation target, IOperation value)
+    {
+        target = target.StripConversions();
+        if (IsPointerArray(target.Type) && target is not IArrayElementReferenceOperation)
+        {
+            OnArrayStore(ArrayVariable(target), value);
+            return;
+        }
+
+        if (Place(target) is { } place)
+        {
+            Store(place, target.Type, value);
+            return;
+        }
+
+        // Through a pointer (*pp = p, pp[i] = p), into another assembly's field, a tuple: the walk stops following.
+        Escape(value, LeftAloneReason.UnfollowedStorage);
+    }
+
+    // An array field or local given a new array: its elements start out empty (or with the initializer's values); given
+    // any other array, they may be anything.
+    private void OnArrayStore(ISymbol? variable, IOperation value)
+    {
+        if (variable is null)
+            return;
+        var elements = ArrayElements(variable);
+        if (!IsFreshArray(value))
+            _graph.Taint(elements, LeftAloneReason.UnfollowedStorage);
+        else if (value.StripConversions() is IArrayCreationOperation { Initializer: { } initializer })
+            StoreElements(elements, initializer);
+    }
+
+    private void StoreElements(PointerLocation elements, IArrayInitializerOperation initializer)
+    {
+        foreach (var element in initializer.ElementValues)
+        {
+            if (element is IArrayInitializerOperation nested)
+                StoreElements(elements, nested);
+            else
+                Store(elements, element.Type, element);
+        }
+    }
+
+    // A value lands in a place: the value's places join the place's group.
+    [MethodImpl(Hot.Optimized)]
+    private void Store(PointerLocation place, ITypeSymbol? placeType, IOperation value)
+    {
+        var sources = Sources.Rent();
+        Collect(value, sources);
+        if (sources.IsEmpty)
+        {
+            Sources.Return(sources);
+            return;
+        }
+
+        // A cursor (a local moved by p++ or p += n) only points into the memory it was given: it is a group of its own,
+        // derived from that memory, so walking a buffer with it taints nothing unless the cursor itself is freed.
+        bool cursor = place.Kind == PointerLocationKind.Local && t_cursors is { } cursors && cursors.Contains((ILocalSymbol)place.Symbol!);
+        foreach (var node in sources.Nodes)
+        {
+            if (cursor)
+                _graph.Derive(place, node);
+            else
+                _graph.Union(place, node);
+        }
+
+        foreach (var origin in sources.Origins)
+            _graph.Derive(place, origin);
+        if (sources.Foreign != LeftAloneReason.None && (CanCarryAddress(placeType) || sources.Nodes.Count > 0))
+            _graph.Taint(place, sources.Foreign);
+        Sources.Return(sources);
+    }
+
+    // p += n, p++: the place now holds an address computed from what it held.
+    private void OnArithmeticStore(IOperation target, IOperation? value)
+    {
+        if (!CanCarryAddress(target.Type) || Place(target.StripConversions()) is not { } place)
+            return;
+        _graph.Derive(place, place);
+        if (value is not null)
+        {
+            var sources = Sources.Rent();
+            Collect(value, sources);
+            foreach (var node in sources.Nodes)
+                _graph.Derive(place, node);
+            foreach (var origin in sources.Origins)
+                _graph.Derive(place, origin);
+            Sources.Return(sources);
+        }
+    }
+
+    private void OnReturn(IReturnOperation returned, IOperation value, ISymbol owner)
+    {
+        if (returned.Kind == OperationKind.YieldReturn)
+        {
+            Escape(value, LeftAloneReason.UnfollowedStorage);
+            return;
+        }
+
+        for (var parent = returned.Parent; parent is not null; parent = parent.Parent)
+        {
+            switch (parent)
+            {
+                case IAnonymousFunctionOperation:
+                    Escape(value, LeftAloneReason.DelegateOrFunctionPointer);
+                    return;
+                case ILocalFunctionOperation localFunction:
+                    Store(ReturnLocation(localFunction.Symbol), localFunction.Symbol.ReturnType, value);
+                    return;
+            }
+        }
+
+        if (owner is IMethodSymbol method)
+            Store(ReturnLocation(method), method.ReturnType, value);
+        else if (owner is IPropertySymbol property)
+            Store(PropertyLocation(property), property.Type, value);
+        else
+            Escape(value, LeftAloneReason.UnfollowedStorage);
+    }
+
+    private void OnForEach(IForEachLoopOperation loop)
+    {
+        if (loop.LoopControlVariable is not IVariableDeclaratorOperation { Symbol: { } local } || !CanCarryAddress(local.Type))
+            return;
+
+        var collection = loop.Collection.StripConversions();
+        if (IsPointerArray(collection.Type) && ArrayVariable(collection) is { } array)
+            _graph.Union(PointerLocation.ForLocal(local), ArrayElements(array));
+        else
+            _graph.Taint(PointerLocation.ForLocal(local), LeftAloneReason.ExternalValue);
+    }
+
+    private void TaintTargets(IOperation target, LeftAloneReason reason)
+    {
+        target = target is IDeclarationExpressionOperation declaration ? declaration.Expression : target;
+        target = target.StripConversions();
+        if (target is ITupleOperation tuple)
+        {
+            foreach (var element in tuple.Elements)
+                TaintTargets(element, reason);
+            return;
+        }
+
+        if (CanCarryAddress(target.Type) && Place(target) is { } place)
+            _graph.Taint(place, reason);
+    }
+
+    // Memory handed to code the walk does not follow: the value's places and the places it was computed from.
+    private void Escape(IOperation value, LeftAloneReason reason)
+    {
+        var sources = Sources.Rent();
+        Collect(value, sources);
+        foreach (var node in sources.Nodes)
+            _graph.Taint(node, reason);
+        foreach (var origin in sources.Origins)
+            _graph.Taint(origin, LeftAloneReason.InteriorPointer);
+        Sources.Return(sources);
+    }
+
+    // ---- Reads ------------------------------------------------------------------------------------------------------
+
+    // A read of a place: fine where it is stored, passed, compared, dereferenced or computed with (those are followed
+    // where they happen); anywhere else (a tuple, a collection expression, a lock...) the walk loses it.
+    [MethodImpl(Hot.Optimized)]
+    private void OnValue(IOperation value)
+    {
+        if (IsPointerArray(value.Type) && value is not IArrayElementReferenceOperation)
+        {
+            OnArrayUse(value);
+            return;
+        }
+
+        if (!CanCarryAddress(value.Type))
+            return;
+
+        var wrapper = PointerFlow.OutermostValueWrapper(value);
+        switch (wrapper.Parent)
+        {
+            case null:
+            case ISimpleAssignmentOperation or IVariableInitializerOperation or IFieldInitializerOperation
+                or IPropertyInitializerOperation or IReturnOperation or IArgumentOperation or IExpressionStatementOperation
+                or IBinaryOperation or IUnaryOperation or ICompoundAssignmentOperation or IIncrementOrDecrementOperation
+                or IArrayElementReferenceOperation or IMemberReferenceOperation or IInvocationOperation
+                or IIsPatternOperation or IIsTypeOperation or IPatternOperation or IInterpolationOperation
+                or IConditionalOperation or IConditionalAccessOperation or IAddressOfOperation or IForEachLoopOperation
+                or ISwitchOperation or ISwitchExpressionOperation or IDeconstructionAssignmentOperation
+                or IDeclarationExpressionOperation:
+                return;
+            case { Kind: OperationKind.None }:
+                return; // *p, p[i], p->F: the memory is used, the pointer goes nowhere.
+            default:
+                Escape(wrapper, LeftAloneReason.UnfollowedStorage);
+                return;
+        }
+    }
+
+    // An array of pointers in a field or local is followed element by element; used any other way than indexing, Length,
+    // foreach, Array.Resize/Clear or a fresh array, its elements are lost.
+    private void OnArrayUse(IOperation array)
+    {
+        if (ArrayVariable(array) is not { } variable)
+            return;
+
+        var wrapper = PointerFlow.OutermostValueWrapper(array);
+        switch (wrapper.Parent)
+        {
+            case IArrayElementReferenceOperation element when element.ArrayReference == wrapper:
+            case IPropertyReferenceOperation { Property.Name: "Length" or "LongLength" }:
+            case IForEachLoopOperation:
+            case ISimpleAssignmentOperation assignment when assignment.Target == wrapper:
+            case IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "Resize" or "Clear", ContainingType: { Name: "Array", ContainingNamespace.Name: "System" } } } }:
+                return;
+            case IFieldInitializerOperation or IVariableInitializerOperation:
+                return; // The declaration, checked where it is.
+            default:
+                _graph.Taint(ArrayElements(variable), LeftAloneReason.UnfollowedStorage);
+                return;
+        }
+    }
+
+    /// <summary>The places (and origins of computed addresses) a value can come from.</summary>
+    [MethodImpl(Hot.Optimized)]
+    private void Collect(IOperation value, Sources sources)
+    {
+        value = value.StripConversions();
+        if (PointerFlow.IsNullConstant(value))
+            return;
+
+        switch (value)
+        {
+            case IDeclarationExpressionOperation declaration:
+                // out var p: the variable itself.
+                Collect(declaration.Expression, sources);
+                return;
+            case IConditionalOperation { WhenFalse: { } whenFalse } conditional:
+                Collect(conditional.WhenTrue, sources);
+                Collect(whenFalse, sources);
+                return;
+            case ICoalesceOperation coalesce:
+                Collect(coalesce.Value, sources);
+                Collect(coalesce.WhenNull, sources);
+                return;
+            case ISimpleAssignmentOperation chained:
+                // p = q = Alloc(n): the value is what q now holds.
+                if (Place(chained.Target.StripConversions()) is { } target)
+                    sources.Nodes.Add(target);
+                else
+                    Collect(chained.Value, sources);
+                return;
+            case IInvocationOperation invocation:
+                CollectResult(invocation, sources);
+                return;
+            case IFunctionPointerInvocationOperation:
+                sources.AddForeign(LeftAloneReason.DelegateOrFunctionPointer);
+                return;
+            case IObjectCreationOperation creation when IsIdentityConstructor(creation.Constructor) && creation.Arguments.Length == 1:
+                Collect(creation.Arguments[0].Value, sources);
+                return;
+            case IBinaryOperation binary:
+                if (!CanCarryAddress(binary.Type))
+                    return;
+                CollectOrigins(binary.LeftOperand, sources);
+                CollectOrigins(binary.RightOperand, sources);
+                return;
+            case ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation
+                or IPropertyReferenceOperation or IArrayElementReferenceOperation:
+                if (Place(value) is { } place)
+                    sources.Nodes.Add(place);
+                else if (CanCarryAddress(value.Type))
+                    sources.AddForeign(LeftAloneReason.ExternalValue);
+                return;
+            default:
+                if (CanCarryAddress(value.Type))
+                    sources.AddForeign(LeftAloneReason.ExternalValue);
+                return;
+        }
+    }
+
+    // p + n: not p's memory as such, but computed from it.
+    private void CollectOrigins(IOperation operand, Sources sources)
+    {
+        var inner = Sources.Rent();
+        Collect(operand, inner);
+        sources.Origins.AddRange(inner.Nodes);
+        sources.Origins.AddRange(inner.Origins);
+        Sources.Return(inner);
+        sources.AddForeign(LeftAloneReason.ExternalValue);
+    }
+
+    private void CollectResult(IInvocationOperation invocation, Sources sources)
+    {
+        var method = invocation.TargetMethod;
+        if (KnownSymbols.IsOn(method, _nativeMemory))
+        {
+            if (NativeMemoryCall.Classify(method, _fioMemory).Role is NativeMemoryCallRole.Allocate or NativeMemoryCallRole.Reallocate)
+                sources.Nodes.Add(PointerLocation.ForCall(invocation.Syntax));
+            else if (CanCarryAddress(invocation.Type))
+                sources.AddForeign(LeftAloneReason.ExternalValue);
+            return;
+        }
+
+        if (!CanCarryAddress(invocation.Type))
+            return;
+
+        if (method.MethodKind == MethodKind.DelegateInvoke)
+        {
+            sources.AddForeign(LeftAloneReason.DelegateOrFunctionPointer);
+            return;
+        }
+
+        if (IsNativeCode(method))
+        {
+            sources.AddForeign(LeftAloneReason.ExternalValue);
+            return;
+        }
+
+        if (IsInCompilation(method))
+        {
+            sources.Nodes.Add(ReturnLocation(method));
+            return;
+        }
+
+        // Another assembly's method: its result is foreign, and may be computed from the pointers it was given.
+        if (method.Name == "ToPointer" && method.ContainingType?.SpecialType is SpecialType.System_IntPtr or SpecialType.System_UIntPtr
+            && invocation.Instance is { } instance)
+        {
+            Collect(instance, sources);
+            return;
+        }
+
+        if (invocation.Instance is { } receiver && CanCarryAddress(receiver.Type))
+            CollectOrigins(receiver, sources);
+        foreach (var argument in invocation.Arguments)
+        {
+            if (CanCarryAddress(argument.Value.Type))
+                CollectOrigins(argument.Value, sources);
+        }
+
+        sources.AddForeign(LeftAloneReason.ExternalValue);
+    }
+
+    // ---- Places -----------------------------------------------------------------------------------------------------
+
+    /// <summary>The place an operation reads or writes, or null when it is none the walk follows.</summary>
+    [MethodImpl(Hot.Optimized)]
+    private PointerLocation? Place(IOperation operation)
+    {
+        switch (operation)
+        {
+            case ILocalReferenceOperation local:
+                return PointerLocation.ForLocal(local.Local);
+            case IParameterReferenceOperation parameter:
+                return parameter.Parameter.ContainingSymbol is IMethodSymbol method
+                    ? ParameterLocation(method, parameter.Parameter.Ordinal)
+                    : null;
+            case IFieldReferenceOperation field:
+                return IsInCompilation(field.Field) && !field.Field.IsConst ? FieldLocation(field.Field) : null;
+            case IPropertyReferenceOperation property:
+                return IsInCompilation(property.Property) ? PropertyLocation(property.Property) : null;
+            case IArrayElementReferenceOperation element:
+                return ArrayVariable(element.ArrayReference.StripConversions()) is { } array ? ArrayElements(array) : null;
+            default:
+                return null;
+        }
+    }
+
+    private PointerLocation FieldLocation(IFieldSymbol field)
+    {
+        var place = PointerLocation.ForField(field);
+        if (CanCarryAddress(field.Type))
+            OnPublicSurface(place, field, LeftAloneReason.PublicStorage);
+        return place;
+    }
+
+    private PointerLocation PropertyLocation(IPropertySymbol property)
+    {
+        var place = PointerLocation.ForProperty(property);
+        if (CanCarryAddress(property.Type))
+            OnPublicSurface(place, property, LeftAloneReason.PublicStorage);
+        return place;
+    }
+
+    private PointerLocation ParameterLocation(IMethodSymbol method, int ordinal)
+    {
+        // A setter's value is the property.
+        if (method is { MethodKind: MethodKind.PropertySet, AssociatedSymbol: IPropertySymbol property } && ordinal == method.Parameters.Length - 1)
+            return PropertyLocation(property);
+
+        var place = PointerLocation.ForParameter(method, ordinal);
+        if (method.MethodKind == MethodKind.AnonymousFunction)
+            _graph.Taint(place, LeftAloneReason.DelegateOrFunctionPointer);
+        else if (ordinal < method.Parameters.Length && CanCarryAddress(method.Parameters[ordinal].Type) && OnPublicSurface(place, method, LeftAloneReason.ParameterOfPublicMember))
+            return place;
+        else if (IsCalledByNativeCode(method))
+            _graph.Taint(place, LeftAloneReason.ExternalValue);
+        return place;
+    }
+
+    private PointerLocation ReturnLocation(IMethodSymbol method)
+    {
+        if (method is { MethodKind: MethodKind.PropertyGet, AssociatedSymbol: IPropertySymbol property })
+            return PropertyLocation(property);
+
+        var place = PointerLocation.ForReturn(method);
+        if (CanCarryAddress(method.ReturnType))
+            OnPublicSurface(place, method, LeftAloneReason.ReturnedFromPublicMember);
+        return place;
+    }
+
+    private PointerLocation ArrayElements(ISymbol array)
+    {
+        var place = PointerLocation.ForArrayElements(array);
+        if (array is IFieldSymbol field)
+            OnPublicSurface(place, field, LeftAloneReason.PublicStorage);
+        return place;
+    }
+
+    // A place other assemblies reach: tainted, or (with the opt-in) joined to the one place of the public API.
+    private bool OnPublicSurface(PointerLocation place, ISymbol member, LeftAloneReason reason)
+    {
+        if (_scope.IsCallableFromOutside(member))
+        {
+            _graph.Taint(place, reason);
+            return true;
+        }
+
+        if (_scope.IsOptedInPublicSurface(member))
+        {
+            _graph.Union(place, PointerLocation.PublicSurface);
+            return true;
+        }
+
+        return false;
+    }
+
+    // A local or a field of this compilation holding an array (parameters and other arrays are not followed).
+    private ISymbol? ArrayVariable(IOperation operation) => operation switch
+    {
+        ILocalReferenceOperation local => local.Local,
+        IFieldReferenceOperation field when IsInCompilation(field.Field) => field.Field,
+        _ => null,
+    };
+
+    // ---- Questions --------------------------------------------------------------------------------------------------
+
+    private bool IsInCompilation(ISymbol symbol) => SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, _assembly);
+
+    /// <summary>Whether a value of <paramref name="type"/> can hold an address: pointers, native and 64-bit integers, object, T.</summary>
+    [MethodImpl(Hot.Optimized)]
+    public static bool CanCarryAddress(ITypeSymbol? type) => type is not null && (
+        type.TypeKind is TypeKind.Pointer or TypeKind.FunctionPointer or TypeKind.TypeParameter or TypeKind.Dynamic
+        || type.SpecialType is SpecialType.System_IntPtr or SpecialType.System_UIntPtr or SpecialType.System_Int64
+            or SpecialType.System_UInt64 or SpecialType.System_Object);
+
+    private static bool IsPointerArray(ITypeSymbol? type) => type is IArrayTypeSymbol array && CanCarryAddress(array.ElementType);
+
+    private static bool IsFreshArray(IOperation value) =>
+        value.StripConversions() is IArrayCreationOperation || PointerFlow.IsNullConstant(value.StripConversions());
+
+    // new IntPtr(p), new UIntPtr(p): the same address.
+    private static bool IsIdentityConstructor(IMethodSymbol? constructor) =>
+        constructor is { MethodKind: MethodKind.Constructor, Parameters.Length: 1 }
+        && constructor.ContainingType?.SpecialType is SpecialType.System_IntPtr or SpecialType.System_UIntPtr;
+
+    // [DllImport], [LibraryImport] and other extern methods: native code behind them.
+    private static bool IsNativeCode(IMethodSymbol method)
+    {
+        if (method.IsExtern || method.GetDllImportData() is not null)
+            return true;
+        foreach (var attribute in method.GetAttributes())
+        {
+            if (attribute.AttributeClass?.Name == "LibraryImportAttribute")
+                return true;
+        }
+
+        return false;
+    }
+
+    private static bool IsCalledByNativeCode(IMethodSymbol method)
+    {
+        foreach (var attribute in method.GetAttributes())
+        {
+            if (attribute.AttributeClass?.Name == "UnmanagedCallersOnlyAttribute")
+                return true;
+        }
+
+        return false;
+    }
+
+    private static bool HasUnboundedSize(IInvocationOperation invocation)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter is null || PointerFlow.IsAddressType(argument.Parameter.Type) && argument.Parameter.Type.TypeKind == TypeKind.Pointer)
+                continue;
+            if (argument.Value.ConstantValue.HasValue)
+                continue;
+            foreach (var part in argument.Value.DescendantsAndSelf())
+            {
+                if (part is IConversionOperation { Operand.Type.SpecialType: SpecialType.System_Int64 or SpecialType.System_UInt64 })
+                    return true;
+                if (part is IPropertyReferenceOperation or IInvocationOperation
+                    && (part as IPropertyReferenceOperation)?.Property.ContainingNamespace?.ToDisplayString() == "System.IO"
+                        | (part as IInvocationOperation)?.TargetMethod.ContainingNamespace?.ToDisplayString() == "System.IO")
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A reusable list of the places a value comes from.</summary>
+    private sealed class Sources
+    {
+        [System.ThreadStatic]
+        private static Stack<Sources>? t_pool;
+
+        public List<PointerLocation> Nodes { get; } = new();
+
+        public List<PointerLocation> Origins { get; } = new();
+
+        public LeftAloneReason Foreign { get; private set; }
+
+        public bool IsEmpty => Nodes.Count == 0 && Origins.Count == 0 && Foreign == LeftAloneReason.None;
+
+        public void AddForeign(LeftAloneReason reason)
+        {
+            if (Foreign == LeftAloneReason.None)
+                Foreign = reason;
+        }
+
+        public static Sources Rent()
+        {
+            var pool = t_pool ??= new Stack<Sources>();
+            return pool.Count > 0 ? pool.Pop() : new Sources();
+        }
+
+        public static void Return(Sources sources)
+        {
+            sources.Nodes.Clear();
+            sources.Origins.Clear();
+            sources.Foreign = LeftAloneReason.None;
+            (t_pool ??= new Stack<Sources>()).Push(sources);
+        }
+    }
+}
