@@ -16,7 +16,9 @@ internal sealed unsafe class ThreadCache
     /// <summary>A <see cref="Next"/> that makes every fit test fail: the cache has no block.</summary>
     public const int NoBlock = Layout.SlicesPerBlock + 1;
 
+#pragma warning disable IDE1006 // [ThreadStatic]: t_, not s_
     [ThreadStatic] private static ThreadCache? t_current;
+#pragma warning restore IDE1006
 
     private static readonly Lock s_registryLock = new();
 

@@ -104,7 +104,9 @@ internal sealed class OwnershipWalker
 
     /// <summary>The member's locals that are moved by arithmetic (<c>p++</c>, <c>p += n</c>): see <see cref="Store"/>.</summary>
     [System.ThreadStatic]
+#pragma warning disable IDE1006 // [ThreadStatic]: t_, not s_
     private static HashSet<ILocalSymbol>? t_cursors;
+#pragma warning restore IDE1006
 
     private static HashSet<ILocalSymbol>? FindCursors(List<IOperation> operations)
     {
@@ -856,7 +858,9 @@ internal sealed class OwnershipWalker
     private sealed class Sources
     {
         [System.ThreadStatic]
+#pragma warning disable IDE1006 // [ThreadStatic]: t_, not s_
         private static Stack<Sources>? t_pool;
+#pragma warning restore IDE1006
 
         public List<PointerLocation> Nodes { get; } = new();
 

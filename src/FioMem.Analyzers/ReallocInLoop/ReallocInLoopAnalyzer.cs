@@ -137,7 +137,7 @@ public sealed class ReallocInLoopAnalyzer : DiagnosticAnalyzer
         foreach (var argument in resize.Arguments)
         {
             if (argument.Parameter?.Ordinal == 0)
-                return argument.Value.WithoutConversions().ReferencedVariable();
+                return argument.Value.StripConversions().ReferencedLocalOrParameter();
         }
 
         return null;
@@ -152,7 +152,7 @@ public sealed class ReallocInLoopAnalyzer : DiagnosticAnalyzer
 
         return value.Parent switch
         {
-            ISimpleAssignmentOperation assignment when assignment.Value == value => assignment.Target.ReferencedVariable(),
+            ISimpleAssignmentOperation assignment when assignment.Value == value => assignment.Target.ReferencedLocalOrParameter(),
             IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
             _ => null,
         };
