@@ -221,6 +221,15 @@ internal sealed class OwnershipWalker
         if (type.TypeKind is TypeKind.Pointer)
             return true;
 
+        // Unsafe and MemoryMarshal turn memory into references and spans (Unsafe.AsRef, MemoryMarshal.CreateSpan), and
+        // Span's constructors wrap it: they keep nothing beyond what they return, which the walk follows as derived.
+        if (method.ContainingType is { Name: "Unsafe", ContainingNamespace: { Name: "CompilerServices" } }
+            or { Name: "MemoryMarshal", ContainingNamespace: { Name: "InteropServices" } }
+            or { Name: "Span" or "ReadOnlySpan", ContainingNamespace: { Name: "System" } })
+        {
+            return true;
+        }
+
         if (type.SpecialType is SpecialType.System_IntPtr or SpecialType.System_UIntPtr
             && method.ContainingType is { Name: "Marshal", ContainingNamespace: { Name: "InteropServices" } })
         {

@@ -457,4 +457,24 @@ public class NativeMemoryMigrationAnalyzerTests
                 }
             }
             """);
+
+    [Fact]
+    // Unsafe.AsRef and MemoryMarshal.CreateSpan only make a reference or a span over the memory: lending, as the Span
+    // constructor is, not an interior pointer handed away.
+    public Task A_span_made_through_Unsafe_AsRef_and_MemoryMarshal_CreateSpan_is_lending() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Runtime.CompilerServices;
+            using System.Runtime.InteropServices;
+            internal unsafe struct Items<T> : IDisposable where T : unmanaged
+            {
+                private T* _items;
+                private int _length;
+                public Items(int n) { _items = (T*){|FIO003:NativeMemory.Alloc((nuint)n * (nuint)sizeof(T))|}; _length = n; }
+                public Span<T> AsSpan() => MemoryMarshal.CreateSpan(ref Unsafe.AsRef<T>(_items), _length);
+                public ref T First => ref Unsafe.AsRef<T>(_items);
+                public void Dispose() { {|FIO003:NativeMemory.Free(_items)|}; _items = null; }
+            }
+            static class Program { static void Main() { var items = new Items<int>(4); items.AsSpan()[0] = 1; items.Dispose(); } }
+            """);
 }
