@@ -27,7 +27,8 @@ usage() { echo "usage: $0 CHECKOUTS [--fiomem DIR] [--work DIR] [--only NAME[,NA
 [ $# -ge 1 ] || usage
 EXT=$(cd "$1" && pwd) || usage
 shift
-FIOMEM=$(cd "$(dirname "$0")/.." && pwd)
+SELF=$(cd "$(dirname "$0")/.." && pwd)
+FIOMEM=$SELF
 WORK=${TMPDIR:-/tmp}/fiomem-migration-reach
 ONLY=
 while [ $# -gt 0 ]; do
@@ -228,6 +229,24 @@ fiomem_exceptions() {
     grep -cE 'was not allocated by FioMem|is not the start of an allocation|was already freed \(double free\)|was written after it was freed'
 }
 
+# Why FIO003 leaves each group alone, from the analyzers' own solver (eng/MigrationReasons); run on the tree before the
+# migration, for the defaults and for the opt-in (set in .editorconfig for the run only). Writes reasons-MODE.tsv.
+explain() { # explain DIR MODE
+  local dir=$1 mode=$2 out=$WORK/results/$NAME/reasons-$2.tsv tfm=
+  [ -n "$EXPLAINER" ] || return 0
+  grep -q '<TargetFrameworks>[^<]*;' "$dir/$PROJECT" && tfm=net10.0
+  cp "$dir/.editorconfig" "$dir/.editorconfig.saved" 2>/dev/null || : >"$dir/.editorconfig.saved"
+  [ "$mode" = optin ] && printf '\n[*.cs]\nfiomem_migrate_public_api = true\n' >>"$dir/.editorconfig"
+  timed "$NAME $mode reasons" "$out.log" dotnet "$EXPLAINER" "$dir/$PROJECT" "$ANALYZERS" $tfm
+  grep -P '^\w+\t[^\t]+:\d+\t' "$out.log" | sed "s#^#$NAME\t#" >"$out"
+  mv "$dir/.editorconfig.saved" "$dir/.editorconfig"; [ -s "$dir/.editorconfig" ] || rm -f "$dir/.editorconfig"
+}
+reasons_summary() { # reasons_summary MODE: "Reason n, ..." over the calls left alone
+  local f=$WORK/results/$NAME/reasons-$1.tsv
+  [ -s "$f" ] || { echo "-"; return; }
+  cut -f2 "$f" | grep -v '^migrates$' | sort | uniq -c | sort -k1,1nr -k2 | awk '{printf "%s%s %s", sep, $2, $1; sep=", "}'
+}
+
 same_sources() { # same_sources DIR1 DIR2: the migrated project's folder is the same in both trees
   local p; p=$(dirname "$PROJECT")
   diff -rq -x bin -x obj -x .editorconfig "$1/$p" "$2/$p" >/dev/null
@@ -276,6 +295,7 @@ measure() {
   before_sites=$(count "$base.defaults" "$PROJECT" "$SITE_RE")
   build "$base.defaults" before
   local build_before=$BUILD tests_before="-" tests_before_checked="-"
+  explain "$base.defaults" defaults; explain "$base.defaults" optin
   if [ -n "$TESTS" ]; then
     tests_before=$(run_tests "$base.defaults" before 0); tests_before_checked=$(run_tests "$base.defaults" before-checked 1)
   elif [ -n "$SMOKE" ]; then
@@ -293,7 +313,8 @@ measure() {
         dotnet format analyzers "$PROJECT" --diagnostics FIO003 --severity info -v n ) ||
       { col_migrated+=("format FAILED"); col_build+=("-"); col_tests+=("-"); col_checked+=("-"); continue; }
     after=$(count "$dir" "$PROJECT" "$SITE_RE"); fio=$(count "$dir" "$PROJECT" "$FIO_RE")
-    col_migrated+=("$((before_sites - after))$([ "$fio" -ne "$((before_sites - after))" ] && echo " (FioMemory sites: $fio)")")
+    local solver=; [ -s "$WORK/results/$name/reasons-$mode.tsv" ] && solver=$(grep -c $'\tmigrates\t' "$WORK/results/$name/reasons-$mode.tsv")
+    col_migrated+=("$((before_sites - after))$([ "$fio" -ne "$((before_sites - after))" ] && echo " (FioMemory sites: $fio)")$([ -n "$solver" ] && [ "$solver" -ne "$((before_sites - after))" ] && echo " (solver says $solver)")")
     # The same migrated sources as with the defaults build and test the same: say so instead of running them again.
     if [ $mode = optin ] && same_sources "$base.defaults" "$dir"; then
       col_build+=("same code as defaults"); col_tests+=("same code"); col_checked+=("same code"); continue
@@ -309,11 +330,11 @@ measure() {
     else col_tests+=("-"); col_checked+=("-"); fi
   done
   local exceptions; exceptions=$(fiomem_exceptions)
-  printf '| %s | %s | %s / %s | %s / %s | %s / %s | %s / %s | %s / %s | %s |\n' "$name" "$before_sites" \
+  printf '| %s | %s | %s / %s | %s / %s | %s / %s | %s / %s | %s / %s | %s | %s | %s |\n' "$name" "$before_sites" \
     "${col_migrated[0]}" "${col_migrated[1]}" "${col_build[0]}" "${col_build[1]}" \
     "$tests_before" "$tests_before_checked" \
     "${col_tests[0]}" "${col_checked[0]}" "${col_tests[1]}" "${col_checked[1]}" \
-    "$exceptions"
+    "$exceptions" "$(reasons_summary defaults)" "$(reasons_summary optin)"
 }
 smoke_result() { # compares a smoke run's output with the run before the migration
   local f=$WORK/results/$NAME/smoke-$1.log
@@ -334,14 +355,25 @@ log "packing FioMem $FIOMEM_VERSION from $FIOMEM"
 timed "pack FioMem" "$WORK/pack.log" dotnet pack "$FIOMEM/src/FioMem.Runtime/FioMem.Runtime.csproj" -c Release \
   -o "$FEED" -p:Version="$FIOMEM_VERSION" -nologo || { cat "$WORK/pack.log"; exit 1; }
 
+# The analyzers of the package under test, and the tool that asks them why (only FioMem versions with an explainer).
+ANALYZERS=$WORK/analyzers/FioMem.Analyzers.dll EXPLAINER=
+rm -rf "$WORK/analyzers"; mkdir -p "$WORK/analyzers"
+unzip -qjo "$FEED/FioMem.$FIOMEM_VERSION.nupkg" analyzers/dotnet/cs/FioMem.Analyzers.dll -d "$WORK/analyzers"
+if grep -q MigrationExplainer "$ANALYZERS"; then
+  timed "build eng/MigrationReasons" "$WORK/reasons-build.log" \
+    dotnet build "$SELF/eng/MigrationReasons/MigrationReasons.csproj" -c Release -o "$WORK/reasons-tool" -nologo ||
+    { cat "$WORK/reasons-build.log"; exit 1; }
+  EXPLAINER=$WORK/reasons-tool/MigrationReasons.dll
+fi
+
 echo "FioMem $base_version ($(git -C "$FIOMEM" rev-parse --short HEAD)$(git -C "$FIOMEM" diff --quiet HEAD -- src || echo ", modified")), checkouts:"
 for name in "${RECIPES[@]}"; do
   "recipe_$name"
   [ -d "$EXT/$CHECKOUT" ] && echo "  $CHECKOUT $(git -C "$EXT/$CHECKOUT" rev-parse --short HEAD 2>/dev/null)"
 done | sort -u
 echo
-echo "| repository | sites | migrated: defaults / opt-in | build after: defaults / opt-in | tests before: normal / checked | after, defaults: normal / checked | after, opt-in: normal / checked | ex |"
-echo "|---|---:|---|---|---|---|---|---:|"
+echo "| repository | sites | migrated: defaults / opt-in | build after: defaults / opt-in | tests before: normal / checked | after, defaults: normal / checked | after, opt-in: normal / checked | ex | left alone (defaults) | left alone (opt-in) |"
+echo "|---|---:|---|---|---|---|---|---:|---|---|"
 for name in "${RECIPES[@]}"; do
   if [ -n "$ONLY" ] && ! grep -qx "$name" <<<"$(tr , '\n' <<<"$ONLY")"; then continue; fi
   measure "$name"
