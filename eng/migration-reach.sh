@@ -87,7 +87,7 @@ recipe_MoonWorks() { # net9.0 -> net10.0; no tests: a small program runs the mig
 recipe_Wiaoj.Primitives() { # net10.0
   CHECKOUT=libraries PROJECT=src/Extensions/Primitives/Wiaoj.Primitives/Wiaoj.Primitives.csproj
   TESTS=tests/Wiaoj.Primitives.Tests.Unit/Wiaoj.Primitives.Tests.Unit.csproj SMOKE=
-  FLAKY='SignalTests.WaitAsync_WithTimeout_ShouldRespectTimeout|ValueStopwatchTests.GetElapsedTime_ShouldReturnCorrectDuration'
+  FLAKY='SnowflakePerformanceTests.Measure_Throughput' # asserts a minimum of IDs per second (no NativeMemory on its path)
   edit() { add_fiomem src/Extensions/Primitives/Wiaoj.Primitives/Wiaoj.Primitives.csproj; }
 }
 recipe_NativeMemoryArray() { # netstandard2.0;netstandard2.1;net5.0;net6.0 -> netstandard2.0;netstandard2.1;net10.0
