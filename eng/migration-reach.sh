@@ -315,6 +315,10 @@ measure() {
     after=$(count "$dir" "$PROJECT" "$SITE_RE"); fio=$(count "$dir" "$PROJECT" "$FIO_RE")
     local solver=; [ -s "$WORK/results/$name/reasons-$mode.tsv" ] && solver=$(grep -c $'\tmigrates\t' "$WORK/results/$name/reasons-$mode.tsv")
     col_migrated+=("$((before_sites - after))$([ "$fio" -ne "$((before_sites - after))" ] && echo " (FioMemory sites: $fio)")$([ -n "$solver" ] && [ "$solver" -ne "$((before_sites - after))" ] && echo " (solver says $solver)")")
+    # Nothing rewritten: the tree is the one built and tested before. Say so instead of running them again.
+    if [ "$after" -eq "$before_sites" ] && [ "$fio" -eq 0 ]; then
+      col_build+=("unchanged"); col_tests+=("unchanged"); col_checked+=("unchanged"); continue
+    fi
     # The same migrated sources as with the defaults build and test the same: say so instead of running them again.
     if [ $mode = optin ] && same_sources "$base.defaults" "$dir"; then
       col_build+=("same code as defaults"); col_tests+=("same code"); col_checked+=("same code"); continue
