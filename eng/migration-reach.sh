@@ -111,9 +111,11 @@ recipe_Arch.LowLevel() { # net7.0;net6.0;netstandard2.1 -> net10.0;netstandard2.
     set_targets Arch.LowLevel.Tests/Arch.LowLevel.Tests.csproj net10.0
   }
 }
-recipe_Qommon() { # net6.0;net7.0 -> net10.0 (library and tests)
+recipe_Qommon() { # net6.0;net7.0 -> net10.0 (library and tests). On net10.0 one call of its own ToDictionary extension
+  # is ambiguous with the framework's (CS0121, with or without FioMem): it is called by its class name.
   CHECKOUT=Qommon PROJECT=src/Qommon/Qommon.csproj TESTS=src/Qommon.Tests/Qommon.Tests.csproj FLAKY= SMOKE=
   edit() {
+    perl -pi -e 's#return dictionary\.ToDictionary\(comparer\);#return Qommon.Collections.EnumerableExtensions.ToDictionary(dictionary, comparer);#' src/Qommon/Metadata/Extensions/MetadataExtensions.cs
     set_targets src/Qommon/Qommon.csproj net10.0; add_fiomem src/Qommon/Qommon.csproj
     set_targets src/Qommon.Tests/Qommon.Tests.csproj net10.0
   }
