@@ -43,7 +43,7 @@ case "$WORK" in "$FIOMEM"/*|"$EXT"/*) echo "the work folder must be outside $FIO
 mkdir -p "$WORK"
 WORK=$(cd "$WORK" && pwd)
 TIMINGS=$WORK/timings.txt
-: >"$TIMINGS"
+: >"$TIMINGS"; : >"$WORK/failed-tests.txt"
 
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 timed() { # timed LABEL LOGFILE command... : runs the command with its output in LOGFILE, records the wall time
@@ -217,7 +217,10 @@ run_tests() { # run_tests DIR LABEL CHECKED(0|1)
       if [ "$rf" -eq 0 ]; then echo "$t/$t ($f timing-flaky passed on rerun)"; return; fi
     done
   fi
-  if [ "$f" -eq 0 ]; then echo "$p/$t"; else echo "$p/$t (failed: $(paste -sd' ' <<<"$names"))"; fi
+  if [ "$f" -eq 0 ]; then echo "$p/$t"; else
+    echo "$p/$t (*)"
+    echo "$NAME, $label: $(sed 's/.*\.\([^.]*\.[^.]*\)$/\1/' <<<"$names" | paste -sd' ')" >>"$WORK/failed-tests.txt"
+  fi
 }
 trx_counts() {
   local trx; trx=$(ls "$1"/*.trx 2>/dev/null | head -n 1)
@@ -387,4 +390,7 @@ for name in "${RECIPES[@]}"; do
   if [ -n "$ONLY" ] && ! grep -qx "$name" <<<"$(tr , '\n' <<<"$ONLY")"; then continue; fi
   measure "$name"
 done
+if [ -s "$WORK/failed-tests.txt" ]; then
+  echo; echo "(*) failed tests (class.method):"; sed 's/^/- /' "$WORK/failed-tests.txt"
+fi
 log "timings in $TIMINGS"
