@@ -68,10 +68,13 @@ recipe_Frent() { # net10.0 only (one of its four targets)
 }
 recipe_Frent4() { # its original four targets; FioMem for net10.0 only. The netstandard2.1 polyfills name a preview
   # System.Collections.Immutable that the package source here does not serve (restore then fails on NU1605, with or
-  # without FioMem): the release of the same line as its System.Text.Json 9.0.8 replaces it.
+  # without FioMem): the release of the same line as its System.Text.Json 9.0.8 replaces it. That System.Text.Json wants a
+  # Microsoft.Bcl.AsyncInterfaces 9.0.8 the source does not serve either; the restore warning (NU1603) it raises on the
+  # project makes the MSBuild workspace of dotnet format drop the project's references, so 9.0.9 is named directly.
   CHECKOUT=Frent PROJECT=Frent/Frent.csproj TESTS=Frent.Tests/Frent.Tests.csproj FLAKY= SMOKE=
   edit() {
     perl -pi -e 's#"System.Collections.Immutable" Version="10.0.0-preview.1.25080.5"#"System.Collections.Immutable" Version="9.0.8"#' Frent/Frent.csproj
+    perl -pi -e 's#(\s*)(<PackageReference Include="System.Text.Json" Version="9.0.8" />)#$1$2$1<PackageReference Include="Microsoft.Bcl.AsyncInterfaces" Version="9.0.9" />#' Frent/Frent.csproj
     add_fiomem Frent/Frent.csproj net10.0
   }
 }
