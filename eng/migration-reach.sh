@@ -104,11 +104,12 @@ recipe_NativeMemoryArray() { # netstandard2.0;netstandard2.1;net5.0;net6.0 -> ne
 }
 recipe_Arch.LowLevel() { # net7.0;net6.0;netstandard2.1 -> net10.0;netstandard2.1, tests net7.0 -> net10.0. The package
   # source here serves CommunityToolkit.HighPerformance 8.4.0 for its 8.2.2, which needs System.Runtime.CompilerServices.Unsafe
-  # 6.1.0 where the project names 6.0.0 (NU1605, with or without FioMem): 6.1.0 it is.
+  # 6.1.0 where the project names 6.0.0 (NU1605, with or without FioMem): both are named at the versions served (a
+  # restore warning on the project would make dotnet format's MSBuild workspace drop its references).
   CHECKOUT=Arch.Extended PROJECT=Arch.LowLevel/Arch.LowLevel.csproj TESTS=Arch.LowLevel.Tests/Arch.LowLevel.Tests.csproj
   FLAKY= SMOKE=
   edit() {
-    perl -pi -e 's#"System.Runtime.CompilerServices.Unsafe" Version="6.0.0"#"System.Runtime.CompilerServices.Unsafe" Version="6.1.0"#' Arch.LowLevel/Arch.LowLevel.csproj
+    perl -pi -e 's#"System.Runtime.CompilerServices.Unsafe" Version="6.0.0"#"System.Runtime.CompilerServices.Unsafe" Version="6.1.0"#; s#"CommunityToolkit.HighPerformance" Version="8.2.2"#"CommunityToolkit.HighPerformance" Version="8.4.0"#' Arch.LowLevel/Arch.LowLevel.csproj
     set_targets Arch.LowLevel/Arch.LowLevel.csproj 'net10.0;netstandard2.1'
     add_fiomem Arch.LowLevel/Arch.LowLevel.csproj net10.0
     set_targets Arch.LowLevel.Tests/Arch.LowLevel.Tests.csproj net10.0
