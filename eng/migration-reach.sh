@@ -325,6 +325,9 @@ measure() {
         dotnet format analyzers "$PROJECT" --diagnostics FIO003 --severity info -v n ) ||
       { col_migrated+=("format FAILED"); col_build+=("-"); col_tests+=("-"); col_checked+=("-"); continue; }
     after=$(count "$dir" "$PROJECT" "$SITE_RE"); fio=$(count "$dir" "$PROJECT" "$FIO_RE")
+    # A warning while dotnet format loads the project can mean it dropped the project's references (and FioMem with them).
+    grep -q 'Warnings were encountered while loading the workspace' "$WORK/results/$name/$mode.format.log" &&
+      echo "$name, $mode: dotnet format reported warnings while loading the workspace" >>"$WORK/failed-tests.txt"
     local solver=; [ -s "$WORK/results/$name/reasons-$mode.tsv" ] && solver=$(grep -c $'\tmigrates\t' "$WORK/results/$name/reasons-$mode.tsv")
     col_migrated+=("$((before_sites - after))$([ "$fio" -ne "$((before_sites - after))" ] && echo " (FioMemory sites: $fio)")$([ -n "$solver" ] && [ "$solver" -ne "$((before_sites - after))" ] && echo " (solver says $solver)")")
     # Nothing rewritten: the tree is the one built and tested before. Say so instead of running them again.
@@ -395,6 +398,6 @@ for name in "${RECIPES[@]}"; do
   measure "$name"
 done
 if [ -s "$WORK/failed-tests.txt" ]; then
-  echo; echo "(*) failed tests (class.method):"; sed 's/^/- /' "$WORK/failed-tests.txt"
+  echo; echo "(*) failed tests (class.method), and warnings:"; sed 's/^/- /' "$WORK/failed-tests.txt"
 fi
 log "timings in $TIMINGS"
