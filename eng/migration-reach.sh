@@ -256,7 +256,8 @@ explain() { # explain DIR MODE
 reasons_summary() { # reasons_summary MODE: "Reason n, ..." over the calls left alone
   local f=$WORK/results/$NAME/reasons-$1.tsv
   [ -s "$f" ] || { echo "-"; return; }
-  cut -f2 "$f" | grep -v '^migrates$' | sort | uniq -c | sort -k1,1nr -k2 | awk '{printf "%s%s %s", sep, $2, $1; sep=", "}'
+  cut -f2 "$f" | grep -v '^migrates$' | sort | uniq -c | sort -k1,1nr -k2 |
+    awk '{printf "%s%s %s", sep, $2, $1; sep=", "} END {if (NR == 0) printf "none"}'
 }
 
 same_sources() { # same_sources DIR1 DIR2: the migrated project's folder is the same in both trees
