@@ -34,7 +34,7 @@ internal static unsafe partial class Allocator
             if (end <= Layout.SlicesPerBlock)
                 return Slice(cache, start, end, keptSlices);
         }
-        return AllocSlow(byteCount);
+        return AllocSlow(byteCount, Layout.SliceSize);
     }
 
     /// <summary>
@@ -62,7 +62,7 @@ internal static unsafe partial class Allocator
                 return Slice(cache, start, end, keptSlices: 0);
             }
         }
-        return AlignedAllocSlow(byteCount, alignment);
+        return AllocSlow(byteCount, alignment);
     }
 
     /// <summary>
@@ -114,24 +114,12 @@ internal static unsafe partial class Allocator
         }
     }
 
+    /// <summary>
+    /// The slow path of both fast paths (a plain allocation is aligned on a slice, so nothing is skipped): a large
+    /// size or alignment, the thread's first allocation, or a block too full for the allocation.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void* AllocSlow(nuint byteCount)
-    {
-        if (byteCount >= Layout.LargeThreshold)
-            return LargeAllocations.Allocate(byteCount, LargeAllocations.Kind.Large, Layout.SliceSize);
-        ThreadCache cache = ThreadCache.Current ?? NewThreadCache();
-        int slices = Layout.SlicesFor(byteCount);
-        int start = cache.Next;
-        if (start + slices > Layout.SlicesPerBlock)
-        {
-            Refill(cache, byteCount);
-            start = cache.Next;
-        }
-        return Slice(cache, start, start + slices, keptSlices: 0);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void* AlignedAllocSlow(nuint byteCount, nuint alignment)
+    private static void* AllocSlow(nuint byteCount, nuint alignment)
     {
         if (byteCount >= Layout.LargeThreshold || alignment > Layout.MaxSlicedAlignment)
             return LargeAllocations.Allocate(byteCount, LargeAllocations.Kind.Large, Math.Max(alignment, Layout.SliceSize));

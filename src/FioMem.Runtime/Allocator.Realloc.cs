@@ -26,7 +26,7 @@ internal static unsafe partial class Allocator
     private static void* Resize(void* ptr, nuint byteCount, nuint copyLength, nuint alignment)
     {
         if (ptr == null)
-            return alignment <= Layout.SliceSize ? Alloc(byteCount) : AlignedAlloc(byteCount, alignment);
+            return AlignedAlloc(byteCount, alignment);
         if (!AddressSpace.OwnsBlockOf(ptr))
             return LargeAllocations.Reallocate(ptr, byteCount, copyLength, alignment);
 

@@ -139,7 +139,7 @@ internal static unsafe class LargeAllocations
         // becomes small. If that throws, the old allocation is untouched.
         void* result = entry.Kind == Kind.LongLived
             ? Allocate(byteCount, Kind.LongLived, alignment)
-            : alignment <= Layout.SliceSize ? Allocator.Alloc(byteCount) : Allocator.AlignedAlloc(byteCount, alignment);
+            : Allocator.AlignedAlloc(byteCount, alignment);
         Buffer.MemoryCopy(ptr, result, byteCount, keep);
         TryFree(ptr);
         return result;
