@@ -133,8 +133,14 @@ set_targets() {
 add_fiomem() {
   local condition=
   [ -n "${2:-}" ] && condition=" Condition=\"'\$(TargetFramework)' == '$2'\""
-  perl -0pi -e "s#</Project>\\s*\\z#  <ItemGroup$condition>\\n    <PackageReference Include=\"FioMem\" Version=\"$FIOMEM_VERSION\" />\\n  </ItemGroup>\\n</Project>\\n#" "$1"
+  # The reference goes in through the environment: in a Perl replacement `$(` would be Perl's group-id variable.
+  FIOMEM_ITEM="  <ItemGroup$condition>
+    <PackageReference Include=\"FioMem\" Version=\"$FIOMEM_VERSION\" />
+  </ItemGroup>
+</Project>
+" perl -0pi -e 's#</Project>\s*\z#$ENV{FIOMEM_ITEM}#' "$1"
   grep -q "Include=\"FioMem\"" "$1" || { echo "could not add FioMem to $1" >&2; exit 1; }
+  [ -z "${2:-}" ] || grep -qF "'\$(TargetFramework)' == '$2'" "$1" || { echo "could not add FioMem for $2 to $1" >&2; exit 1; }
 }
 
 # A console program over MoonWorks code that needs none of its native libraries (SDL, FAudio, ...): it round-trips
