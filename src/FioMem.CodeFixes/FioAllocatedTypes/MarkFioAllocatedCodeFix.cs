@@ -96,8 +96,9 @@ public sealed class MarkFioAllocatedCodeFix : CodeFixProvider
 
         // The attribute goes first, before any the struct has; written in full and reduced by the clean-up, which also
         // adds `using FioMem;` when the file lacks it.
-        var name = SyntaxFactory.ParseName("global::FioMem.FioAllocated")
-            .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
+        if (editor.SemanticModel.Compilation.GetTypeByMetadataName("FioMem.FioAllocatedAttribute") is not { } attribute)
+            return solution;
+        var name = editor.Generator.TypeExpression(attribute).WithAdditionalAnnotations(Simplifier.AddImportsAnnotation);
         editor.ReplaceNode(declaration, (current, generator) => generator.InsertAttributes(current, 0, generator.Attribute(name)));
         PartialDeclarations.MakePartial(editor, declaration);
 

@@ -17,8 +17,8 @@ namespace FioMem.CodeFixes.Migration;
 
 /// <summary>
 /// Replaces the callee of each call with <c>FioMemory.X</c> (the arguments stay: FioMemory mirrors NativeMemory's
-/// signatures). In a project that references FioMem for every target, the callee is <c>global::FioMem.FioMemory.X</c>
-/// annotated for simplification, and Roslyn adds <c>using FioMem;</c> and reduces the name. In a multi-targeting project
+/// signatures). In a project that references FioMem for every target, the callee is FioMem's type written in full
+/// (<see cref="SyntaxGenerator.TypeExpression(ITypeSymbol)"/>), and the clean-up adds <c>using FioMem;</c> and reduces the name. In a multi-targeting project
 /// (<paramref name="conditional"/> set) the file gets an alias under <c>#if</c> instead, so that every target compiles:
 /// <c>FioMemory</c> is FioMem's where the symbol is defined and NativeMemory elsewhere. A call rewritten to
 /// <c>AllocLongLived</c> carries a <see cref="Microsoft.CodeAnalysis.CodeActions.WarningAnnotation"/>: its memory never
@@ -27,6 +27,7 @@ namespace FioMem.CodeFixes.Migration;
 internal static class MigrationRewriter
 {
     private const string NativeMemoryName = "System.Runtime.InteropServices.NativeMemory";
+    private const string FioMemoryName = "FioMem.FioMemory";
 
     public static async Task<Document> RewriteAsync(Document document, IReadOnlyCollection<CallRewrite> calls, string? conditional,
         CancellationToken cancellationToken)
@@ -36,6 +37,9 @@ internal static class MigrationRewriter
         bool hadDirectives = root.ContainsDirectives;
 
         // Only the callee changes, so nested calls (Free(Alloc(n))) are separate edits.
+        var fioMemory = conditional is null ? editor.SemanticModel.Compilation.GetTypeByMetadataName(FioMemoryName) : null;
+        if (conditional is null && fioMemory is null)
+            return document;
         bool changed = false;
         foreach (var call in calls)
         {
@@ -45,7 +49,7 @@ internal static class MigrationRewriter
                 continue;
             }
 
-            editor.ReplaceNode(invocation.Expression, Callee(invocation.Expression, call, conditional is not null));
+            editor.ReplaceNode(invocation.Expression, Callee(editor.Generator, fioMemory, invocation.Expression, call));
             if (call.FioMethod == MigrationProperties.LongLivedMethod)
                 editor.ReplaceNode(invocation, (current, _) => current.WithAdditionalAnnotations(BehaviourWarnings.LongLived()));
             changed = true;
@@ -64,11 +68,12 @@ internal static class MigrationRewriter
         return await FixCleanup.CleanUpAsync(updated, cancellationToken).ConfigureAwait(false);
     }
 
-    private static ExpressionSyntax Callee(ExpressionSyntax written, CallRewrite call, bool conditional) => conditional
-        ? SyntaxFactory.ParseExpression("FioMemory." + call.FioMethod).WithTriviaFrom(written)
-        : SyntaxFactory.ParseExpression("global::FioMem.FioMemory." + call.FioMethod)
-            .WithTriviaFrom(written)
-            .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
+    // FioMemory.X under the conditional alias; otherwise FioMem's type in full, which the clean-up reduces and imports.
+    private static SyntaxNode Callee(SyntaxGenerator generator, INamedTypeSymbol? fioMemory, ExpressionSyntax written, CallRewrite call) =>
+        (fioMemory is null
+            ? generator.MemberAccessExpression(generator.IdentifierName("FioMemory"), call.FioMethod)
+            : generator.MemberAccessExpression(generator.TypeExpression(fioMemory).WithAdditionalAnnotations(Simplifier.AddImportsAnnotation), call.FioMethod))
+        .WithTriviaFrom(written);
 
     // #if FIOMEM / using FioMemory = FioMem.FioMemory; / #else / using FioMemory = ...NativeMemory; / #endif, after the
     // file's usings (once per file).

@@ -65,19 +65,21 @@ public sealed class UseMatchingReleaseCodeFix : CodeFixProvider
     {
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
 
-        // The replacement written in full; the clean-up reduces it and adds its import.
-        var callee = SyntaxFactory.ParseExpression("global::" + replacement)
-            .WithTriviaFrom(invocation.Expression)
-            .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
-        editor.ReplaceNode(invocation.Expression, callee);
+        // The replacement's type written in full; the clean-up reduces it and adds its import.
+        var generator = editor.Generator;
+        int dot = replacement.LastIndexOf('.');
+        var type = editor.SemanticModel.Compilation.GetTypeByMetadataName(replacement.Substring(0, dot));
+        if (type is null)
+            return document;
+        var callee = generator.MemberAccessExpression(
+            generator.TypeExpression(type).WithAdditionalAnnotations(Simplifier.AddImportsAnnotation), replacement.Substring(dot + 1));
+        editor.ReplaceNode(invocation.Expression, callee.WithTriviaFrom(invocation.Expression));
 
+        // The cast the argument needs (the generator parenthesizes the operand; the simplifier drops what is not needed).
         if (cast is not null && invocation.ArgumentList.Arguments.Count > 0)
         {
             var pointer = invocation.ArgumentList.Arguments[0].Expression;
-            var operand = pointer is IdentifierNameSyntax or MemberAccessExpressionSyntax or InvocationExpressionSyntax or ParenthesizedExpressionSyntax
-                ? pointer.WithoutTrivia()
-                : SyntaxFactory.ParenthesizedExpression(pointer.WithoutTrivia());
-            editor.ReplaceNode(pointer, SyntaxFactory.CastExpression(SyntaxFactory.ParseTypeName(cast), operand).WithTriviaFrom(pointer));
+            editor.ReplaceNode(pointer, generator.CastExpression(SyntaxFactory.ParseTypeName(cast), pointer.WithoutTrivia()).WithTriviaFrom(pointer));
         }
 
         return await FixCleanup.CleanUpAsync(editor.GetChangedDocument(), cancellationToken).ConfigureAwait(false);

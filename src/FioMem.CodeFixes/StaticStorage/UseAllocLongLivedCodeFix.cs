@@ -132,12 +132,13 @@ public sealed class UseAllocLongLivedCodeFix : CodeFixProvider
             var arguments = result.ArgumentList.Arguments;
             var count = arguments[0].Expression;
             var size = arguments[1].Expression;
-            ExpressionSyntax left = countIsNuint
-                ? Parenthesize(count.WithoutTrivia())
+            // The generator parenthesizes the operands for the simplifier to reduce; the cast is the fix's own, kept as written.
+            var left = countIsNuint
+                ? count.WithoutTrivia()
                 : SyntaxFactory.CastExpression(SyntaxFactory.IdentifierName("nuint"), Parenthesize(count.WithoutTrivia()));
             var product = SyntaxFactory.CheckedExpression(
                     SyntaxKind.CheckedExpression,
-                    SyntaxFactory.BinaryExpression(SyntaxKind.MultiplyExpression, left, Parenthesize(size.WithoutTrivia())))
+                    (ExpressionSyntax)generator.MultiplyExpression(left, size.WithoutTrivia()))
                 .WithAdditionalAnnotations(BehaviourWarnings.ProductOverflow());
 
             var single = SyntaxFactory.Argument(product.WithTriviaFrom(count));
