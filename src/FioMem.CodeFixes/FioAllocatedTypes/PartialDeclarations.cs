@@ -1,5 +1,7 @@
 // Makes a type declaration partial, with its containing types, through the workspace's SyntaxGenerator.
 using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 
@@ -7,7 +9,7 @@ namespace FioMem.CodeFixes.FioAllocatedTypes;
 
 /// <summary>
 /// A generated type must be <c>partial</c>, and so must every type that contains it: adds the modifier to each of them
-/// that lacks it (<see cref="DeclarationModifiers.WithPartial"/>), keeping the other modifiers and the trivia.
+/// that lacks it (<see cref="DeclarationModifiers.WithPartial"/>), keeping the other modifiers, their order and the trivia.
 /// </summary>
 internal static class PartialDeclarations
 {
@@ -15,12 +17,25 @@ internal static class PartialDeclarations
     public static void MakePartial(SyntaxEditor editor, TypeDeclarationSyntax declaration)
     {
         foreach (var type in declaration.AncestorsAndSelf().OfType<TypeDeclarationSyntax>())
-        {
-            editor.ReplaceNode(type, static (current, generator) =>
-            {
-                var modifiers = generator.GetModifiers(current);
-                return modifiers.IsPartial ? current : generator.WithModifiers(current, modifiers.WithPartial(true));
-            });
-        }
+            editor.ReplaceNode(type, static (current, generator) => WithPartial((TypeDeclarationSyntax)current, generator));
+    }
+
+    private static SyntaxNode WithPartial(TypeDeclarationSyntax declaration, SyntaxGenerator generator)
+    {
+        var modifiers = generator.GetModifiers(declaration);
+        if (modifiers.IsPartial)
+            return declaration;
+
+        var generated = (TypeDeclarationSyntax)generator.WithModifiers(declaration, modifiers.WithPartial(true));
+
+        // The generator writes modifiers in its own order. Where the code has them in another (`unsafe public`), moving
+        // them would move their trivia too: the written ones stay and the generator's `partial` goes after them.
+        var written = declaration.Modifiers.Select(m => m.Kind());
+        var kept = generated.Modifiers.Where(m => !m.IsKind(SyntaxKind.PartialKeyword)).Select(m => m.Kind());
+        if (written.SequenceEqual(kept))
+            return generated;
+
+        var partial = generated.Modifiers.First(m => m.IsKind(SyntaxKind.PartialKeyword));
+        return declaration.WithModifiers(declaration.Modifiers.Add(partial));
     }
 }
