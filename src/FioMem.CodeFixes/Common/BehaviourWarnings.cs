@@ -17,8 +17,8 @@ internal static class BehaviourWarnings
 
     /// <summary>The text of <see cref="ProductOverflow"/>.</summary>
     public const string ProductOverflowText =
-        "count * size is now computed in a checked context: when it overflows, it throws OverflowException where "
-        + "FioMemory.Alloc(count, size) threw OutOfMemoryException.";
+        "count * size is now computed in a checked context: an overflow throws OverflowException, where "
+        + "FioMemory.Alloc(count, size) and AllocZeroed(count, size) throw OutOfMemoryException.";
 
     /// <summary>On a call rewritten to <c>FioMemory.AllocLongLived</c>.</summary>
     public static SyntaxAnnotation LongLived() => WarningAnnotation.Create(LongLivedText);
