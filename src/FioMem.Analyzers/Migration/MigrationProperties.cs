@@ -1,6 +1,7 @@
 // The Diagnostic.Properties contract between the FIO003 analyzer and its code fix.
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 
 namespace FioMem.Analyzers.Migration;
 
@@ -9,7 +10,8 @@ namespace FioMem.Analyzers.Migration;
 /// location at index <c>i</c> a property <c>Rewrite{i}</c> naming the FioMemory method that replaces it, so the fixer
 /// rewrites the group without re-analysing it. <see cref="GroupKey"/> names the group; <see cref="ConditionalKey"/>,
 /// when present, is the preprocessor symbol under which FioMem is referenced (a multi-targeting project): the fix then
-/// writes code that compiles on every target.
+/// writes code that compiles on every target. <see cref="LongLivedKey"/> marks a group that becomes long-lived; the fix
+/// names the group and that in its title.
 /// </summary>
 internal static class MigrationProperties
 {
@@ -19,8 +21,14 @@ internal static class MigrationProperties
     /// <summary>The preprocessor symbol defined where FioMem is referenced, in a multi-targeting project.</summary>
     public const string ConditionalKey = "Conditional";
 
+    /// <summary>Present (<c>"true"</c>) when every call of the group becomes <c>AllocLongLived</c>: its memory is never freed.</summary>
+    public const string LongLivedKey = "LongLived";
+
     /// <summary>The symbol FioMem's build files define for the targets that reference it.</summary>
     public const string FioMemSymbol = "FIOMEM";
+
+    /// <summary>The FioMemory method for memory that is never freed.</summary>
+    public const string LongLivedMethod = "AllocLongLived";
 
     /// <summary>The property key for the additional location at <paramref name="index"/>.</summary>
     public static string RewriteKey(int index) => "Rewrite" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -33,6 +41,8 @@ internal static class MigrationProperties
         for (int i = 0; i < group.Count; i++)
             builder[RewriteKey(i)] = rewrites[i];
         builder[GroupKey] = groupName;
+        if (rewrites.Count > 0 && rewrites.All(rewrite => rewrite == LongLivedMethod))
+            builder[LongLivedKey] = "true";
         if (conditional)
             builder[ConditionalKey] = FioMemSymbol;
         return builder.ToImmutable();
@@ -48,6 +58,13 @@ internal static class MigrationProperties
         method = value!;
         return true;
     }
+
+    /// <summary>The group's name, as in the message, or null when the properties carry none.</summary>
+    public static string? Group(ImmutableDictionary<string, string?> properties) =>
+        properties.TryGetValue(GroupKey, out var value) && !string.IsNullOrEmpty(value) ? value : null;
+
+    /// <summary>Whether the whole group becomes long-lived (see <see cref="LongLivedKey"/>).</summary>
+    public static bool IsLongLived(ImmutableDictionary<string, string?> properties) => properties.ContainsKey(LongLivedKey);
 
     /// <summary>The preprocessor symbol for conditional code, or null when the fix writes plain FioMem calls.</summary>
     public static string? Conditional(ImmutableDictionary<string, string?> properties) =>

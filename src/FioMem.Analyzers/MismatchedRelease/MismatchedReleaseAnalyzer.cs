@@ -29,6 +29,9 @@ public sealed class MismatchedReleaseAnalyzer : DiagnosticAnalyzer
     /// <summary>Property: the fully qualified method that releases the memory correctly (absent: no like-for-like fix).</summary>
     public const string ReplacementProperty = "Replacement";
 
+    /// <summary>Property: the replacement as the code names it, type and method (<c>FioMemory.Free</c>), for the fix's title.</summary>
+    public const string ReplacementNameProperty = "ReplacementName";
+
     /// <summary>Property: the cast the pointer argument needs for the replacement (<c>void*</c> or <c>nint</c>), if any.</summary>
     public const string ArgumentCastProperty = "ArgumentCast";
 
@@ -88,6 +91,7 @@ public sealed class MismatchedReleaseAnalyzer : DiagnosticAnalyzer
         if (replacement is not null)
         {
             properties[ReplacementProperty] = replacement;
+            properties[ReplacementNameProperty] = ShortName(replacement);
             if (ArgumentCast(pointer.Value, family) is { } cast)
                 properties[ArgumentCastProperty] = cast;
         }

@@ -1,15 +1,16 @@
 // Code fix for FIO004: add `partial` to a [FioAllocated] struct and its containing types when that is the only problem.
 using System.Collections.Immutable;
 using System.Composition;
-using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using FioMem.Analyzers.Diagnostics;
 using FioMem.Analyzers.FioAllocatedTypes;
+using FioMem.CodeFixes.Common;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
 
 namespace FioMem.CodeFixes.FioAllocatedTypes;
 
@@ -47,11 +48,8 @@ public sealed class MakePartialCodeFix : CodeFixProvider
 
     private static async Task<Document> AddPartialAsync(Document document, TypeDeclarationSyntax declaration, CancellationToken cancellationToken)
     {
-        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-        if (root is null)
-            return document;
-
-        var targets = declaration.AncestorsAndSelf().OfType<TypeDeclarationSyntax>().Where(t => !PartialModifier.Has(t));
-        return document.WithSyntaxRoot(root.ReplaceNodes(targets, (_, rewritten) => PartialModifier.Add(rewritten)));
+        var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
+        PartialDeclarations.MakePartial(editor, declaration);
+        return await FixCleanup.CleanUpAsync(editor.GetChangedDocument(), cancellationToken).ConfigureAwait(false);
     }
 }

@@ -4,14 +4,13 @@ using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using FioMem.CodeFixes.Common;
 using FioMem.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
-using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
 
 namespace FioMem.CodeFixes.FioAllocatedTypes;
@@ -92,41 +91,17 @@ public sealed class MarkFioAllocatedCodeFix : CodeFixProvider
         if (document is null || root.FindNode(reference.Span) is not TypeDeclarationSyntax declaration)
             return solution;
 
-        var attributeList = SyntaxFactory.AttributeList(SyntaxFactory.SingletonSeparatedList(
-                SyntaxFactory.Attribute(SyntaxFactory.ParseName("global::FioMem.FioAllocated"))))
-            .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation, Formatter.Annotation);
+        var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
 
-        var targets = declaration.AncestorsAndSelf().OfType<TypeDeclarationSyntax>().ToList();
-        var newRoot = root.ReplaceNodes(targets, (original, rewritten) =>
-        {
-            var result = PartialModifier.Add(rewritten);
-            if (original == declaration)
-            {
-                // The attribute goes first, taking over the declaration's leading trivia (indentation, doc comment).
-                var leading = result.GetLeadingTrivia();
-                result = result.WithoutLeadingTrivia()
-                    .WithAttributeLists(result.AttributeLists.Insert(0, attributeList.WithLeadingTrivia(leading)));
-                var next = EndOfLineThenIndent(leading);
-                result = result.AttributeLists.Count > 1
-                    ? result.WithAttributeLists(result.AttributeLists.Replace(result.AttributeLists[1], result.AttributeLists[1].WithLeadingTrivia(next)))
-                    : result.WithModifiers(result.Modifiers.Replace(result.Modifiers[0], result.Modifiers[0].WithLeadingTrivia(next)));
-            }
+        // The attribute goes first, before any the struct has; written in full and reduced by the clean-up, which also
+        // adds `using FioMem;` when the file lacks it.
+        if (editor.SemanticModel.Compilation.GetTypeByMetadataName("FioMem.FioAllocatedAttribute") is not { } attribute)
+            return solution;
+        var name = editor.Generator.TypeExpression(attribute).WithAdditionalAnnotations(Simplifier.AddImportsAnnotation);
+        editor.ReplaceNode(declaration, (current, generator) => generator.InsertAttributes(current, 0, generator.Attribute(name)));
+        PartialDeclarations.MakePartial(editor, declaration);
 
-            return result;
-        });
-
-        var updated = document.WithSyntaxRoot(newRoot);
-        updated = await ImportAdder.AddImportsAsync(updated, Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
-        updated = await Simplifier.ReduceAsync(updated, Simplifier.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var updated = await FixCleanup.CleanUpAsync(editor.GetChangedDocument(), cancellationToken).ConfigureAwait(false);
         return updated.Project.Solution;
-    }
-
-    // After the new attribute line: a line break and the indentation the declaration had.
-    private static SyntaxTriviaList EndOfLineThenIndent(SyntaxTriviaList leading)
-    {
-        var indent = leading.LastOrDefault(t => t.IsKind(SyntaxKind.WhitespaceTrivia));
-        return indent == default
-            ? SyntaxFactory.TriviaList(SyntaxFactory.EndOfLine("\n"))
-            : SyntaxFactory.TriviaList(SyntaxFactory.EndOfLine("\n"), indent);
     }
 }

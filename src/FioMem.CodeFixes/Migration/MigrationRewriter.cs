@@ -4,11 +4,12 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using FioMem.Analyzers.Migration;
+using FioMem.CodeFixes.Common;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
-using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
 using Microsoft.CodeAnalysis.Text;
 
@@ -16,73 +17,63 @@ namespace FioMem.CodeFixes.Migration;
 
 /// <summary>
 /// Replaces the callee of each call with <c>FioMemory.X</c> (the arguments stay: FioMemory mirrors NativeMemory's
-/// signatures). In a project that references FioMem for every target, the callee is <c>global::FioMem.FioMemory.X</c>
-/// annotated for simplification, and Roslyn adds <c>using FioMem;</c> and reduces the name. In a multi-targeting project
+/// signatures). In a project that references FioMem for every target, the callee is FioMem's type written in full
+/// (<see cref="SyntaxGenerator.TypeExpression(ITypeSymbol)"/>), and the clean-up adds <c>using FioMem;</c> and reduces the name. In a multi-targeting project
 /// (<paramref name="conditional"/> set) the file gets an alias under <c>#if</c> instead, so that every target compiles:
-/// <c>FioMemory</c> is FioMem's where the symbol is defined and NativeMemory elsewhere.
+/// <c>FioMemory</c> is FioMem's where the symbol is defined and NativeMemory elsewhere. A call rewritten to
+/// <c>AllocLongLived</c> carries a <see cref="Microsoft.CodeAnalysis.CodeActions.WarningAnnotation"/>: its memory never
+/// goes back to a block.
 /// </summary>
 internal static class MigrationRewriter
 {
     private const string NativeMemoryName = "System.Runtime.InteropServices.NativeMemory";
+    private const string FioMemoryName = "FioMem.FioMemory";
 
     public static async Task<Document> RewriteAsync(Document document, IReadOnlyCollection<CallRewrite> calls, string? conditional,
         CancellationToken cancellationToken)
     {
-        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-        if (root is null || calls.Count == 0)
-            return document;
-
+        var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
+        var root = editor.OriginalRoot;
         bool hadDirectives = root.ContainsDirectives;
-        var bySpan = new Dictionary<TextSpan, CallRewrite>();
-        foreach (var call in calls)
-            bySpan[call.Span] = call;
 
-        // The rewriter visits children first, so Free(Alloc(n)) has both calls rewritten.
-        var newRoot = new CallRewriter(bySpan, conditional is not null).Visit(root);
-        if (newRoot == root)
+        // Only the callee changes, so nested calls (Free(Alloc(n))) are separate edits.
+        var fioMemory = conditional is null ? editor.SemanticModel.Compilation.GetTypeByMetadataName(FioMemoryName) : null;
+        if (conditional is null && fioMemory is null)
+            return document;
+        bool changed = false;
+        foreach (var call in calls)
+        {
+            if (root.FindNode(call.Span, getInnermostNodeForTie: true) is not { } node
+                || node.FirstAncestorOrSelf<InvocationExpressionSyntax>(i => i.Span == call.Span) is not { } invocation)
+            {
+                continue;
+            }
+
+            editor.ReplaceNode(invocation.Expression, Callee(editor.Generator, fioMemory, invocation.Expression, call));
+            if (call.FioMethod == MigrationProperties.LongLivedMethod)
+                editor.ReplaceNode(invocation, (current, _) => current.WithAdditionalAnnotations(BehaviourWarnings.LongLived()));
+            changed = true;
+        }
+
+        if (!changed)
             return document;
 
-        var updated = document.WithSyntaxRoot(newRoot);
-        if (conditional is null)
-        {
-            updated = await ImportAdder.AddImportsAsync(updated, Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
-            updated = await Simplifier.ReduceAsync(updated, Simplifier.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
+        var updated = editor.GetChangedDocument();
+        if (conditional is not null)
             updated = await AddConditionalAliasAsync(updated, conditional, cancellationToken).ConfigureAwait(false);
-        }
 
         // Code under #if may use an import the active target does not: then no import is removed.
-        if (!hadDirectives)
-            updated = await RemoveUnusedNativeMemoryImportsAsync(updated, cancellationToken).ConfigureAwait(false);
-        updated = await Formatter.FormatAsync(updated, Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return await TrimLeadingBlankLinesAsync(document, updated, cancellationToken).ConfigureAwait(false);
+        if (!hadDirectives && await updated.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false) is CompilationUnitSyntax unit)
+            updated = updated.WithSyntaxRoot(FixCleanup.MarkRemoveIfUnused(unit, unit.Usings.Where(IsNativeMemoryImport)));
+        return await FixCleanup.CleanUpAsync(updated, cancellationToken).ConfigureAwait(false);
     }
 
-    // A removed first using leaves the blank line that followed it at the top of the file.
-    private static async Task<Document> TrimLeadingBlankLinesAsync(Document original, Document updated, CancellationToken cancellationToken)
-    {
-        var before = await original.GetTextAsync(cancellationToken).ConfigureAwait(false);
-        var after = await updated.GetTextAsync(cancellationToken).ConfigureAwait(false);
-        if (before.Length == 0 || before[0] is '\r' or '\n')
-            return updated;
-
-        int end = 0;
-        while (end < after.Length && after[end] is '\r' or '\n')
-            end++;
-        return end == 0 ? updated : updated.WithText(after.WithChanges(new TextChange(new TextSpan(0, end), string.Empty)));
-    }
-
-    private static InvocationExpressionSyntax Rewrite(InvocationExpressionSyntax invocation, CallRewrite call, bool conditional)
-    {
-        var callee = conditional
-            ? SyntaxFactory.ParseExpression("FioMemory." + call.FioMethod).WithTriviaFrom(invocation.Expression)
-            : SyntaxFactory.ParseExpression("global::FioMem.FioMemory." + call.FioMethod)
-                .WithTriviaFrom(invocation.Expression)
-                .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
-        return invocation.WithExpression(callee);
-    }
+    // FioMemory.X under the conditional alias; otherwise FioMem's type in full, which the clean-up reduces and imports.
+    private static SyntaxNode Callee(SyntaxGenerator generator, INamedTypeSymbol? fioMemory, ExpressionSyntax written, CallRewrite call) =>
+        (fioMemory is null
+            ? generator.MemberAccessExpression(generator.IdentifierName("FioMemory"), call.FioMethod)
+            : generator.MemberAccessExpression(generator.TypeExpression(fioMemory).WithAdditionalAnnotations(Simplifier.AddImportsAnnotation), call.FioMethod))
+        .WithTriviaFrom(written);
 
     // #if FIOMEM / using FioMemory = FioMem.FioMemory; / #else / using FioMemory = ...NativeMemory; / #endif, after the
     // file's usings (once per file).
@@ -114,34 +105,8 @@ internal static class MigrationRewriter
         return document.WithText(text.WithChanges(new TextChange(new TextSpan(position, 0), block)));
     }
 
-    // using System.Runtime.InteropServices; using static ...NativeMemory; using NM = ...NativeMemory: removed when the
-    // file compiles as well without them.
-    private static async Task<Document> RemoveUnusedNativeMemoryImportsAsync(Document document, CancellationToken cancellationToken)
-    {
-        var root = (CompilationUnitSyntax?)await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-        if (root is null)
-            return document;
-
-        foreach (var directive in root.Usings.Where(IsNativeMemoryImport).Select(u => u.ToString()).ToList())
-        {
-            var current = (CompilationUnitSyntax)(await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false))!;
-            var target = current.Usings.FirstOrDefault(u => u.ToString() == directive);
-            if (target is null)
-                continue;
-
-            int errorsBefore = await ErrorCountAsync(document, cancellationToken).ConfigureAwait(false);
-            var without = current.RemoveNode(target, SyntaxRemoveOptions.KeepLeadingTrivia | SyntaxRemoveOptions.KeepUnbalancedDirectives);
-            if (without is null)
-                continue;
-
-            var candidate = document.WithSyntaxRoot(without);
-            if (await ErrorCountAsync(candidate, cancellationToken).ConfigureAwait(false) <= errorsBefore)
-                document = candidate;
-        }
-
-        return document;
-    }
-
+    // using System.Runtime.InteropServices; using static ...NativeMemory; using NM = ...NativeMemory: the clean-up
+    // removes them when the file compiles as well without them.
     private static bool IsNativeMemoryImport(UsingDirectiveSyntax directive)
     {
         if (directive.GlobalKeyword.IsKind(SyntaxKind.GlobalKeyword))
@@ -149,31 +114,5 @@ internal static class MigrationRewriter
         string name = directive.Name?.ToString().Replace("global::", string.Empty) ?? string.Empty;
         return name == "System.Runtime.InteropServices" && directive.StaticKeyword.IsKind(SyntaxKind.None) && directive.Alias is null
             || name == NativeMemoryName && directive.Alias?.Name.Identifier.ValueText != "FioMemory";
-    }
-
-    private static async Task<int> ErrorCountAsync(Document document, CancellationToken cancellationToken)
-    {
-        var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-        return model is null ? 0 : model.GetDiagnostics(cancellationToken: cancellationToken).Count(d => d.Severity == DiagnosticSeverity.Error);
-    }
-
-    private sealed class CallRewriter : CSharpSyntaxRewriter
-    {
-        private readonly Dictionary<TextSpan, CallRewrite> _calls;
-        private readonly bool _conditional;
-
-        public CallRewriter(Dictionary<TextSpan, CallRewrite> calls, bool conditional)
-        {
-            _calls = calls;
-            _conditional = conditional;
-        }
-
-        public override SyntaxNode? VisitInvocationExpression(InvocationExpressionSyntax node)
-        {
-            var visited = base.VisitInvocationExpression(node);
-            return visited is InvocationExpressionSyntax invocation && _calls.TryGetValue(node.Span, out var call)
-                ? Rewrite(invocation, call, _conditional)
-                : visited;
-        }
     }
 }

@@ -24,8 +24,18 @@ namespace FioMem.CodeFixes.Migration;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UseFioMemAllocatorCodeFix)), Shared]
 public sealed class UseFioMemAllocatorCodeFix : CodeFixProvider
 {
-    /// <summary>The title, also the equivalence key: every FIO003 fix is the same kind of change.</summary>
+    /// <summary>The equivalence key, and the title of Fix All: every FIO003 fix is the same kind of change.</summary>
     public const string Title = "Use FioMem allocator";
+
+    /// <summary>
+    /// The title of one group's fix, from the diagnostic's properties: "Use FioMem allocator for group 'C.M: p'", with
+    /// "(long-lived: never freed)" when the group's allocations become <c>AllocLongLived</c>.
+    /// </summary>
+    internal static string TitleFor(ImmutableDictionary<string, string?> properties)
+    {
+        string title = MigrationProperties.Group(properties) is { } group ? Title + " for group '" + group + "'" : Title;
+        return MigrationProperties.IsLongLived(properties) ? title + " (long-lived: never freed)" : title;
+    }
 
     /// <inheritdoc/>
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.NativeMemoryMigration);
@@ -42,7 +52,7 @@ public sealed class UseFioMemAllocatorCodeFix : CodeFixProvider
                 continue;
 
             context.RegisterCodeFix(
-                CodeAction.Create(Title, ct => FixGroupAsync(context.Document.Project.Solution, diagnostic, ct), equivalenceKey: Title),
+                CodeAction.Create(TitleFor(diagnostic.Properties), ct => FixGroupAsync(context.Document.Project.Solution, diagnostic, ct), equivalenceKey: Title),
                 diagnostic);
         }
 

@@ -5,18 +5,20 @@ using System.Threading;
 using System.Threading.Tasks;
 using FioMem.Analyzers.Diagnostics;
 using FioMem.Analyzers.MismatchedRelease;
+using FioMem.CodeFixes.Common;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Simplification;
 
 namespace FioMem.CodeFixes.MismatchedRelease;
 
 /// <summary>
-/// Replaces the release call with the one the analyzer named in <see cref="MismatchedReleaseAnalyzer.ReplacementProperty"/>,
+/// Replaces the release call with the one the analyzer named in <see cref="MismatchedReleaseAnalyzer.ReplacementProperty"/>
+/// (the title names it as <see cref="MismatchedReleaseAnalyzer.ReplacementNameProperty"/> says),
 /// casting the pointer when the two calls take it as different types (<c>void*</c> and <c>IntPtr</c>). No fix is offered
 /// when there is no like-for-like call (reallocating aligned or HGlobal memory, three-argument <c>FioMemory.Realloc</c>).
 /// </summary>
@@ -47,36 +49,39 @@ public sealed class UseMatchingReleaseCodeFix : CodeFixProvider
             }
 
             diagnostic.Properties.TryGetValue(MismatchedReleaseAnalyzer.ArgumentCastProperty, out var cast);
-            string method = replacement.Substring(replacement.LastIndexOf('.', replacement.LastIndexOf('.') - 1) + 1);
             context.RegisterCodeFix(
-                CodeAction.Create("Use " + method, ct => ReplaceAsync(context.Document, invocation, replacement, cast, ct), equivalenceKey: EquivalenceKey),
+                CodeAction.Create(Title(diagnostic.Properties, replacement), ct => ReplaceAsync(context.Document, invocation, replacement, cast, ct), equivalenceKey: EquivalenceKey),
                 diagnostic);
         }
     }
 
+    /// <summary>"Use FioMemory.Free": the replacement as the analyzer names it for people.</summary>
+    internal static string Title(ImmutableDictionary<string, string?> properties, string replacement) =>
+        "Use " + (properties.TryGetValue(MismatchedReleaseAnalyzer.ReplacementNameProperty, out var name) && !string.IsNullOrEmpty(name)
+            ? name
+            : replacement);
+
     private static async Task<Document> ReplaceAsync(Document document, InvocationExpressionSyntax invocation, string replacement, string? cast, CancellationToken cancellationToken)
     {
-        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-        if (root is null)
-            return document;
+        var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
 
-        var callee = SyntaxFactory.ParseExpression("global::" + replacement)
-            .WithTriviaFrom(invocation.Expression)
-            .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
-        var arguments = invocation.ArgumentList;
-        if (cast is not null && arguments.Arguments.Count > 0)
+        // The replacement's type written in full; the clean-up reduces it and adds its import.
+        var generator = editor.Generator;
+        int dot = replacement.LastIndexOf('.');
+        var type = editor.SemanticModel.Compilation.GetTypeByMetadataName(replacement.Substring(0, dot));
+        if (type is null)
+            return document;
+        var callee = generator.MemberAccessExpression(
+            generator.TypeExpression(type).WithAdditionalAnnotations(Simplifier.AddImportsAnnotation), replacement.Substring(dot + 1));
+        editor.ReplaceNode(invocation.Expression, callee.WithTriviaFrom(invocation.Expression));
+
+        // The cast the argument needs (the generator parenthesizes the operand; the simplifier drops what is not needed).
+        if (cast is not null && invocation.ArgumentList.Arguments.Count > 0)
         {
-            var first = arguments.Arguments[0];
-            var operand = first.Expression is IdentifierNameSyntax or MemberAccessExpressionSyntax or InvocationExpressionSyntax or ParenthesizedExpressionSyntax
-                ? first.Expression.WithoutTrivia()
-                : SyntaxFactory.ParenthesizedExpression(first.Expression.WithoutTrivia());
-            var casted = SyntaxFactory.CastExpression(SyntaxFactory.ParseTypeName(cast), operand).WithTriviaFrom(first.Expression);
-            arguments = arguments.WithArguments(arguments.Arguments.Replace(first, first.WithExpression(casted)));
+            var pointer = invocation.ArgumentList.Arguments[0].Expression;
+            editor.ReplaceNode(pointer, generator.CastExpression(SyntaxFactory.ParseTypeName(cast), pointer.WithoutTrivia()).WithTriviaFrom(pointer));
         }
 
-        var updated = document.WithSyntaxRoot(root.ReplaceNode(invocation, invocation.WithExpression(callee).WithArgumentList(arguments)));
-        updated = await Microsoft.CodeAnalysis.Editing.ImportAdder.AddImportsAsync(updated, Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
-        updated = await Simplifier.ReduceAsync(updated, Simplifier.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return await Formatter.FormatAsync(updated, Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return await FixCleanup.CleanUpAsync(editor.GetChangedDocument(), cancellationToken).ConfigureAwait(false);
     }
 }

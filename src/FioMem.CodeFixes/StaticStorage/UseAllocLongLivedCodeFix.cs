@@ -7,11 +7,13 @@ using System.Threading;
 using System.Threading.Tasks;
 using FioMem.Analyzers.Diagnostics;
 using FioMem.Analyzers.StaticStorage;
+using FioMem.CodeFixes.Common;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Simplification;
 
 namespace FioMem.CodeFixes.StaticStorage;
@@ -25,7 +27,9 @@ namespace FioMem.CodeFixes.StaticStorage;
 /// throws <see cref="System.OverflowException"/> instead of <see cref="System.OutOfMemoryException"/>).
 /// <c>Realloc</c>, <c>FioAlloc&lt;T&gt;.New*</c> and generated <c>T.New*</c> have no long-lived twin: no fix.
 /// Only the method name token changes, so the receiver (<c>FioMemory</c>, an alias, <c>global::</c>, or none under
-/// <c>using static</c>) and all trivia stay as written.
+/// <c>using static</c>) and all trivia stay as written. The rewritten call carries a <see cref="WarningAnnotation"/>
+/// (long-lived memory never goes back to a block), and the <c>checked</c> product a second one (the overflow exception
+/// changes).
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UseAllocLongLivedCodeFix)), Shared]
 public sealed class UseAllocLongLivedCodeFix : CodeFixProvider
@@ -63,21 +67,25 @@ public sealed class UseAllocLongLivedCodeFix : CodeFixProvider
     /// <summary>Rewrites each distinct allocation once, even when several stores share it.</summary>
     private static async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
-        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-        var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
-            return document;
-
+        var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
+        var model = editor.SemanticModel;
         var allocations = new Dictionary<InvocationExpressionSyntax, string>();
         foreach (var diagnostic in diagnostics)
         {
-            if (FindAllocation(root, diagnostic) is { } found)
+            if (FindAllocation(editor.OriginalRoot, diagnostic) is { } found)
                 allocations[found.Invocation] = found.Shape;
         }
 
-        var newRoot = root.ReplaceNodes(allocations.Keys, (original, rewritten) =>
-            Rewrite(rewritten, allocations[original], original, model, cancellationToken));
-        return document.WithSyntaxRoot(newRoot);
+        foreach (var pair in allocations)
+        {
+            var original = pair.Key;
+            string shape = pair.Value;
+            bool countIsNuint = shape == StaticStorageAnalyzer.CountTimesSizeShape
+                && model.GetTypeInfo(original.ArgumentList.Arguments[0].Expression, cancellationToken).Type?.SpecialType == SpecialType.System_UIntPtr;
+            editor.ReplaceNode(original, (current, generator) => Rewrite((InvocationExpressionSyntax)current, shape, countIsNuint, generator));
+        }
+
+        return await FixCleanup.CleanUpAsync(editor.GetChangedDocument(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The allocation call the diagnostic points at, if the fix can rewrite it.</summary>
@@ -112,31 +120,33 @@ public sealed class UseAllocLongLivedCodeFix : CodeFixProvider
         _ => null,
     };
 
-    private static InvocationExpressionSyntax Rewrite(InvocationExpressionSyntax invocation, string shape,
-        InvocationExpressionSyntax original, SemanticModel model, CancellationToken cancellationToken)
+    // The call renamed (its receiver and trivia as written), marked with the warnings for what changes at run time.
+    private static SyntaxNode Rewrite(InvocationExpressionSyntax invocation, string shape, bool countIsNuint, SyntaxGenerator generator)
     {
         var name = NameOf(invocation)!;
-        var newName = name.WithIdentifier(SyntaxFactory.Identifier(name.Identifier.LeadingTrivia, "AllocLongLived", name.Identifier.TrailingTrivia));
-        var result = invocation.ReplaceNode(name, newName);
+        var result = invocation.ReplaceNode(name, generator.IdentifierName("AllocLongLived").WithTriviaFrom(name));
 
-        if (shape != StaticStorageAnalyzer.CountTimesSizeShape)
-            return result;
+        if (shape == StaticStorageAnalyzer.CountTimesSizeShape)
+        {
+            // checked(count * size), computed in nuint like FioMemory's own product.
+            var arguments = result.ArgumentList.Arguments;
+            var count = arguments[0].Expression;
+            var size = arguments[1].Expression;
+            // The generator parenthesizes the operands for the simplifier to reduce; the cast is the fix's own, kept as written.
+            var left = countIsNuint
+                ? count.WithoutTrivia()
+                : SyntaxFactory.CastExpression(SyntaxFactory.IdentifierName("nuint"), Parenthesize(count.WithoutTrivia()));
+            var product = SyntaxFactory.CheckedExpression(
+                    SyntaxKind.CheckedExpression,
+                    (ExpressionSyntax)generator.MultiplyExpression(left, size.WithoutTrivia()))
+                .WithAdditionalAnnotations(BehaviourWarnings.ProductOverflow());
 
-        // checked(count * size), computed in nuint like FioMemory's own product.
-        var arguments = result.ArgumentList.Arguments;
-        var count = arguments[0].Expression;
-        var size = arguments[1].Expression;
-        var countType = model.GetTypeInfo(original.ArgumentList.Arguments[0].Expression, cancellationToken).Type;
-        ExpressionSyntax left = countType?.SpecialType == SpecialType.System_UIntPtr
-            ? Parenthesize(count.WithoutTrivia())
-            : SyntaxFactory.CastExpression(SyntaxFactory.IdentifierName("nuint"), Parenthesize(count.WithoutTrivia()));
-        var product = SyntaxFactory.CheckedExpression(
-            SyntaxKind.CheckedExpression,
-            SyntaxFactory.BinaryExpression(SyntaxKind.MultiplyExpression, left, Parenthesize(size.WithoutTrivia())));
+            var single = SyntaxFactory.Argument(product.WithTriviaFrom(count));
+            result = result.WithArgumentList(result.ArgumentList.WithArguments(
+                SyntaxFactory.SingletonSeparatedList(single.WithLeadingTrivia(arguments[0].GetLeadingTrivia()).WithTrailingTrivia(arguments[1].GetTrailingTrivia()))));
+        }
 
-        var single = SyntaxFactory.Argument(product.WithTriviaFrom(count));
-        return result.WithArgumentList(result.ArgumentList.WithArguments(
-            SyntaxFactory.SingletonSeparatedList(single.WithLeadingTrivia(arguments[0].GetLeadingTrivia()).WithTrailingTrivia(arguments[1].GetTrailingTrivia()))));
+        return result.WithAdditionalAnnotations(BehaviourWarnings.LongLived());
     }
 
     /// <summary>Parentheses the simplifier removes again where they are not needed.</summary>

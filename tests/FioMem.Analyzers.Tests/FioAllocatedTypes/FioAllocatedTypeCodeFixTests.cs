@@ -75,6 +75,26 @@ public class FioAllocatedTypeCodeFixTests
             """);
 
     [Fact]
+    public Task Partial_goes_last_and_the_written_modifier_order_stays() =>
+        VerifyPartial.VerifyCodeFixAsync("""
+            using FioMem;
+
+            unsafe public class Outer
+            {
+                [FioAllocated]
+                readonly internal struct {|FIO004:Point|} { public readonly int X; }
+            }
+            """, """
+            using FioMem;
+
+            unsafe public partial class Outer
+            {
+                [FioAllocated]
+                readonly internal partial struct Point { public readonly int X; }
+            }
+            """);
+
+    [Fact]
     public Task Fix_All_makes_every_struct_partial() =>
         VerifyPartial.VerifyCodeFixAsync("""
             using FioMem;
