@@ -111,7 +111,7 @@ public sealed class DotnetFormatMigrationTests : IDisposable
 
         string builder = File.ReadAllText(Path.Combine(_work, "Utf8Builder.cs"));
         _output.WriteLine(builder);
-        Assert.Contains("#if FIOMEM\nusing FioMemory = FioMem.FioMemory;\n#else\nusing FioMemory = System.Runtime.InteropServices.NativeMemory;\n#endif", builder.Replace("\r\n", "\n"));
+        Assert.Contains("#if FIOMEM\nusing FioMemory = FioMem.FioMemory;\n#elif NET6_0_OR_GREATER\nusing FioMemory = System.Runtime.InteropServices.NativeMemory;\n#endif", builder.Replace("\r\n", "\n"));
         Assert.Contains("_bytes = (byte*)FioMemory.Realloc(_bytes, (nuint)_capacity);", builder);
         Assert.DoesNotMatch(s_nativeMemoryCall, builder);
         Assert.Equal(File.ReadAllText(Path.Combine(sample, "Table.cs")), File.ReadAllText(Path.Combine(_work, "Table.cs")));

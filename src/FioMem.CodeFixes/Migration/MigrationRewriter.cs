@@ -2,6 +2,7 @@
 // removing the NativeMemory imports nothing uses any more.
 using System.Collections.Generic;
 using System.Linq;
+using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using FioMem.Analyzers.Migration;
@@ -20,7 +21,9 @@ namespace FioMem.CodeFixes.Migration;
 /// signatures). In a project that references FioMem for every target, the callee is FioMem's type written in full
 /// (<see cref="SyntaxGenerator.TypeExpression(ITypeSymbol)"/>), and the clean-up adds <c>using FioMem;</c> and reduces the name. In a multi-targeting project
 /// (<paramref name="conditional"/> set) the file gets an alias under <c>#if</c> instead, so that every target compiles:
-/// <c>FioMemory</c> is FioMem's where the symbol is defined and NativeMemory elsewhere. A call rewritten to
+/// <c>FioMemory</c> is FioMem's where the symbol is defined and NativeMemory on the other targets that have it
+/// (.NET 6 and later, or every target when the project declares a <c>NativeMemory</c> of its own for older ones); a
+/// target without either gets no alias, as its code could not have called NativeMemory either. A call rewritten to
 /// <c>AllocLongLived</c> carries a <see cref="Microsoft.CodeAnalysis.CodeActions.WarningAnnotation"/>: its memory never
 /// goes back to a block.
 /// </summary>
@@ -28,6 +31,12 @@ internal static class MigrationRewriter
 {
     private const string NativeMemoryName = "System.Runtime.InteropServices.NativeMemory";
     private const string FioMemoryName = "FioMem.FioMemory";
+
+    // Defined by the SDK for every target that has System.Runtime.InteropServices.NativeMemory.
+    private const string NativeMemoryTargetsSymbol = "NET6_0_OR_GREATER";
+
+    private static readonly Regex s_nativeMemoryDeclaration =
+        new(@"\b(class|struct)\s+NativeMemory\b", RegexOptions.CultureInvariant);
 
     public static async Task<Document> RewriteAsync(Document document, IReadOnlyCollection<CallRewrite> calls, string? conditional,
         CancellationToken cancellationToken)
@@ -75,8 +84,10 @@ internal static class MigrationRewriter
             : generator.MemberAccessExpression(generator.TypeExpression(fioMemory).WithAdditionalAnnotations(Simplifier.AddImportsAnnotation), call.FioMethod))
         .WithTriviaFrom(written);
 
-    // #if FIOMEM / using FioMemory = FioMem.FioMemory; / #else / using FioMemory = ...NativeMemory; / #endif, after the
-    // file's usings (once per file).
+    // #if FIOMEM / using FioMemory = FioMem.FioMemory; / #elif NET6_0_OR_GREATER / using FioMemory = ...NativeMemory;
+    // / #endif, after the file's usings (once per file). An alias of a type a target lacks does not compile even unused,
+    // and .NET Standard and .NET Framework have no NativeMemory: their code (often the same file under #if) must not
+    // see it. A project that declares a NativeMemory for them (a polyfill) gets #else instead.
     private static async Task<Document> AddConditionalAliasAsync(Document document, string symbol, CancellationToken cancellationToken)
     {
         var root = (CompilationUnitSyntax?)await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
@@ -84,10 +95,13 @@ internal static class MigrationRewriter
         if (root is null || root.Usings.Any(u => u.Alias?.Name.Identifier.ValueText == "FioMemory"))
             return document;
 
+        string otherTargets = await DeclaresNativeMemoryAsync(document.Project, cancellationToken).ConfigureAwait(false)
+            ? "#else"
+            : "#elif " + NativeMemoryTargetsSymbol;
         string newLine = text.ToString().Contains("\r\n") ? "\r\n" : "\n";
         string block = "#if " + symbol + newLine
             + "using FioMemory = FioMem.FioMemory;" + newLine
-            + "#else" + newLine
+            + otherTargets + newLine
             + "using FioMemory = " + NativeMemoryName + ";" + newLine
             + "#endif" + newLine;
 
@@ -103,6 +117,20 @@ internal static class MigrationRewriter
         }
 
         return document.WithText(text.WithChanges(new TextChange(new TextSpan(position, 0), block)));
+    }
+
+    // Whether the project's source declares a type named NativeMemory anywhere, inactive #if regions included (the
+    // targets that need a polyfill are not the one being analysed).
+    private static async Task<bool> DeclaresNativeMemoryAsync(Project project, CancellationToken cancellationToken)
+    {
+        foreach (var document in project.Documents)
+        {
+            var text = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);
+            if (s_nativeMemoryDeclaration.IsMatch(text.ToString()))
+                return true;
+        }
+
+        return false;
     }
 
     // using System.Runtime.InteropServices; using static ...NativeMemory; using NM = ...NativeMemory: the clean-up
