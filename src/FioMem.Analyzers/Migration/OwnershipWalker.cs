@@ -602,7 +602,7 @@ internal sealed class OwnershipWalker
                 or IIsPatternOperation or IIsTypeOperation or IPatternOperation or IInterpolationOperation
                 or IConditionalOperation or IConditionalAccessOperation or IAddressOfOperation or IForEachLoopOperation
                 or ISwitchOperation or ISwitchExpressionOperation or IDeconstructionAssignmentOperation
-                or IDeclarationExpressionOperation:
+                or IDeclarationExpressionOperation or INameOfOperation:
                 return;
             case { Kind: OperationKind.None }:
                 return; // *p, p[i], p->F: the memory is used, the pointer goes nowhere.
