@@ -25,6 +25,7 @@ internal sealed class OwnershipGraph
     private readonly ConcurrentQueue<PointerLocation> _publicOutputs = new();
     private readonly ConcurrentQueue<PointerLocation> _lent = new();
     private readonly ConcurrentQueue<(PointerLocation Place, PointerLocation Origin)> _offsets = new();
+    private readonly ConcurrentQueue<(PointerLocation Parameter, PointerLocation Argument)> _arguments = new();
 
     /// <summary>Records a <c>NativeMemory</c> call (a node of its own).</summary>
     public void AddCall(MigrationCandidate call) => _calls.Enqueue(call);
@@ -50,6 +51,13 @@ internal sealed class OwnershipGraph
     public void Derive(PointerLocation derived, PointerLocation origin) => _derived.Enqueue((derived, origin));
 
     /// <summary>
+    /// Records that <paramref name="argument"/> is passed by value to <paramref name="parameter"/>: the two join only if
+    /// the parameter's group releases, reallocates or hands out memory, or crosses the public API. A method that only
+    /// reads its parameter (a check, a decoder, a formatter) so does not tie together the memory of all its callers.
+    /// </summary>
+    public void PassArgument(PointerLocation parameter, PointerLocation argument) => _arguments.Enqueue((parameter, argument));
+
+    /// <summary>
     /// Records that code outside the compilation can put a pointer into <paramref name="location"/> (a parameter or a
     /// writable member of an opted-in library's public API): it may be memory any public member handed out.
     /// </summary>
@@ -72,34 +80,13 @@ internal sealed class OwnershipGraph
         foreach (var (a, b) in _unions)
             Join(parent, a, b);
 
-        // An opted-in library promises that its release methods release what its allocation methods return: a public
-        // input whose group releases or reallocates (itself or through an address computed from it) joins every public
-        // output whose group allocates. Inputs that are only read, outputs of memory from elsewhere, and outputs when no
-        // input releases stay groups of their own.
-        if (!_publicInputs.IsEmpty && !_publicOutputs.IsEmpty)
-        {
-            var (releasing, allocating) = Roles(parent);
-            bool any = false;
-            foreach (var input in _publicInputs)
-            {
-                if (releasing.Contains(Find(parent, input)))
-                {
-                    Join(parent, input, PointerLocation.PublicSurface);
-                    any = true;
-                }
-            }
-
-            if (any)
-            {
-                foreach (var output in _publicOutputs)
-                {
-                    if (allocating.Contains(Find(parent, output)))
-                        Join(parent, output, PointerLocation.PublicSurface);
-                }
-            }
-        }
+        // Joining groups can make a parameter's group release or hand out memory: repeat until nothing joins.
+        bool joined = true;
+        while (joined)
+            joined = JoinUsedArguments(parent) | JoinPublicSurface(parent);
 
         var (reasons, _) = Reach(parent);
+
         var byRoot = new Dictionary<PointerLocation, CallGroup>();
         foreach (var call in _calls)
         {
@@ -138,6 +125,77 @@ internal sealed class OwnershipGraph
         var rootB = Find(parent, b);
         if (!rootA.Equals(rootB))
             parent[rootA] = rootB;
+    }
+
+    // Arguments passed to a parameter whose group needs them: it releases, reallocates or hands out memory, or its memory
+    // crosses the public API (a place other assemblies read, or the public hub).
+    private bool JoinUsedArguments(Dictionary<PointerLocation, PointerLocation> parent)
+    {
+        if (_arguments.IsEmpty)
+            return false;
+        bool any = false;
+        bool changed = true;
+        while (changed)
+        {
+            changed = false;
+            var (_, reaching) = Reach(parent);
+            var outputs = new HashSet<PointerLocation>();
+            foreach (var output in _publicOutputs)
+                outputs.Add(Find(parent, output));
+            outputs.Add(Find(parent, PointerLocation.PublicSurface));
+            foreach (var (parameter, argument) in _arguments)
+            {
+                var root = Find(parent, parameter);
+                if ((reaching.Contains(root) || outputs.Contains(root)) && !root.Equals(Find(parent, argument)))
+                {
+                    Join(parent, parameter, argument);
+                    changed = any = true;
+                }
+            }
+        }
+
+        return any;
+    }
+
+    // An opted-in library promises that its release methods release what its allocation methods return: a public input
+    // whose group releases or reallocates (itself or through an address computed from it) joins every public output
+    // whose group allocates. Inputs that are only read, outputs of memory from elsewhere, and outputs when no input
+    // releases stay groups of their own.
+    private bool JoinPublicSurface(Dictionary<PointerLocation, PointerLocation> parent)
+    {
+        if (_publicInputs.IsEmpty || _publicOutputs.IsEmpty)
+            return false;
+        var (releasing, allocating) = Roles(parent);
+        var hub = PointerLocation.PublicSurface;
+        bool any = false, changed = false;
+        foreach (var input in _publicInputs)
+        {
+            var root = Find(parent, input);
+            if (releasing.Contains(root))
+            {
+                any = true;
+                if (!root.Equals(Find(parent, hub)))
+                {
+                    Join(parent, input, hub);
+                    changed = true;
+                }
+            }
+        }
+
+        if (any)
+        {
+            foreach (var output in _publicOutputs)
+            {
+                var root = Find(parent, output);
+                if (allocating.Contains(root) && !root.Equals(Find(parent, hub)))
+                {
+                    Join(parent, output, hub);
+                    changed = true;
+                }
+            }
+        }
+
+        return changed;
     }
 
     // The roots whose memory is released or reallocated (also through an address computed from it), and the roots that

@@ -219,7 +219,7 @@ internal sealed class OwnershipWalker
 
         if (IsInCompilation(method))
         {
-            Store(ParameterLocation(method, parameter.Ordinal), parameter.Type, value);
+            Store(ParameterLocation(method, parameter.Ordinal), parameter.Type, value, byValueArgument: parameter.RefKind == RefKind.None);
             return;
         }
 
@@ -445,7 +445,7 @@ internal sealed class OwnershipWalker
 
     // A value lands in a place: the value's places join the place's group.
     [MethodImpl(Hot.Optimized)]
-    private void Store(PointerLocation place, ITypeSymbol? placeType, IOperation value)
+    private void Store(PointerLocation place, ITypeSymbol? placeType, IOperation value, bool byValueArgument = false)
     {
         if (placeType is not null && !CanCarryAddress(placeType))
             return; // An int, a struct, a class instance never holds an address (a pointer array is followed elsewhere).
@@ -465,6 +465,8 @@ internal sealed class OwnershipWalker
         {
             if (cursor)
                 _graph.Derive(place, node);
+            else if (byValueArgument && place.Kind == PointerLocationKind.Parameter)
+                _graph.PassArgument(place, node);
             else
                 _graph.Union(place, node);
         }

@@ -334,4 +334,36 @@ public class ReachShapesTests
                 public void Escape(System.Collections.Generic.List<int> sink) => sink.Add(_count);
             }
             """);
+
+    [Fact]
+    // A helper that only reads its parameter does not tie its callers' memory together; one that frees it does.
+    public Task A_helper_that_only_reads_its_parameter_does_not_join_its_callers() =>
+        MigrationTest.LibraryAsync("""
+            using System.Runtime.InteropServices;
+            internal static unsafe class Native
+            {
+                [DllImport("native")] public static extern byte* Borrow();
+            }
+            internal static unsafe class Text
+            {
+                public static int Length(byte* s) { int n = 0; while (s[n] != 0) n++; return n; }
+                public static void Release(byte* s) => NativeMemory.Free(s);
+            }
+            internal sealed unsafe class Name
+            {
+                private byte* _text = (byte*){|FIO003:NativeMemory.AllocZeroed(16)|};
+                public int Size => Text.Length(_text);
+                public void Dispose() => {|FIO003:NativeMemory.Free(_text)|};
+            }
+            internal static unsafe class Foreign
+            {
+                public static int Measure() => Text.Length(Native.Borrow());
+                public static void Drop()
+                {
+                    byte* p = (byte*)NativeMemory.Alloc(8);
+                    Text.Release(p);
+                    Text.Release(Native.Borrow());
+                }
+            }
+            """);
 }
