@@ -643,7 +643,7 @@ internal sealed class OwnershipWalker
     private void Collect(IOperation value, Sources sources)
     {
         value = value.StripConversions();
-        if (PointerFlow.IsNullConstant(value))
+        if (PointerFlow.IsNullConstant(value) || IsNullReferenceAddress(value))
             return;
         if (value.Type is { } type && !CanCarryAddress(type)
             && value is not (IDeclarationExpressionOperation or IObjectCreationOperation or IInvocationOperation or IBinaryOperation))
@@ -919,6 +919,20 @@ internal sealed class OwnershipWalker
         foreach (var origin in sources.Origins)
             _graph.LendToNativeCode(origin);
         Sources.Return(sources);
+    }
+
+    // Unsafe.AsPointer(ref Unsafe.NullRef<T>()) and Unsafe.AsPointer(ref Unsafe.AsRef<T>(null)): a null pointer.
+    private static bool IsNullReferenceAddress(IOperation value)
+    {
+        if (value is not IInvocationOperation { TargetMethod: { Name: "AsPointer", ContainingType: { Name: "Unsafe" } }, Arguments.Length: 1 } asPointer)
+            return false;
+        return asPointer.Arguments[0].Value.StripConversions() switch
+        {
+            IInvocationOperation { TargetMethod: { Name: "NullRef", ContainingType: { Name: "Unsafe" } } } => true,
+            IInvocationOperation { TargetMethod: { Name: "AsRef", ContainingType: { Name: "Unsafe" } }, Arguments.Length: 1 } asRef
+                => PointerFlow.IsNullConstant(asRef.Arguments[0].Value.StripConversions()),
+            _ => false,
+        };
     }
 
     // Interlocked.Exchange/CompareExchange on an address-sized location (IntPtr, nint, long, a pointer-typed T).

@@ -366,4 +366,26 @@ public class ReachShapesTests
                 }
             }
             """);
+
+    [Fact]
+    // An empty array points at Unsafe.NullRef: a null pointer, not a value from elsewhere.
+    public Task A_null_reference_turned_into_a_pointer_is_null() =>
+        MigrationTest.LibraryAsync("""
+            using System.Runtime.CompilerServices;
+            using System.Runtime.InteropServices;
+            internal sealed unsafe class Array
+            {
+                internal readonly byte* buffer;
+                public Array(long length)
+                {
+                    if (length == 0)
+                        buffer = (byte*)Unsafe.AsPointer(ref Unsafe.NullRef<byte>());
+                    else if (length == 1)
+                        buffer = (byte*)Unsafe.AsPointer(ref Unsafe.AsRef<byte>(null));
+                    else
+                        buffer = (byte*){|FIO003:NativeMemory.Alloc((nuint)length, 4)|};
+                }
+                public void Dispose() => {|FIO003:NativeMemory.Free(buffer)|};
+            }
+            """);
 }
