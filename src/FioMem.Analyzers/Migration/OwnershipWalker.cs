@@ -187,15 +187,39 @@ internal sealed class OwnershipWalker
 
         if (IsNativeCode(method))
         {
-            Escape(value, LeftAloneReason.PassedToNativeCode);
             if (parameter.RefKind is RefKind.Ref or RefKind.Out)
+            {
+                Escape(value, LeftAloneReason.PassedToNativeCode);
                 TaintTargets(value, LeftAloneReason.ExternalValue);
+            }
+            else
+            {
+                LendToNativeCode(value);
+            }
+
+            return;
+        }
+
+        if (IsInterlockedExchange(method))
+        {
+            // Exchange(ref loc, value[, comparand]): loc receives value (its old value is the result, see Collect); the
+            // comparand is only compared.
+            if (parameter.Ordinal == 1 && argument.Parent is IInvocationOperation exchange
+                && InterlockedLocation(exchange) is { } location)
+            {
+                Store(location, parameter.Type, value);
+            }
+            else if (parameter.Ordinal == 1)
+            {
+                Escape(value, LeftAloneReason.UnfollowedStorage);
+            }
+
             return;
         }
 
         if (IsInCompilation(method))
         {
-            Store(ParameterLocation(method, parameter.Ordinal), parameter.Type, value);
+            Store(ParameterLocation(method, parameter.Ordinal), parameter.Type, value, byValueArgument: parameter.RefKind == RefKind.None);
             return;
         }
 
@@ -230,6 +254,13 @@ internal sealed class OwnershipWalker
             return true;
         }
 
+        // Formatting, comparing and hashing read a value; an exception keeps it only to show it (ActualValue).
+        if (type.TypeKind is TypeKind.TypeParameter || type.SpecialType is SpecialType.System_Object)
+        {
+            if (method.ContainingType is { } owner && (IsFormattingOrComparing(owner) || method.MethodKind == MethodKind.Constructor && IsException(owner)))
+                return true;
+        }
+
         if (type.SpecialType is SpecialType.System_IntPtr or SpecialType.System_UIntPtr
             && method.ContainingType is { Name: "Marshal", ContainingNamespace: { Name: "InteropServices" } })
         {
@@ -237,6 +268,25 @@ internal sealed class OwnershipWalker
                 || method.Name.StartsWith("ReAlloc", System.StringComparison.Ordinal)
                 || method.Name.StartsWith("ZeroFree", System.StringComparison.Ordinal)
                 || method.Name == "DestroyStructure");
+        }
+
+        return false;
+    }
+
+    private static bool IsFormattingOrComparing(INamedTypeSymbol type) =>
+        type.SpecialType is SpecialType.System_String or SpecialType.System_Object
+        || type is { Name: "StringBuilder" or "AppendInterpolatedStringHandler", ContainingNamespace: { Name: "Text", ContainingNamespace.Name: "System" } }
+        || type is { Name: "DefaultInterpolatedStringHandler", ContainingNamespace: { Name: "CompilerServices" } }
+        || type is { Name: "EqualityComparer" or "Comparer", ContainingNamespace: { Name: "Generic", ContainingNamespace.Name: "Collections" } }
+        || type is { Name: "HashCode" or "Convert" or "Console" or "IEquatable" or "IComparable", ContainingNamespace.Name: "System" }
+        || type is { Name: "Debug" or "Trace", ContainingNamespace: { Name: "Diagnostics", ContainingNamespace.Name: "System" } };
+
+    private static bool IsException(INamedTypeSymbol type)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (current is { Name: "Exception", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } })
+                return true;
         }
 
         return false;
@@ -395,8 +445,11 @@ internal sealed class OwnershipWalker
 
     // A value lands in a place: the value's places join the place's group.
     [MethodImpl(Hot.Optimized)]
-    private void Store(PointerLocation place, ITypeSymbol? placeType, IOperation value)
+    private void Store(PointerLocation place, ITypeSymbol? placeType, IOperation value, bool byValueArgument = false)
     {
+        if (placeType is not null && !CanCarryAddress(placeType))
+            return; // An int, a struct, a class instance never holds an address (a pointer array is followed elsewhere).
+
         var sources = Sources.Rent();
         Collect(value, sources);
         if (sources.IsEmpty)
@@ -412,6 +465,8 @@ internal sealed class OwnershipWalker
         {
             if (cursor)
                 _graph.Derive(place, node);
+            else if (byValueArgument && place.Kind == PointerLocationKind.Parameter)
+                _graph.PassArgument(place, node);
             else
                 _graph.Union(place, node);
         }
@@ -419,7 +474,20 @@ internal sealed class OwnershipWalker
         foreach (var origin in sources.Origins)
             _graph.Derive(place, origin);
         if (sources.Foreign != LeftAloneReason.None && (CanCarryAddress(placeType) || sources.Nodes.Count > 0))
-            _graph.Taint(place, sources.Foreign);
+        {
+            // An address computed from what the place's own group holds (p = p + n, or stored back through a method that
+            // keeps it with the rest) is that memory at an offset: releasing it at a non-zero offset is already undefined
+            // with NativeMemory, so it only counts as foreign when some of its origins are another group's.
+            if (sources.ArithmeticOnly && sources.Origins.Count > 0)
+            {
+                foreach (var origin in sources.Origins)
+                    _graph.TaintUnlessSameGroup(place, origin);
+            }
+            else
+            {
+                _graph.Taint(place, sources.Foreign);
+            }
+        }
         Sources.Return(sources);
     }
 
@@ -536,7 +604,7 @@ internal sealed class OwnershipWalker
                 or IIsPatternOperation or IIsTypeOperation or IPatternOperation or IInterpolationOperation
                 or IConditionalOperation or IConditionalAccessOperation or IAddressOfOperation or IForEachLoopOperation
                 or ISwitchOperation or ISwitchExpressionOperation or IDeconstructionAssignmentOperation
-                or IDeclarationExpressionOperation:
+                or IDeclarationExpressionOperation or INameOfOperation:
                 return;
             case { Kind: OperationKind.None }:
                 return; // *p, p[i], p->F: the memory is used, the pointer goes nowhere.
@@ -575,8 +643,15 @@ internal sealed class OwnershipWalker
     private void Collect(IOperation value, Sources sources)
     {
         value = value.StripConversions();
-        if (PointerFlow.IsNullConstant(value))
+        if (PointerFlow.IsNullConstant(value) || IsNullReferenceAddress(value))
             return;
+        if (value.Type is { } type && !CanCarryAddress(type)
+            && value is not (IDeclarationExpressionOperation or IObjectCreationOperation or IInvocationOperation or IBinaryOperation))
+        {
+            // An int, a struct, a class instance: no place of its own joins the group, whatever it is turned into.
+            sources.AddForeign(LeftAloneReason.ExternalValue);
+            return;
+        }
 
         switch (value)
         {
@@ -631,12 +706,18 @@ internal sealed class OwnershipWalker
     // p + n: not p's memory as such, but computed from it.
     private void CollectOrigins(IOperation operand, Sources sources)
     {
+        if (operand.StripConversions().Type is { } type && !CanCarryAddress(type))
+        {
+            sources.AddArithmetic(); // An int offset: no memory of its own.
+            return;
+        }
+
         var inner = Sources.Rent();
         Collect(operand, inner);
         sources.Origins.AddRange(inner.Nodes);
         sources.Origins.AddRange(inner.Origins);
         Sources.Return(inner);
-        sources.AddForeign(LeftAloneReason.ExternalValue);
+        sources.AddArithmetic();
     }
 
     private void CollectResult(IInvocationOperation invocation, Sources sources)
@@ -669,6 +750,16 @@ internal sealed class OwnershipWalker
         if (IsInCompilation(method))
         {
             sources.Nodes.Add(ReturnLocation(method));
+            return;
+        }
+
+        if (IsInterlockedExchange(method))
+        {
+            // The location's old value.
+            if (InterlockedLocation(invocation) is { } location)
+                sources.Nodes.Add(location);
+            else
+                sources.AddForeign(LeftAloneReason.ExternalValue);
             return;
         }
 
@@ -778,11 +869,36 @@ internal sealed class OwnershipWalker
 
         if (_scope.IsOptedInPublicSurface(member))
         {
-            _graph.Union(place, PointerLocation.PublicSurface);
+            var (input, output) = Directions(place, member);
+            if (input)
+                _graph.PublicInput(place);
+            if (output)
+                _graph.PublicOutput(place);
             return true;
         }
 
         return false;
+    }
+
+    // Whether other assemblies can put a pointer into the place, and take one out of it.
+    private static (bool Input, bool Output) Directions(PointerLocation place, ISymbol member)
+    {
+        switch (place.Kind)
+        {
+            case PointerLocationKind.Parameter:
+                var refKind = member is IMethodSymbol method && place.Ordinal < method.Parameters.Length
+                    ? method.Parameters[place.Ordinal].RefKind
+                    : RefKind.None;
+                return (refKind != RefKind.Out, refKind is RefKind.Out or RefKind.Ref);
+            case PointerLocationKind.Return:
+                return (false, true);
+            case PointerLocationKind.Field:
+                return (member is not IFieldSymbol { IsReadOnly: true }, true);
+            case PointerLocationKind.Property:
+                return (member is not IPropertySymbol { SetMethod: null }, true);
+            default:
+                return (true, true);
+        }
     }
 
     // A local or a field of this compilation holding an array (parameters and other arrays are not followed).
@@ -793,6 +909,60 @@ internal sealed class OwnershipWalker
         _ => null,
     };
 
+    // Memory passed to native code by value: a lend when its group releases it itself (OwnershipGraph decides).
+    private void LendToNativeCode(IOperation value)
+    {
+        var sources = Sources.Rent();
+        Collect(value, sources);
+        foreach (var node in sources.Nodes)
+            _graph.LendToNativeCode(node);
+        foreach (var origin in sources.Origins)
+            _graph.LendToNativeCode(origin);
+        Sources.Return(sources);
+    }
+
+    // Unsafe.AsPointer(ref Unsafe.NullRef<T>()) and Unsafe.AsPointer(ref Unsafe.AsRef<T>(null)): a null pointer.
+    private static bool IsNullReferenceAddress(IOperation value)
+    {
+        if (value is not IInvocationOperation { TargetMethod: { Name: "AsPointer", ContainingType: { Name: "Unsafe" } }, Arguments.Length: 1 } asPointer)
+            return false;
+        return asPointer.Arguments[0].Value.StripConversions() switch
+        {
+            IInvocationOperation { TargetMethod: { Name: "NullRef", ContainingType: { Name: "Unsafe" } } } => true,
+            IInvocationOperation { TargetMethod: { Name: "AsRef", ContainingType: { Name: "Unsafe" } }, Arguments.Length: 1 } asRef
+                => PointerFlow.IsNullConstant(asRef.Arguments[0].Value.StripConversions()),
+            _ => false,
+        };
+    }
+
+    // Interlocked.Exchange/CompareExchange on an address-sized location (IntPtr, nint, long, a pointer-typed T).
+    private static bool IsInterlockedExchange(IMethodSymbol method) =>
+        method is { Name: "Exchange" or "CompareExchange", ContainingType: { Name: "Interlocked", ContainingNamespace: { Name: "Threading", ContainingNamespace.Name: "System" } } }
+        && method.Parameters.Length is 2 or 3
+        && method.Parameters[0].RefKind == RefKind.Ref
+        && CanCarryAddress(method.Parameters[0].Type);
+
+    // The place Interlocked.Exchange's ref argument names: a field, local, parameter or array element, also through
+    // Unsafe.AsRef(in readonlyField).
+    private PointerLocation? InterlockedLocation(IInvocationOperation exchange)
+    {
+        foreach (var argument in exchange.Arguments)
+        {
+            if (argument.Parameter?.Ordinal != 0)
+                continue;
+            var target = argument.Value.StripConversions();
+            while (target is IInvocationOperation { TargetMethod: { Name: "AsRef", ContainingType: { Name: "Unsafe" } }, Arguments.Length: 1 } asRef
+                   && asRef.Arguments[0].Parameter?.RefKind is RefKind.In or RefKind.Ref or RefKind.RefReadOnlyParameter)
+            {
+                target = asRef.Arguments[0].Value.StripConversions();
+            }
+
+            return Place(target);
+        }
+
+        return null;
+    }
+
     // ---- Questions --------------------------------------------------------------------------------------------------
 
     private bool IsInCompilation(ISymbol symbol) => SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, _assembly);
@@ -800,9 +970,21 @@ internal sealed class OwnershipWalker
     /// <summary>Whether a value of <paramref name="type"/> can hold an address: pointers, native and 64-bit integers, object, T.</summary>
     [MethodImpl(Hot.Optimized)]
     public static bool CanCarryAddress(ITypeSymbol? type) => type is not null && (
-        type.TypeKind is TypeKind.Pointer or TypeKind.FunctionPointer or TypeKind.TypeParameter or TypeKind.Dynamic
+        type.TypeKind is TypeKind.Pointer or TypeKind.FunctionPointer or TypeKind.Dynamic
+        || type is ITypeParameterSymbol { HasReferenceTypeConstraint: false } parameter && !HasClassConstraint(parameter)
         || type.SpecialType is SpecialType.System_IntPtr or SpecialType.System_UIntPtr or SpecialType.System_Int64
             or SpecialType.System_UInt64 or SpecialType.System_Object);
+
+    private static bool HasClassConstraint(ITypeParameterSymbol parameter)
+    {
+        foreach (var constraint in parameter.ConstraintTypes)
+        {
+            if (constraint.TypeKind is TypeKind.Class or TypeKind.Array or TypeKind.Delegate && constraint.SpecialType != SpecialType.System_Object)
+                return true;
+        }
+
+        return false;
+    }
 
     private static bool IsPointerArray(ITypeSymbol? type) => type is IArrayTypeSymbol array && CanCarryAddress(array.ElementType);
 
@@ -879,10 +1061,31 @@ internal sealed class OwnershipWalker
 
         public bool IsEmpty => Nodes.Count == 0 && Origins.Count == 0 && Foreign == LeftAloneReason.None;
 
+        /// <summary>True when the only foreign part of the value is an address computed from its <see cref="Origins"/>.</summary>
+        public bool ArithmeticOnly { get; private set; }
+
         public void AddForeign(LeftAloneReason reason)
         {
             if (Foreign == LeftAloneReason.None)
+            {
                 Foreign = reason;
+                ArithmeticOnly = false;
+            }
+            else if (ArithmeticOnly)
+            {
+                ArithmeticOnly = false;
+                Foreign = reason;
+            }
+        }
+
+        // p + n: foreign unless every origin turns out to be in the place's own group.
+        public void AddArithmetic()
+        {
+            if (Foreign == LeftAloneReason.None)
+            {
+                Foreign = LeftAloneReason.ExternalValue;
+                ArithmeticOnly = true;
+            }
         }
 
         public static Sources Rent()
@@ -896,6 +1099,7 @@ internal sealed class OwnershipWalker
             sources.Nodes.Clear();
             sources.Origins.Clear();
             sources.Foreign = LeftAloneReason.None;
+            sources.ArithmeticOnly = false;
             (t_pool ??= new Stack<Sources>()).Push(sources);
         }
     }

@@ -17,7 +17,7 @@ public class LeftAloneReasonTests
     [InlineData(nameof(LeftAloneReason.ReturnedFromPublicMember), "public static class Api { public static void* Make() => NativeMemory.Alloc(8); }")]
     [InlineData(nameof(LeftAloneReason.PublicStorage), "public class Api { public byte* Buffer = (byte*)NativeMemory.Alloc(8); void Close() => NativeMemory.Free(Buffer); }")]
     [InlineData(nameof(LeftAloneReason.ExternalValue), "static class C { [DllImport(\"n\")] static extern void* Acquire(); static void M() { void* p = NativeMemory.Alloc(8); p = Acquire(); NativeMemory.Free(p); } }")]
-    [InlineData(nameof(LeftAloneReason.PassedToNativeCode), "static class C { [DllImport(\"n\")] static extern void Take(void* p); static void M() { void* p = NativeMemory.Alloc(8); Take(p); NativeMemory.Free(p); } }")]
+    [InlineData(nameof(LeftAloneReason.PassedToNativeCode), "static class C { [DllImport(\"n\")] static extern void Take(void* p); static void M() { void* p = NativeMemory.Alloc(8); Take(p); } }")]
     [InlineData(nameof(LeftAloneReason.PassedToExternalMethod), "static class C { static void M(System.Collections.Generic.List<nint> list) { void* p = NativeMemory.Alloc(8); list.Add((nint)p); NativeMemory.Free(p); } }")]
     [InlineData(nameof(LeftAloneReason.DelegateOrFunctionPointer), "static class C { static void M(System.Action<nint> callback) { void* p = NativeMemory.Alloc(8); callback((nint)p); NativeMemory.Free(p); } }")]
     [InlineData(nameof(LeftAloneReason.MethodGroup), "static class C { static void Release(nint p) => NativeMemory.Free((void*)p); static void M() { System.Action<nint> a = Release; Release((nint)NativeMemory.Alloc(8)); } }")]

@@ -226,8 +226,7 @@ public class NativeMemoryMigrationAnalyzerTests
                 void M(Action<nint> callback, delegate*<void*, void> release)
                 {
                     void* a = NativeMemory.Alloc(8);
-                    Take(a);
-                    NativeMemory.Free(a);
+                    Take(a); // nothing here frees it: native code may own it now
 
                     void* b = NativeMemory.Alloc(8);
                     callback((nint)b);
@@ -315,8 +314,8 @@ public class NativeMemoryMigrationAnalyzerTests
                     void** pc = &c;
                     NativeMemory.Free(c);
 
-                    nint d = (nint)NativeMemory.Alloc(8);
-                    Interlocked.Exchange(ref d, 0);
+                    long d = (long)NativeMemory.Alloc(8);
+                    Interlocked.Increment(ref d);
                     NativeMemory.Free((void*)d);
                 }
             }

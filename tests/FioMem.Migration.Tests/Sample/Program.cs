@@ -23,6 +23,7 @@ public static class Program
         using (var voices = new Voices())
             Console.WriteLine("voices " + voices.Mix() + "/" + Voices.Measure("héllo") + "/" + Voices.Upload(10));
         Console.WriteLine("lookup " + Lookup.Get(3) + "/" + Lookup.Get(15));
+        Console.WriteLine("shared " + Shared.Run());
         Console.WriteLine("skipped " + Skipped.Run());
     }
 }
