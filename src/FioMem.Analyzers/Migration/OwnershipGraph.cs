@@ -124,6 +124,26 @@ internal sealed class OwnershipGraph
         return groups;
     }
 
+    /// <summary>
+    /// Hands every recorded fact to the callbacks, in the order recorded: for callers that keep a member's or a file's
+    /// facts beyond its compilation (as symbol-free keys) and replay them into a new graph later.
+    /// </summary>
+    public void ExportFacts(
+        System.Action<PointerLocation, PointerLocation> union,
+        System.Action<PointerLocation, LeftAloneReason> taint,
+        System.Action<PointerLocation, PointerLocation> derive,
+        System.Action<MigrationCandidate> call)
+    {
+        foreach (var (a, b) in _unions)
+            union(a, b);
+        foreach (var pair in _taints)
+            taint(pair.Key, pair.Value);
+        foreach (var (derived, origin) in _derived)
+            derive(derived, origin);
+        foreach (var candidate in _calls)
+            call(candidate);
+    }
+
     private static PointerLocation Find(Dictionary<PointerLocation, PointerLocation> parent, PointerLocation node)
     {
         var root = node;

@@ -1,0 +1,213 @@
+// One syntax tree → its ownership facts as symbol-free keys, so the pipeline can cache and compare them.
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Threading;
+using FioMem.Analyzers.Common;
+using FioMem.Analyzers.Migration;
+using FioMem.Generators.Helpers;
+using FioMem.Generators.Models;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace FioMem.Generators.Interception;
+
+/// <summary>A syntax tree to walk, with what every tree of its compilation shares.</summary>
+internal sealed class TreeToWalk
+{
+    public TreeToWalk(SyntaxTree tree, Compilation compilation, KnownSymbols symbols, INamedTypeSymbol nativeMemory, MigrationScope scope)
+    {
+        Tree = tree;
+        Compilation = compilation;
+        Symbols = symbols;
+        NativeMemory = nativeMemory;
+        Scope = scope;
+    }
+
+    public SyntaxTree Tree { get; }
+
+    public Compilation Compilation { get; }
+
+    public KnownSymbols Symbols { get; }
+
+    public INamedTypeSymbol NativeMemory { get; }
+
+    public MigrationScope Scope { get; }
+}
+
+/// <summary>
+/// Runs FIO003's ownership walk (the same <c>OwnershipWalker</c>) over one tree into a graph of its own, then exports
+/// the facts with keys that hold no symbols: a field, property or method by its documentation ID (stable when another
+/// file changes), a local or lambda by its declaration's position in its file, a call by its span.
+/// </summary>
+internal static class InterceptionFactsCollector
+{
+    private static readonly SymbolDisplayFormat s_typeFormat = SymbolDisplayFormat.FullyQualifiedFormat;
+
+    /// <summary>Every tree of the compilation to walk, or none when interception is off or nothing names NativeMemory.</summary>
+    public static ImmutableArray<TreeToWalk> TreesToWalk(Compilation compilation, AnalyzerConfigOptionsProvider options,
+        CancellationToken cancellationToken)
+    {
+        if (!InterceptionSettingsReader.IsEnabled(options.GlobalOptions))
+            return ImmutableArray<TreeToWalk>.Empty;
+        var symbols = KnownSymbols.TryCreate(compilation);
+        if (symbols?.NativeMemory is not { } nativeMemory || !NamesNativeMemory(compilation, cancellationToken))
+            return ImmutableArray<TreeToWalk>.Empty;
+
+        var scope = MigrationScope.Create(compilation, new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty, options));
+        var builder = ImmutableArray.CreateBuilder<TreeToWalk>();
+        foreach (var tree in compilation.SyntaxTrees)
+            builder.Add(new TreeToWalk(tree, compilation, symbols, nativeMemory, scope));
+        return builder.ToImmutable();
+    }
+
+    /// <summary>The facts of one tree.</summary>
+    public static FileFacts Collect(TreeToWalk work, CancellationToken cancellationToken)
+    {
+        var graph = new OwnershipGraph();
+        var walker = new OwnershipWalker(graph, work.NativeMemory, work.Symbols.FioMemory, work.Compilation.Assembly, work.Scope);
+        var model = work.Compilation.GetSemanticModel(work.Tree);
+        OwnershipTrees.AnalyzeTree(walker, model, IsGeneratedFile(work.Tree, cancellationToken), cancellationToken);
+
+        var unions = ImmutableArray.CreateBuilder<FactPair>();
+        var taints = ImmutableArray.CreateBuilder<TaintFact>();
+        var derived = ImmutableArray.CreateBuilder<FactPair>();
+        var calls = ImmutableArray.CreateBuilder<CallFact>();
+        var keys = new Dictionary<PointerLocation, string>();
+        graph.ExportFacts(
+            (a, b) => unions.Add(new FactPair(Key(a, keys), Key(b, keys))),
+            (place, reason) => taints.Add(new TaintFact(Key(place, keys), (int)reason)),
+            (d, origin) => derived.Add(new FactPair(Key(d, keys), Key(origin, keys))),
+            candidate => calls.Add(CallFactOf(candidate, model, Key(candidate.Node, keys), cancellationToken)));
+
+        // The graph gathers facts in a concurrent queue: sort them so equal trees give equal facts.
+        var unionArray = unions.ToArray();
+        Array.Sort(unionArray, ComparePairs);
+        var taintArray = taints.ToArray();
+        Array.Sort(taintArray, (x, y) => string.CompareOrdinal(x.Key, y.Key));
+        var derivedArray = derived.ToArray();
+        Array.Sort(derivedArray, ComparePairs);
+        var callArray = calls.ToArray();
+        Array.Sort(callArray, (x, y) => string.CompareOrdinal(x.Key, y.Key));
+        return new FileFacts(
+            work.Tree.FilePath,
+            new EquatableArray<FactPair>(ImmutableArray.Create(unionArray)),
+            new EquatableArray<TaintFact>(ImmutableArray.Create(taintArray)),
+            new EquatableArray<FactPair>(ImmutableArray.Create(derivedArray)),
+            new EquatableArray<CallFact>(ImmutableArray.Create(callArray)));
+    }
+
+    private static int ComparePairs(FactPair x, FactPair y)
+    {
+        int first = string.CompareOrdinal(x.First, y.First);
+        return first != 0 ? first : string.CompareOrdinal(x.Second, y.Second);
+    }
+
+    private static bool NamesNativeMemory(Compilation compilation, CancellationToken cancellationToken)
+    {
+        foreach (var tree in compilation.SyntaxTrees)
+        {
+            if (CalledNames.NativeMemoryType.OccurIn(tree.GetRoot(cancellationToken)))
+                return true;
+        }
+
+        return false;
+    }
+
+    private static CallFact CallFactOf(MigrationCandidate candidate, SemanticModel model, string key, CancellationToken cancellationToken)
+    {
+        var span = candidate.Location.GetLineSpan();
+        int version = 0;
+        string data = string.Empty, returnType = string.Empty, parameterTypes = string.Empty;
+        var node = model.SyntaxTree.GetRoot(cancellationToken).FindNode(candidate.Location.SourceSpan, getInnermostNodeForTie: true);
+        if (node is InvocationExpressionSyntax invocation
+            && model.GetSymbolInfo(invocation, cancellationToken).Symbol is IMethodSymbol method)
+        {
+            returnType = method.ReturnType.ToDisplayString(s_typeFormat);
+            var types = new string[method.Parameters.Length];
+            for (int i = 0; i < types.Length; i++)
+                types[i] = method.Parameters[i].Type.ToDisplayString(s_typeFormat);
+            parameterTypes = string.Join(",", types);
+            if (model.GetInterceptableLocation(invocation, cancellationToken) is { } location)
+            {
+                version = location.Version;
+                data = location.Data;
+            }
+        }
+
+        return new CallFact(key, candidate.NativeMethod, (int)candidate.Role, candidate.FioMethod, candidate.ArgumentCount,
+            candidate.Member, candidate.InGeneratedCode, candidate.UnboundedSize, span.Path,
+            span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1, version, data, returnType, parameterTypes);
+    }
+
+    /// <summary>A key that names the place without a symbol and stays the same while its declaration does.</summary>
+    private static string Key(PointerLocation place, Dictionary<PointerLocation, string> keys)
+    {
+        if (keys.TryGetValue(place, out var known))
+            return known;
+
+        string key = place.Kind switch
+        {
+            PointerLocationKind.Call => "call:" + place.Tree?.FilePath + ":" + Number(place.Span.Start) + "+" + Number(place.Span.Length),
+            PointerLocationKind.PublicSurface => "public",
+            _ => place.Kind.ToString() + ":" + SymbolKey(place.Symbol) + "#" + Number(place.Ordinal),
+        };
+        keys[place] = key;
+        return key;
+    }
+
+    private static string SymbolKey(ISymbol? symbol)
+    {
+        if (symbol is null)
+            return string.Empty;
+
+        // Locals, lambdas and local functions live in one member of one file: their declaration's position names them.
+        bool local = symbol is ILocalSymbol or IRangeVariableSymbol
+            || symbol is IMethodSymbol { MethodKind: MethodKind.LocalFunction or MethodKind.AnonymousFunction };
+        if (!local && symbol.GetDocumentationCommentId() is { Length: > 0 } id)
+            return id;
+
+        string where = string.Empty;
+        foreach (var location in symbol.Locations)
+        {
+            if (location.IsInSource)
+            {
+                where = location.SourceTree!.FilePath + "@" + Number(location.SourceSpan.Start) + ":";
+                break;
+            }
+        }
+
+        return where + symbol.Kind.ToString() + ":" + symbol.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+    }
+
+    private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    // The conventions Roslyn's analyzer host uses for generated files: a name ending .g.cs/.designer.cs/.generated.cs,
+    // or a leading <auto-generated> comment.
+    private static bool IsGeneratedFile(SyntaxTree tree, CancellationToken cancellationToken)
+    {
+        string name = System.IO.Path.GetFileName(tree.FilePath ?? string.Empty);
+        if (name.StartsWith("TemporaryGeneratedFile_", StringComparison.OrdinalIgnoreCase)
+            || name.EndsWith(".g.cs", StringComparison.OrdinalIgnoreCase)
+            || name.EndsWith(".g.i.cs", StringComparison.OrdinalIgnoreCase)
+            || name.EndsWith(".designer.cs", StringComparison.OrdinalIgnoreCase)
+            || name.EndsWith(".generated.cs", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        foreach (var trivia in tree.GetRoot(cancellationToken).GetLeadingTrivia())
+        {
+            if ((trivia.IsKind(SyntaxKind.SingleLineCommentTrivia) || trivia.IsKind(SyntaxKind.MultiLineCommentTrivia))
+                && (trivia.ToString().IndexOf("<auto-generated", StringComparison.OrdinalIgnoreCase) >= 0))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
