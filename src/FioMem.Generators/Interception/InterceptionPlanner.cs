@@ -142,7 +142,7 @@ internal static class InterceptionPlanner
             var item = interceptors[i];
             string[] parameterTypes = item.ParameterTypes.Length == 0 ? Array.Empty<string>() : item.ParameterTypes.Split(',');
             models.Add(new InterceptorModel(
-                item.NativeMethod + "_" + item.Target + "_" + i.ToString(CultureInfo.InvariantCulture),
+                (item.NativeMethod == item.Target ? item.NativeMethod : item.NativeMethod + "_" + item.Target) + "_" + i.ToString(CultureInfo.InvariantCulture),
                 item.ReturnType,
                 new EquatableArray<string>(ImmutableArray.Create(parameterTypes)),
                 item.NativeMethod,
