@@ -201,7 +201,8 @@ project_files() {
 }
 count() { # count DIR PROJECT REGEX
   local files; files=$(project_files "$1" "$2")
-  if grep -lP 'using\s+static\s+(global::)?System\.Runtime\.InteropServices\.NativeMemory|=\s*(global::)?System\.Runtime\.InteropServices\.NativeMemory\s*;' $files 2>/dev/null | grep .; then
+  # The migration's own alias (`using FioMemory = ...NativeMemory;` for targets without FioMem) is counted as FioMemory.
+  if grep -lP 'using\s+static\s+(global::)?System\.Runtime\.InteropServices\.NativeMemory|using\s+(?!FioMemory\s*=)\w+\s*=\s*(global::)?System\.Runtime\.InteropServices\.NativeMemory\s*;' $files 2>/dev/null | grep .; then
     echo "NativeMemory imported with using static or an alias: the count would be wrong" >&2; exit 1
   fi
   # shellcheck disable=SC2086
