@@ -88,6 +88,12 @@ internal static class InterceptionFactsCollector
             (d, origin) => derived.Add(new FactPair(Key(d, keys), Key(origin, keys))),
             candidate => calls.Add(CallFactOf(candidate, model, Key(candidate.Node, keys), cancellationToken)));
 
+        // A partial member declared here without an implementation is implemented by another generator, whose output
+        // this generator cannot see (FIO003, which runs after the generators, sees it as generated code): memory that
+        // reaches it stays, as FIO003 leaves it.
+        foreach (var place in PlacesImplementedElsewhere(model, cancellationToken))
+            taints.Add(new TaintFact(Key(place, keys), (int)LeftAloneReason.GeneratedCode));
+
         // The graph gathers facts in a concurrent queue: sort them so equal trees give equal facts.
         var unionArray = unions.ToArray();
         Array.Sort(unionArray, ComparePairs);
@@ -103,6 +109,28 @@ internal static class InterceptionFactsCollector
             new EquatableArray<TaintFact>(ImmutableArray.Create(taintArray)),
             new EquatableArray<FactPair>(ImmutableArray.Create(derivedArray)),
             new EquatableArray<CallFact>(ImmutableArray.Create(callArray)));
+    }
+
+    private static IEnumerable<PointerLocation> PlacesImplementedElsewhere(SemanticModel model, CancellationToken cancellationToken)
+    {
+        foreach (var node in model.SyntaxTree.GetRoot(cancellationToken).DescendantNodes(static n => n is not (BlockSyntax or ArrowExpressionClauseSyntax)))
+        {
+            if (node is MethodDeclarationSyntax { Body: null, ExpressionBody: null } method
+                && method.Modifiers.Any(SyntaxKind.PartialKeyword)
+                && model.GetDeclaredSymbol(method, cancellationToken) is { PartialImplementationPart: null } methodSymbol
+                && methodSymbol.IsPartialDefinition)
+            {
+                yield return PointerLocation.ForReturn(methodSymbol);
+                for (int i = 0; i < methodSymbol.Parameters.Length; i++)
+                    yield return PointerLocation.ForParameter(methodSymbol, i);
+            }
+            else if (node is PropertyDeclarationSyntax property
+                && property.Modifiers.Any(SyntaxKind.PartialKeyword)
+                && model.GetDeclaredSymbol(property, cancellationToken) is { PartialImplementationPart: null, IsPartialDefinition: true } propertySymbol)
+            {
+                yield return PointerLocation.ForProperty(propertySymbol);
+            }
+        }
     }
 
     private static int ComparePairs(FactPair x, FactPair y)

@@ -187,7 +187,7 @@ internal static class InterceptionPlanner
         string text = reason switch
         {
             LeftAloneReason.NoFioMemoryTwin => "FioMemory has no twin for a call of its group",
-            LeftAloneReason.GeneratedCode => "a call of its group is in generated code",
+            LeftAloneReason.GeneratedCode => "a call of its group is in generated code, or the memory reaches a member generated code implements",
             LeftAloneReason.ParameterOfPublicMember => "the memory is a parameter of a public member (other assemblies pass their own)",
             LeftAloneReason.ReturnedFromPublicMember => "the memory is returned from a public member (other assemblies may free it)",
             LeftAloneReason.PublicStorage => "the memory is kept in public storage other assemblies can read and write",

@@ -144,6 +144,37 @@ public class InterceptionGeneratorTests
         Assert.Contains("ParameterOfPublicMember", report);
     }
 
+    [Fact]
+    public void Memory_handed_to_a_member_another_generator_implements_is_not_intercepted()
+    {
+        // Another generator's output is invisible to this one: Release could free the memory with NativeMemory.Free.
+        const string source = """
+            using System.Runtime.InteropServices;
+            namespace App;
+            internal static unsafe partial class Native
+            {
+                public static partial void Release(void* p);
+
+                public static void Use()
+                {
+                    void* p = NativeMemory.Alloc(16);
+                    Release(p);
+                }
+
+                public static void Own()
+                {
+                    void* q = NativeMemory.Alloc(16);
+                    NativeMemory.Free(q);
+                }
+            }
+            """;
+        GeneratorRun run = InterceptionHarness.Run(InterceptionHarness.CreateCompilation([("Native.cs", source)]), BuildProperties.Intercepting());
+
+        string report = InterceptionHarness.Report(run);
+        Assert.StartsWith("// FioMem intercepts 2 of 3 NativeMemory calls\n", report);
+        Assert.Contains("NativeMemory.Alloc left alone (in Native.Use): GeneratedCode", report);
+    }
+
     private static int CountOf(string text, string part)
     {
         int count = 0;
