@@ -21,6 +21,7 @@ public sealed class PackageConsumptionTests(PackageFixture fixture)
         "owned zeroed True",
         "type name Consumer.Particle",
         "registry 42",
+        "native squares 328350, handed to native code 42",
         "FioMem " + Repository.Version) + "\n";
 
     [Fact]
@@ -62,9 +63,15 @@ public sealed class PackageConsumptionTests(PackageFixture fixture)
             .Distinct().ToArray();
         Assert.True(otherWarnings.Length == 0, "the Native AOT publish warned:\n" + string.Join('\n', otherWarnings) + "\n" + publish);
 
-        CliResult run = DotnetCli.Execute(Path.Combine(output, OperatingSystem.IsWindows() ? "Aot.exe" : "Aot"), output);
+        // Aot builds with FioMemInterceptNativeMemory=true: the interceptors are in the binary and FioMem serves them.
+        Assert.Contains("Aot: FioMem intercepts 5 of 7 NativeMemory calls", publish.Output);
+        string binary = Path.Combine(output, OperatingSystem.IsWindows() ? "Aot.exe" : "Aot");
+        CliResult run = DotnetCli.Execute(binary, output);
         Assert.True(run.ExitCode == 0, "the native binary failed:\n" + run);
         Assert.Equal(ExpectedAppOutput, run.Output.ReplaceLineEndings("\n"));
+        CliResult allocator = DotnetCli.Execute(binary, output, "--allocator");
+        Assert.True(allocator.ExitCode == 0, "the native binary failed:\n" + allocator);
+        Assert.Contains("NativeMemory served by FioMem True\n", allocator.Output.ReplaceLineEndings("\n"));
     }
 
     [Fact]

@@ -21,6 +21,21 @@ internal sealed class MigrationCandidate : IComparable<MigrationCandidate>
         UnboundedSize = unboundedSize;
     }
 
+    /// <summary>A call replayed from facts kept without their compilation (see <see cref="PointerLocation.ForKey"/>).</summary>
+    public MigrationCandidate(PointerLocation node, Location location, string nativeMethod, NativeMemoryCallRole role,
+        string? fioMethod, int argumentCount, string member, bool inGeneratedCode, bool unboundedSize)
+    {
+        Node = node;
+        Location = location;
+        NativeMethod = nativeMethod;
+        Role = role;
+        FioMethod = fioMethod;
+        ArgumentCount = argumentCount;
+        Member = member;
+        InGeneratedCode = inGeneratedCode;
+        UnboundedSize = unboundedSize;
+    }
+
     /// <summary>The call's node in the ownership graph.</summary>
     public PointerLocation Node { get; }
 

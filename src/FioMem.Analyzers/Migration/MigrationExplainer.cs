@@ -25,24 +25,10 @@ internal static class MigrationExplainer
         var graph = new OwnershipGraph();
         var walker = new OwnershipWalker(graph, nativeMemory, symbols.FioMemory, compilation.Assembly, scope);
         foreach (var tree in compilation.SyntaxTrees)
-        {
-            var model = compilation.GetSemanticModel(tree);
-            foreach (var node in tree.GetRoot().DescendantNodes())
-            {
-                // The member a root belongs to: the declaration itself (a method), or the one holding it (a field's
-                // initializer, an expression body).
-                if (model.GetOperation(node) is { Parent: null } root
-                    && (model.GetDeclaredSymbol(node) ?? (node.Parent is { } parent ? model.GetDeclaredSymbol(parent) : null)
-                        ?? model.GetEnclosingSymbol(node.Span.End)) is { } owner)
-                {
-                    walker.AnalyzeMember(owner, ImmutableArray.Create(root), isGeneratedCode: false);
-                }
-            }
-        }
+            OwnershipTrees.AnalyzeTree(walker, compilation.GetSemanticModel(tree), isGeneratedCode: false, default);
 
         foreach (var group in graph.Solve())
             result.Add((group, NativeMemoryMigrationAnalyzer.Decide(group, symbols, scope, out _)));
         return result;
     }
-
 }

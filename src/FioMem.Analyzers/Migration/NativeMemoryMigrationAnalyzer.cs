@@ -105,56 +105,9 @@ public sealed class NativeMemoryMigrationAnalyzer : DiagnosticAnalyzer
     }
 
     // Whether a solved group migrates, and to what.
-    internal static LeftAloneReason Decide(CallGroup group, KnownSymbols symbols, MigrationScope scope, out string[] rewrites)
-    {
-        rewrites = System.Array.Empty<string>();
-        if (group.Reason != LeftAloneReason.None)
-            return group.Reason;
-
-        bool allocates = false, releases = false, reallocates = false, longLivedShape = true;
-        foreach (var call in group.Calls)
-        {
-            if (call.FioMethod is null)
-                return LeftAloneReason.NoFioMemoryTwin;
-            if (call.InGeneratedCode)
-                return LeftAloneReason.GeneratedCode;
-            switch (call.Role)
-            {
-                case NativeMemoryCallRole.Allocate:
-                    allocates = true;
-                    longLivedShape &= call.NativeMethod is "Alloc" or "AllocZeroed" && call.ArgumentCount == 1;
-                    break;
-                case NativeMemoryCallRole.Reallocate:
-                    reallocates = true;
-                    break;
-                case NativeMemoryCallRole.Release:
-                    releases = true;
-                    break;
-            }
-        }
-
-        if (!allocates && !reallocates)
-            return LeftAloneReason.NoAllocation;
-        if (scope.IsMultiTarget && !scope.DefinesFioMemSymbol)
-            return LeftAloneReason.MultiTargetWithoutFioMemSymbol;
-
-        rewrites = new string[group.Calls.Count];
-        if (releases)
-        {
-            for (int i = 0; i < rewrites.Length; i++)
-                rewrites[i] = group.Calls[i].FioMethod!;
-            return LeftAloneReason.None;
-        }
-
-        // Never freed: plain Alloc would keep a block reserved for good.
-        if (reallocates || !longLivedShape || symbols.FioMemory.GetMembers("AllocLongLived").IsEmpty)
-            return LeftAloneReason.NeverFreedWithoutLongLivedTwin;
-        if (scope.IsMultiTarget)
-            return LeftAloneReason.NeverFreedInMultiTargetProject;
-        for (int i = 0; i < rewrites.Length; i++)
-            rewrites[i] = "AllocLongLived";
-        return LeftAloneReason.None;
-    }
+    internal static LeftAloneReason Decide(CallGroup group, KnownSymbols symbols, MigrationScope scope, out string[] rewrites) =>
+        MigrationDecision.Decide(group, MigrationDecision.HasLongLivedTwin(symbols.FioMemory), scope.IsMultiTarget,
+            scope.DefinesFioMemSymbol, out rewrites);
 
     private static int LargeAllocationThreshold(INamedTypeSymbol fioMemory)
     {

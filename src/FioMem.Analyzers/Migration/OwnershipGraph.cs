@@ -15,7 +15,7 @@ namespace FioMem.Analyzers.Migration;
 /// (<c>q = p + n</c>) keeps <c>q</c> in a group of its own, so pointer arithmetic for reading costs nothing; but if
 /// <c>q</c>'s group releases, reallocates or hands out memory, <c>p</c>'s group is tainted too (it might be its memory).
 /// </remarks>
-internal sealed class OwnershipGraph
+internal sealed class OwnershipGraph : IOwnershipFacts
 {
     private readonly ConcurrentQueue<(PointerLocation A, PointerLocation B)> _unions = new();
     private readonly ConcurrentDictionary<PointerLocation, LeftAloneReason> _taints = new();
@@ -325,6 +325,33 @@ internal sealed class OwnershipGraph
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Hands every recorded fact to <paramref name="sink"/>, kind by kind: for callers that keep a member's or a file's
+    /// facts beyond its compilation (as symbol-free keys) and replay them into a new graph later. A new kind of fact
+    /// is a new member of <see cref="IOwnershipFacts"/>, so every sink must carry it.
+    /// </summary>
+    public void ExportFacts(IOwnershipFacts sink)
+    {
+        foreach (var (a, b) in _unions)
+            sink.Union(a, b);
+        foreach (var pair in _taints)
+            sink.Taint(pair.Key, pair.Value);
+        foreach (var (place, origin) in _offsets)
+            sink.TaintUnlessSameGroup(place, origin);
+        foreach (var (derived, origin) in _derived)
+            sink.Derive(derived, origin);
+        foreach (var (parameter, argument) in _arguments)
+            sink.PassArgument(parameter, argument);
+        foreach (var input in _publicInputs)
+            sink.PublicInput(input);
+        foreach (var output in _publicOutputs)
+            sink.PublicOutput(output);
+        foreach (var lent in _lent)
+            sink.LendToNativeCode(lent);
+        foreach (var candidate in _calls)
+            sink.AddCall(candidate);
     }
 
     private static PointerLocation Find(Dictionary<PointerLocation, PointerLocation> parent, PointerLocation node)

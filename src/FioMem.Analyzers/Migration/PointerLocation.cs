@@ -85,6 +85,12 @@ internal readonly struct PointerLocation : IEquatable<PointerLocation>
     /// <summary>The one place for memory crossing an opted-in library's public API.</summary>
     public static PointerLocation PublicSurface { get; } = new(PointerLocationKind.PublicSurface, null, 0, null, default);
 
+    /// <summary>
+    /// A place known only by a number, for facts replayed without their compilation (the build-time interception keeps
+    /// them as symbol-free keys): equal to another only with the same number; a call-like node, so it never names a group.
+    /// </summary>
+    public static PointerLocation ForKey(int id) => new(PointerLocationKind.Call, null, id, null, default);
+
     /// <summary>One symbol for a generic method's constructions and a partial method's two parts.</summary>
     public static IMethodSymbol Definition(IMethodSymbol method)
     {

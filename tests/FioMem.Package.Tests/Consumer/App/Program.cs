@@ -29,6 +29,9 @@ unsafe
     Console.WriteLine($"type name {NameOf<Particle>()}");
     Console.WriteLine($"registry {Registry.Remember(42)}");
     Registry.Forget();
+    Console.WriteLine($"native squares {NativeBuffers.SumOfSquares(100)}, handed to native code {NativeBuffers.HandToNative()}");
+    if (Array.IndexOf(args, "--allocator") >= 0)
+        Console.WriteLine($"NativeMemory served by FioMem {NativeBuffers.ServedByFioMem()}");
     Console.WriteLine("FioMem " + typeof(FioMemory).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion);
 }
 

@@ -1,0 +1,121 @@
+// Times the NativeMemory interception generator (FioMemInterceptNativeMemory=true) in one process, as process CPU
+// time, against the compiler binding the same sources (GetDiagnostics on a fresh compilation built without
+// concurrency): the generator binds every member again through its semantic models, so binding is the floor of its cost.
+//
+// Usage: AnalyzerCost.InterceptionInProcess <source-directory> [rounds] [--exe]
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using FioMem;
+using FioMem.Generators;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+if (args.Length < 1)
+{
+    Console.Error.WriteLine("usage: AnalyzerCost.InterceptionInProcess <source-directory> [rounds] [--exe]");
+    return 2;
+}
+
+int rounds = args.Length > 1 && int.TryParse(args[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out int r) ? r : 3;
+bool exe = args.Contains("--exe");
+var parseOptions = new CSharpParseOptions(LanguageVersion.Latest)
+    .WithFeatures([new("InterceptorsNamespaces", NativeMemoryInterceptorGenerator.InterceptorsNamespace)]);
+var trees = Directory.GetFiles(args[0], "*.cs").Order(StringComparer.Ordinal)
+    .Select(path => CSharpSyntaxTree.ParseText(File.ReadAllText(path), parseOptions, path)).ToArray();
+var references = ReferenceAssemblies().Append(typeof(FioMemory).Assembly.Location)
+    .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path)).ToArray();
+Console.WriteLine($"{trees.Length} files, {trees.Sum(t => t.GetText().Lines.Count)} lines, {(exe ? "an executable" : "a library")}");
+
+CSharpCompilation Fresh() => CSharpCompilation.Create("Probe", trees, references,
+    new CSharpCompilationOptions(exe ? OutputKind.ConsoleApplication : OutputKind.DynamicallyLinkedLibrary, allowUnsafe: true, concurrentBuild: false));
+
+var samples = new Dictionary<string, List<double>>();
+for (int round = 0; round <= rounds; round++)
+{
+    double bind = Cpu(() => Fresh().GetDiagnostics());
+    double off = Cpu(() => Run(Fresh(), enabled: false));
+    string summary = string.Empty;
+    double on = Cpu(() => summary = Run(Fresh(), enabled: true));
+    Console.WriteLine($"{(round == 0 ? "cold   " : "round " + round)}: compiler binding {bind:F2} s, generator with the property {on:F2} s, without {off:F3} s CPU ({summary})");
+    if (round == 0)
+        continue; // the first round JIT-compiles the compiler and the generator
+    Add("bind", bind);
+    Add("on", on);
+    Add("off", off);
+}
+
+Console.WriteLine($"medians over {rounds} warm rounds: compiler binding {Median("bind"):F2} s, generator with the property {Median("on"):F2} s " +
+                  $"({100 * Median("on") / Median("bind"):F0}% of binding), without {Median("off"):F3} s");
+return 0;
+
+static string Run(CSharpCompilation compilation, bool enabled)
+{
+    var driver = CSharpGeneratorDriver.Create([new NativeMemoryInterceptorGenerator().AsSourceGenerator()],
+        parseOptions: (CSharpParseOptions)compilation.SyntaxTrees[0].Options,
+        optionsProvider: new BuildProperties(enabled));
+    var result = driver.RunGenerators(compilation).GetRunResult().Results[0];
+    var report = result.GeneratedSources.FirstOrDefault(s => s.HintName == NativeMemoryInterceptorGenerator.ReportHintName);
+    return report.SourceText is { } text ? text.Lines[0].ToString().TrimStart('/', ' ') : "nothing generated";
+}
+
+static double Cpu(Action action)
+{
+    var thread = Process.GetCurrentProcess();
+    thread.Refresh();
+    var before = thread.TotalProcessorTime;
+    action();
+    thread.Refresh();
+    return (thread.TotalProcessorTime - before).TotalSeconds;
+}
+
+void Add(string key, double value)
+{
+    if (!samples.TryGetValue(key, out var list))
+        samples[key] = list = new List<double>();
+    list.Add(value);
+}
+
+double Median(string key)
+{
+    var sorted = samples[key].Order().ToList();
+    int mid = sorted.Count / 2;
+    return sorted.Count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+// The reference pack of the running runtime's version line (dotnet/packs/Microsoft.NETCore.App.Ref/<version>/ref/net10.0).
+static IEnumerable<string> ReferenceAssemblies()
+{
+    string runtime = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
+    string root = Path.GetFullPath(Path.Combine(runtime, "..", "..", ".."));
+    string packs = Path.Combine(root, "packs", "Microsoft.NETCore.App.Ref");
+    string version = Directory.GetDirectories(packs).Select(Path.GetFileName).Where(v => v!.StartsWith("10.", StringComparison.Ordinal))
+        .OrderBy(v => Version.TryParse(v!.Split('-')[0], out var parsed) ? parsed : new Version()).Last()!;
+    return Directory.GetFiles(Path.Combine(packs, version, "ref", "net10.0"), "*.dll");
+}
+
+/// <summary>The build properties the package's build file passes (build_property.*).</summary>
+internal sealed class BuildProperties(bool enabled) : AnalyzerConfigOptionsProvider
+{
+    private static readonly Options s_empty = new([]);
+    private readonly Options _global = new(new Dictionary<string, string>
+    {
+        ["build_property.FioMemInterceptNativeMemory"] = enabled ? "true" : "false",
+    });
+
+    public override AnalyzerConfigOptions GlobalOptions => _global;
+
+    public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => s_empty;
+
+    public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => s_empty;
+
+    private sealed class Options(Dictionary<string, string> values) : AnalyzerConfigOptions
+    {
+        public override bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value) =>
+            values.TryGetValue(key, out value);
+    }
+}

@@ -1,0 +1,294 @@
+// One syntax tree → its ownership facts as symbol-free keys, so the pipeline can cache and compare them.
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Threading;
+using FioMem.Analyzers.Common;
+using FioMem.Analyzers.Migration;
+using FioMem.Generators.Helpers;
+using FioMem.Generators.Models;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace FioMem.Generators.Interception;
+
+/// <summary>A syntax tree to walk, with what every tree of its compilation shares.</summary>
+internal sealed class TreeToWalk
+{
+    public TreeToWalk(SyntaxTree tree, Compilation compilation, KnownSymbols symbols, INamedTypeSymbol nativeMemory, MigrationScope scope,
+        AnalyzerConfigOptions treeOptions)
+    {
+        Tree = tree;
+        TreeOptions = treeOptions;
+        Compilation = compilation;
+        Symbols = symbols;
+        NativeMemory = nativeMemory;
+        Scope = scope;
+    }
+
+    public SyntaxTree Tree { get; }
+
+    public Compilation Compilation { get; }
+
+    public KnownSymbols Symbols { get; }
+
+    public INamedTypeSymbol NativeMemory { get; }
+
+    public MigrationScope Scope { get; }
+
+    /// <summary>The tree's <c>.editorconfig</c> options (<c>generated_code</c>).</summary>
+    public AnalyzerConfigOptions TreeOptions { get; }
+}
+
+/// <summary>
+/// Runs FIO003's ownership walk (the same <c>OwnershipWalker</c>) over one tree into a graph of its own, then exports
+/// the facts with keys that hold no symbols: a field, property or method by its documentation ID (stable when another
+/// file changes), a local or lambda by its declaration's position in its file, a call by its span.
+/// </summary>
+internal static class InterceptionFactsCollector
+{
+    /// <summary>The key of the public API's hub (<c>PointerLocation.PublicSurface</c>).</summary>
+    public const string PublicSurfaceKey = "public";
+
+    private static readonly SymbolDisplayFormat s_typeFormat = SymbolDisplayFormat.FullyQualifiedFormat;
+
+    /// <summary>Every tree of the compilation to walk, or none when interception is off or nothing names NativeMemory.</summary>
+    public static ImmutableArray<TreeToWalk> TreesToWalk(Compilation compilation, AnalyzerConfigOptionsProvider options,
+        CancellationToken cancellationToken)
+    {
+        if (!InterceptionSettingsReader.IsEnabled(options.GlobalOptions))
+            return ImmutableArray<TreeToWalk>.Empty;
+        var symbols = KnownSymbols.TryCreate(compilation);
+        if (symbols?.NativeMemory is not { } nativeMemory || !NamesNativeMemory(compilation, cancellationToken))
+            return ImmutableArray<TreeToWalk>.Empty;
+
+        var scope = MigrationScope.Create(compilation, new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty, options));
+        var builder = ImmutableArray.CreateBuilder<TreeToWalk>();
+        foreach (var tree in compilation.SyntaxTrees)
+            builder.Add(new TreeToWalk(tree, compilation, symbols, nativeMemory, scope, options.GetOptions(tree)));
+        return builder.ToImmutable();
+    }
+
+    /// <summary>The facts of one tree.</summary>
+    public static FileFacts Collect(TreeToWalk work, CancellationToken cancellationToken)
+    {
+        var graph = new OwnershipGraph();
+        var walker = new OwnershipWalker(graph, work.NativeMemory, work.Symbols.FioMemory, work.Compilation.Assembly, work.Scope);
+        var model = work.Compilation.GetSemanticModel(work.Tree);
+        OwnershipTrees.AnalyzeTree(walker, model, IsGeneratedFile(work.Tree, work.TreeOptions, cancellationToken), cancellationToken);
+
+        var keys = new Dictionary<PointerLocation, string>();
+        var sink = new KeyedFacts(place => Key(place, keys), candidate => CallFactOf(candidate, model, Key(candidate.Node, keys), cancellationToken));
+        graph.ExportFacts(sink);
+
+        // A partial member declared here without an implementation is implemented by another generator, whose output
+        // this generator cannot see (FIO003, which runs after the generators, sees it as generated code): memory that
+        // reaches it stays, as FIO003 leaves it.
+        foreach (var place in PlacesImplementedElsewhere(model, cancellationToken))
+            sink.Taint(place, LeftAloneReason.GeneratedCode);
+
+        return sink.ToFileFacts(work.Tree.FilePath);
+    }
+
+    private static IEnumerable<PointerLocation> PlacesImplementedElsewhere(SemanticModel model, CancellationToken cancellationToken)
+    {
+        foreach (var node in model.SyntaxTree.GetRoot(cancellationToken).DescendantNodes(static n => n is not (BlockSyntax or ArrowExpressionClauseSyntax)))
+        {
+            if (node is MethodDeclarationSyntax { Body: null, ExpressionBody: null } method
+                && method.Modifiers.Any(SyntaxKind.PartialKeyword)
+                && model.GetDeclaredSymbol(method, cancellationToken) is { PartialImplementationPart: null } methodSymbol
+                && methodSymbol.IsPartialDefinition)
+            {
+                yield return PointerLocation.ForReturn(methodSymbol);
+                for (int i = 0; i < methodSymbol.Parameters.Length; i++)
+                    yield return PointerLocation.ForParameter(methodSymbol, i);
+            }
+            else if (node is PropertyDeclarationSyntax property
+                && property.Modifiers.Any(SyntaxKind.PartialKeyword)
+                && model.GetDeclaredSymbol(property, cancellationToken) is { PartialImplementationPart: null, IsPartialDefinition: true } propertySymbol)
+            {
+                yield return PointerLocation.ForProperty(propertySymbol);
+            }
+        }
+    }
+
+    private static bool NamesNativeMemory(Compilation compilation, CancellationToken cancellationToken)
+    {
+        foreach (var tree in compilation.SyntaxTrees)
+        {
+            if (CalledNames.NativeMemoryType.OccurIn(tree.GetRoot(cancellationToken)))
+                return true;
+        }
+
+        return false;
+    }
+
+    private static CallFact CallFactOf(MigrationCandidate candidate, SemanticModel model, string key, CancellationToken cancellationToken)
+    {
+        var span = candidate.Location.GetLineSpan();
+        int version = 0;
+        string data = string.Empty, returnType = string.Empty, parameterTypes = string.Empty;
+        var node = model.SyntaxTree.GetRoot(cancellationToken).FindNode(candidate.Location.SourceSpan, getInnermostNodeForTie: true);
+        if (node is InvocationExpressionSyntax invocation
+            && model.GetSymbolInfo(invocation, cancellationToken).Symbol is IMethodSymbol method)
+        {
+            returnType = method.ReturnType.ToDisplayString(s_typeFormat);
+            var types = new string[method.Parameters.Length];
+            for (int i = 0; i < types.Length; i++)
+                types[i] = method.Parameters[i].Type.ToDisplayString(s_typeFormat);
+            parameterTypes = string.Join(",", types);
+            if (model.GetInterceptableLocation(invocation, cancellationToken) is { } location)
+            {
+                version = location.Version;
+                data = location.Data;
+            }
+        }
+
+        return new CallFact(key, candidate.NativeMethod, (int)candidate.Role, candidate.FioMethod, candidate.ArgumentCount,
+            candidate.Member, candidate.InGeneratedCode, candidate.UnboundedSize, span.Path,
+            span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1, version, data, returnType, parameterTypes);
+    }
+
+    /// <summary>A key that names the place without a symbol and stays the same while its declaration does.</summary>
+    private static string Key(PointerLocation place, Dictionary<PointerLocation, string> keys)
+    {
+        if (keys.TryGetValue(place, out var known))
+            return known;
+
+        string key = place.Kind switch
+        {
+            PointerLocationKind.Call => "call:" + place.Tree?.FilePath + ":" + Number(place.Span.Start) + "+" + Number(place.Span.Length),
+            PointerLocationKind.PublicSurface => PublicSurfaceKey,
+            _ => place.Kind.ToString() + ":" + SymbolKey(place.Symbol) + "#" + Number(place.Ordinal),
+        };
+        keys[place] = key;
+        return key;
+    }
+
+    private static string SymbolKey(ISymbol? symbol)
+    {
+        if (symbol is null)
+            return string.Empty;
+
+        // Locals, lambdas and local functions live in one member of one file: their declaration's position names them.
+        bool local = symbol is ILocalSymbol or IRangeVariableSymbol
+            || symbol is IMethodSymbol { MethodKind: MethodKind.LocalFunction or MethodKind.AnonymousFunction };
+        if (!local && symbol.GetDocumentationCommentId() is { Length: > 0 } id)
+            return id;
+
+        string where = string.Empty;
+        foreach (var location in symbol.Locations)
+        {
+            if (location.IsInSource)
+            {
+                where = location.SourceTree!.FilePath + "@" + Number(location.SourceSpan.Start) + ":";
+                break;
+            }
+        }
+
+        return where + symbol.Kind.ToString() + ":" + symbol.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+    }
+
+    private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    // The conventions Roslyn's analyzer host uses for generated files: generated_code in .editorconfig, a name ending
+    // .g.cs/.designer.cs/.generated.cs, or a leading <auto-generated> comment.
+    private static bool IsGeneratedFile(SyntaxTree tree, AnalyzerConfigOptions options, CancellationToken cancellationToken)
+    {
+        if (options.TryGetValue("generated_code", out var generated))
+            return generated.Trim().Equals("true", StringComparison.OrdinalIgnoreCase);
+
+        string name = System.IO.Path.GetFileName(tree.FilePath ?? string.Empty);
+        if (name.StartsWith("TemporaryGeneratedFile_", StringComparison.OrdinalIgnoreCase)
+            || name.EndsWith(".g.cs", StringComparison.OrdinalIgnoreCase)
+            || name.EndsWith(".g.i.cs", StringComparison.OrdinalIgnoreCase)
+            || name.EndsWith(".designer.cs", StringComparison.OrdinalIgnoreCase)
+            || name.EndsWith(".generated.cs", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        foreach (var trivia in tree.GetRoot(cancellationToken).GetLeadingTrivia())
+        {
+            if ((trivia.IsKind(SyntaxKind.SingleLineCommentTrivia) || trivia.IsKind(SyntaxKind.MultiLineCommentTrivia))
+                && (trivia.ToString().IndexOf("<auto-generated", StringComparison.OrdinalIgnoreCase) >= 0))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
+
+/// <summary>
+/// Keeps the facts of one tree as symbol-free keys, one list per kind of fact; sorted on the way out, since the graph
+/// gathers them in concurrent queues and equal trees must give equal facts.
+/// </summary>
+internal sealed class KeyedFacts : IOwnershipFacts
+{
+    private readonly Func<PointerLocation, string> _key;
+    private readonly Func<MigrationCandidate, CallFact> _call;
+    private readonly List<FactPair> _unions = new();
+    private readonly List<TaintFact> _taints = new();
+    private readonly List<FactPair> _offsets = new();
+    private readonly List<FactPair> _derived = new();
+    private readonly List<FactPair> _arguments = new();
+    private readonly List<string> _publicInputs = new();
+    private readonly List<string> _publicOutputs = new();
+    private readonly List<string> _lent = new();
+    private readonly List<CallFact> _calls = new();
+
+    public KeyedFacts(Func<PointerLocation, string> key, Func<MigrationCandidate, CallFact> call)
+    {
+        _key = key;
+        _call = call;
+    }
+
+    public void AddCall(MigrationCandidate call) => _calls.Add(_call(call));
+
+    public void Union(PointerLocation a, PointerLocation b) => _unions.Add(new FactPair(_key(a), _key(b)));
+
+    public void Taint(PointerLocation location, LeftAloneReason reason) => _taints.Add(new TaintFact(_key(location), (int)reason));
+
+    public void TaintUnlessSameGroup(PointerLocation place, PointerLocation origin) => _offsets.Add(new FactPair(_key(place), _key(origin)));
+
+    public void Derive(PointerLocation derived, PointerLocation origin) => _derived.Add(new FactPair(_key(derived), _key(origin)));
+
+    public void PassArgument(PointerLocation parameter, PointerLocation argument) => _arguments.Add(new FactPair(_key(parameter), _key(argument)));
+
+    public void PublicInput(PointerLocation location) => _publicInputs.Add(_key(location));
+
+    public void PublicOutput(PointerLocation location) => _publicOutputs.Add(_key(location));
+
+    public void LendToNativeCode(PointerLocation location) => _lent.Add(_key(location));
+
+    public FileFacts ToFileFacts(string filePath) => new(
+        filePath,
+        Sorted(_unions, ComparePairs),
+        Sorted(_taints, static (x, y) => x.Key != y.Key ? string.CompareOrdinal(x.Key, y.Key) : x.Reason.CompareTo(y.Reason)),
+        Sorted(_offsets, ComparePairs),
+        Sorted(_derived, ComparePairs),
+        Sorted(_arguments, ComparePairs),
+        Sorted(_publicInputs, string.CompareOrdinal),
+        Sorted(_publicOutputs, string.CompareOrdinal),
+        Sorted(_lent, string.CompareOrdinal),
+        Sorted(_calls, static (x, y) => string.CompareOrdinal(x.Key, y.Key)));
+
+    private static EquatableArray<T> Sorted<T>(List<T> items, Comparison<T> comparison)
+        where T : IEquatable<T>
+    {
+        var array = items.ToArray();
+        Array.Sort(array, comparison);
+        return new EquatableArray<T>(ImmutableArray.Create(array));
+    }
+
+    private static int ComparePairs(FactPair x, FactPair y)
+    {
+        int first = string.CompareOrdinal(x.First, y.First);
+        return first != 0 ? first : string.CompareOrdinal(x.Second, y.Second);
+    }
+}

@@ -1,0 +1,224 @@
+// Replays every file's symbol-free facts into FIO003's ownership graph, solves it and decides each call as FIO003 does.
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.IO;
+using FioMem.Analyzers.Migration;
+using FioMem.Generators.Helpers;
+using FioMem.Generators.Models;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace FioMem.Generators.Interception;
+
+/// <summary>Reads the build properties the interception depends on.</summary>
+internal static class InterceptionSettingsReader
+{
+    /// <summary>The MSBuild property that turns interception on.</summary>
+    public const string PropertyName = "FioMemInterceptNativeMemory";
+
+    /// <summary>Whether the project sets <see cref="PropertyName"/> to true.</summary>
+    public static bool IsEnabled(AnalyzerConfigOptions globalOptions) =>
+        globalOptions.TryGetValue("build_property." + PropertyName, out var value)
+        && value.Trim().Equals("true", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The settings of one compilation, as plain values.</summary>
+    public static InterceptionSettings Read(Compilation compilation, AnalyzerConfigOptionsProvider options)
+    {
+        if (!IsEnabled(options.GlobalOptions))
+            return new InterceptionSettings(false, false, false, false, false, string.Empty);
+
+        var fioMemory = compilation.GetTypeByMetadataName("FioMem.FioMemory");
+        var scope = MigrationScope.Create(compilation, new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty, options));
+        options.GlobalOptions.TryGetValue("build_property.ProjectDir", out var projectDirectory);
+        return new InterceptionSettings(
+            Enabled: true,
+            AllowUnsafe: compilation.Options is Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions { AllowUnsafe: true },
+            HasLongLivedTwin: fioMemory is not null && MigrationDecision.HasLongLivedTwin(fioMemory),
+            IsMultiTarget: scope.IsMultiTarget,
+            DefinesFioMemSymbol: scope.DefinesFioMemSymbol,
+            ProjectDirectory: projectDirectory ?? string.Empty);
+    }
+}
+
+/// <summary>
+/// Turns the facts of every file into the interceptors and the report: the facts go back into an
+/// <c>OwnershipGraph</c> (each key a <c>PointerLocation.ForKey</c> node), which solves them into groups exactly as for
+/// FIO003; <c>MigrationDecision</c> then says which groups move and each call's FioMemory twin.
+/// </summary>
+internal static class InterceptionPlanner
+{
+    private static readonly InterceptionPlan s_disabled =
+        new(false, 0, 0, EquatableArray<InterceptorModel>.Empty, EquatableArray<string>.Empty);
+
+    public static InterceptionPlan Plan(ImmutableArray<FileFacts> files, InterceptionSettings settings)
+    {
+        if (!settings.Enabled)
+            return s_disabled;
+
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        PointerLocation Node(string key)
+        {
+            // The public API's hub is one node the solver itself looks up.
+            if (key == InterceptionFactsCollector.PublicSurfaceKey)
+                return PointerLocation.PublicSurface;
+            if (!ids.TryGetValue(key, out int id))
+                ids[key] = id = ids.Count;
+            return PointerLocation.ForKey(id);
+        }
+
+        var graph = new OwnershipGraph();
+        var facts = new Dictionary<MigrationCandidate, CallFact>();
+        foreach (var file in files)
+        {
+            foreach (var union in file.Unions)
+                graph.Union(Node(union.First), Node(union.Second));
+            foreach (var taint in file.Taints)
+                graph.Taint(Node(taint.Key), (LeftAloneReason)taint.Reason);
+            foreach (var offset in file.Offsets)
+                graph.TaintUnlessSameGroup(Node(offset.First), Node(offset.Second));
+            foreach (var derived in file.Derived)
+                graph.Derive(Node(derived.First), Node(derived.Second));
+            foreach (var argument in file.Arguments)
+                graph.PassArgument(Node(argument.First), Node(argument.Second));
+            foreach (var input in file.PublicInputs)
+                graph.PublicInput(Node(input));
+            foreach (var output in file.PublicOutputs)
+                graph.PublicOutput(Node(output));
+            foreach (var lent in file.Lent)
+                graph.LendToNativeCode(Node(lent));
+            foreach (var call in file.Calls)
+            {
+                var candidate = new MigrationCandidate(Node(call.Key), Location.None, call.NativeMethod, (NativeMemoryCallRole)call.Role,
+                    call.FioMethod, call.ArgumentCount, call.Member, call.InGeneratedCode, call.UnboundedSize);
+                facts[candidate] = call;
+                graph.AddCall(candidate);
+            }
+        }
+
+        // Each call: the FioMemory method it goes to, or why it stays.
+        var decisions = new List<(CallFact Call, string? Target, LeftAloneReason Reason)>();
+        foreach (var group in graph.Solve())
+        {
+            var reason = MigrationDecision.Decide(group, settings.HasLongLivedTwin, settings.IsMultiTarget, settings.DefinesFioMemSymbol,
+                out var rewrites);
+            for (int i = 0; i < group.Calls.Count; i++)
+            {
+                var call = facts[group.Calls[i]];
+                bool moves = reason == LeftAloneReason.None && settings.AllowUnsafe && call.LocationVersion != 0;
+                decisions.Add((call, moves ? rewrites[i] : null, reason));
+            }
+        }
+
+        decisions.Sort(static (x, y) =>
+        {
+            int byPath = string.CompareOrdinal(x.Call.FilePath, y.Call.FilePath);
+            if (byPath != 0)
+                return byPath;
+            int byLine = x.Call.Line.CompareTo(y.Call.Line);
+            return byLine != 0 ? byLine : x.Call.Column.CompareTo(y.Call.Column);
+        });
+
+        var interceptors = new List<(string Signature, string ReturnType, string ParameterTypes, string NativeMethod, string Target, List<InterceptedLocation> Locations)>();
+        var bySignature = new Dictionary<string, int>(StringComparer.Ordinal);
+        var lines = new List<string>();
+        int intercepted = 0;
+        foreach (var (call, target, reason) in decisions)
+        {
+            string where = Display(call, settings.ProjectDirectory);
+            if (target is not null)
+            {
+                intercepted++;
+                string signature = call.NativeMethod + "(" + call.ParameterTypes + ")->" + target;
+                if (!bySignature.TryGetValue(signature, out int index))
+                {
+                    bySignature[signature] = index = interceptors.Count;
+                    interceptors.Add((signature, call.ReturnType, call.ParameterTypes, call.NativeMethod, target, new List<InterceptedLocation>()));
+                }
+
+                interceptors[index].Locations.Add(new InterceptedLocation(call.LocationVersion, call.LocationData, where));
+                lines.Add(where + ": NativeMemory." + call.NativeMethod + " -> FioMemory." + target + " (in " + call.Member + ")");
+            }
+            else
+            {
+                lines.Add(where + ": NativeMemory." + call.NativeMethod + " left alone (in " + call.Member + "): "
+                    + Explain(reason, settings));
+            }
+        }
+
+        lines.Insert(0, Summary(intercepted, decisions.Count));
+
+        var models = ImmutableArray.CreateBuilder<InterceptorModel>(interceptors.Count);
+        for (int i = 0; i < interceptors.Count; i++)
+        {
+            var item = interceptors[i];
+            string[] parameterTypes = item.ParameterTypes.Length == 0 ? Array.Empty<string>() : item.ParameterTypes.Split(',');
+            models.Add(new InterceptorModel(
+                (item.NativeMethod == item.Target ? item.NativeMethod : item.NativeMethod + "_" + item.Target) + "_" + i.ToString(CultureInfo.InvariantCulture),
+                item.ReturnType,
+                new EquatableArray<string>(ImmutableArray.Create(parameterTypes)),
+                item.NativeMethod,
+                item.Target,
+                new EquatableArray<InterceptedLocation>(item.Locations.ToImmutableArray())));
+        }
+
+        return new InterceptionPlan(true, intercepted, decisions.Count,
+            new EquatableArray<InterceptorModel>(models.MoveToImmutable()), new EquatableArray<string>(lines.ToImmutableArray()));
+    }
+
+    /// <summary>The report's first line (the build prints it).</summary>
+    public static string Summary(int intercepted, int total) =>
+        "FioMem intercepts " + intercepted.ToString(CultureInfo.InvariantCulture) + " of " + total.ToString(CultureInfo.InvariantCulture)
+        + " NativeMemory " + (total == 1 ? "call" : "calls");
+
+    private static string Display(CallFact call, string projectDirectory)
+    {
+        string path = call.FilePath;
+        if (projectDirectory.Length > 0)
+        {
+            string directory = projectDirectory.EndsWith("/", StringComparison.Ordinal) || projectDirectory.EndsWith("\\", StringComparison.Ordinal)
+                ? projectDirectory
+                : projectDirectory + Path.DirectorySeparatorChar;
+            if (path.StartsWith(directory, StringComparison.Ordinal))
+                path = path.Substring(directory.Length);
+        }
+
+        return path + "(" + call.Line.ToString(CultureInfo.InvariantCulture) + "," + call.Column.ToString(CultureInfo.InvariantCulture) + ")";
+    }
+
+    // One line per reason, the wording of FIO003's documentation.
+    private static string Explain(LeftAloneReason reason, InterceptionSettings settings)
+    {
+        if (reason == LeftAloneReason.None)
+        {
+            return !settings.AllowUnsafe
+                ? "the project does not allow unsafe code, which the interceptors need"
+                : "the compiler gives no interceptable location for this call";
+        }
+
+        string text = reason switch
+        {
+            LeftAloneReason.NoFioMemoryTwin => "FioMemory has no twin for a call of its group",
+            LeftAloneReason.GeneratedCode => "a call of its group is in generated code, or the memory reaches a member generated code implements",
+            LeftAloneReason.ParameterOfPublicMember => "the memory is a parameter of a public member (other assemblies pass their own)",
+            LeftAloneReason.ReturnedFromPublicMember => "the memory is returned from a public member (other assemblies may free it)",
+            LeftAloneReason.PublicStorage => "the memory is kept in public storage other assemblies can read and write",
+            LeftAloneReason.ExternalValue => "the pointer comes from outside the compilation (a P/Invoke, another assembly)",
+            LeftAloneReason.PassedToNativeCode => "the memory is passed to native code, which may free it",
+            LeftAloneReason.PassedToExternalMethod => "the memory is passed to another assembly's method that may keep or free it",
+            LeftAloneReason.DelegateOrFunctionPointer => "the memory passes through a delegate or function pointer",
+            LeftAloneReason.MethodGroup => "a method carrying the memory is used as a method group",
+            LeftAloneReason.UnfollowedStorage => "the memory is stored where the analysis does not follow it",
+            LeftAloneReason.AddressTaken => "the address of a variable holding the memory is taken",
+            LeftAloneReason.InteriorPointer => "a pointer computed from the memory is released, reallocated or handed out",
+            LeftAloneReason.OverridesExternalMember => "it overrides another assembly's member, which passes pointers of its own",
+            LeftAloneReason.NeverFreedWithoutLongLivedTwin => "the memory is never freed and FioMemory has no long-lived twin for it",
+            LeftAloneReason.NeverFreedInMultiTargetProject => "the memory is never freed, in a multi-targeting project",
+            LeftAloneReason.MultiTargetWithoutFioMemSymbol => "a multi-targeting project whose FioMem target does not define FIOMEM",
+            LeftAloneReason.NoAllocation => "its group only releases memory of unknown origin",
+            _ => "left alone",
+        };
+        return reason.ToString() + " (" + text + ")";
+    }
+}

@@ -1,0 +1,62 @@
+// Symbol-free, value-equatable models of the NativeMemory interception pipeline: one file's facts, the plan, the settings.
+using FioMem.Generators.Helpers;
+
+namespace FioMem.Generators.Models;
+
+/// <summary>What the build asks for and what the referenced FioMem offers, as plain values.</summary>
+/// <param name="Enabled">The project sets <c>FioMemInterceptNativeMemory</c> to true.</param>
+/// <param name="AllowUnsafe">The project allows unsafe code (interceptors of pointer methods need it).</param>
+/// <param name="HasLongLivedTwin">FioMemory has <c>AllocLongLived</c>.</param>
+/// <param name="IsMultiTarget">The project builds for several target frameworks.</param>
+/// <param name="DefinesFioMemSymbol">The compilation defines <c>FIOMEM</c>.</param>
+/// <param name="ProjectDirectory">The project's directory (report paths are relative to it), or empty.</param>
+internal sealed record InterceptionSettings(
+    bool Enabled, bool AllowUnsafe, bool HasLongLivedTwin, bool IsMultiTarget, bool DefinesFioMemSymbol, string ProjectDirectory);
+
+/// <summary>Two places (by symbol-free key) that can hold the same memory, or a derived place and its origin.</summary>
+internal sealed record FactPair(string First, string Second);
+
+/// <summary>A place that reaches code the analysis cannot see, and why (a <c>LeftAloneReason</c> value).</summary>
+internal sealed record TaintFact(string Key, int Reason);
+
+/// <summary>One <c>NativeMemory</c> call, with what interception needs: its interceptable location and its signature.</summary>
+/// <param name="Key">The call's place in the ownership facts.</param>
+/// <param name="NativeMethod">The <c>NativeMemory</c> method called.</param>
+/// <param name="Role">Its <c>NativeMemoryCallRole</c>.</param>
+/// <param name="FioMethod">The FioMemory twin, or null when FioMem has none.</param>
+/// <param name="ArgumentCount">How many arguments the call passes.</param>
+/// <param name="Member">The member holding the call (<c>Type.Member</c>).</param>
+/// <param name="InGeneratedCode">The call is in generated code.</param>
+/// <param name="UnboundedSize">The size is computed from a 64-bit value or a length.</param>
+/// <param name="FilePath">The file of the call.</param>
+/// <param name="Line">The 1-based line of the call.</param>
+/// <param name="Column">The 1-based column of the call.</param>
+/// <param name="LocationVersion">The interceptable location's version (0 when the call cannot be intercepted).</param>
+/// <param name="LocationData">The interceptable location's data.</param>
+/// <param name="ReturnType">The called method's return type, fully qualified.</param>
+/// <param name="ParameterTypes">The called method's parameter types, fully qualified, comma-separated.</param>
+internal sealed record CallFact(
+    string Key, string NativeMethod, int Role, string? FioMethod, int ArgumentCount, string Member, bool InGeneratedCode,
+    bool UnboundedSize, string FilePath, int Line, int Column, int LocationVersion, string LocationData, string ReturnType,
+    string ParameterTypes);
+
+/// <summary>
+/// The ownership facts one syntax tree contributes, with symbol-free keys: one array per kind of fact the walker
+/// records (<c>IOwnershipFacts</c>).
+/// </summary>
+internal sealed record FileFacts(
+    string FilePath, EquatableArray<FactPair> Unions, EquatableArray<TaintFact> Taints, EquatableArray<FactPair> Offsets,
+    EquatableArray<FactPair> Derived, EquatableArray<FactPair> Arguments, EquatableArray<string> PublicInputs,
+    EquatableArray<string> PublicOutputs, EquatableArray<string> Lent, EquatableArray<CallFact> Calls);
+
+/// <summary>A call site an interceptor redirects: the attribute's arguments and where it is, for a comment.</summary>
+internal sealed record InterceptedLocation(int Version, string Data, string Display);
+
+/// <summary>One generated interceptor: every call of the same NativeMemory method that goes to the same FioMemory one.</summary>
+internal sealed record InterceptorModel(
+    string Name, string ReturnType, EquatableArray<string> ParameterTypes, string NativeMethod, string FioMethod,
+    EquatableArray<InterceptedLocation> Locations);
+
+/// <summary>What the generator emits: the interceptors and the report (nothing at all when not enabled).</summary>
+internal sealed record InterceptionPlan(
+    bool Enabled, int Intercepted, int Total, EquatableArray<InterceptorModel> Interceptors, EquatableArray<string> ReportLines);

@@ -1,0 +1,122 @@
+// The interception pipeline caches: facts are symbol-free and compared, so an unrelated edit emits nothing new.
+using System.Collections.Immutable;
+using System.Reflection;
+using FioMem.Generators.Models;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace FioMem.Generators.Tests.Interception;
+
+public class InterceptionCachingTests
+{
+    private const string Buffers = """
+        using System.Runtime.InteropServices;
+
+        namespace App;
+
+        internal static unsafe class Buffers
+        {
+            private static byte* s_scratch;
+
+            public static void Open() => s_scratch = (byte*)NativeMemory.Alloc(64);
+
+            public static void Close() => NativeMemory.Free(s_scratch);
+        }
+        """;
+
+    private const string Other = """
+        namespace App;
+
+        internal static class Program
+        {
+            public static void Main() { Buffers.Open(); Buffers.Close(); }
+
+            public static int Frames;
+        }
+        """;
+
+    private static readonly string[] s_trackingNames =
+    [
+        NativeMemoryInterceptorGenerator.TrackingNames.Settings,
+        NativeMemoryInterceptorGenerator.TrackingNames.Facts,
+        NativeMemoryInterceptorGenerator.TrackingNames.Plan,
+    ];
+
+    [Fact]
+    public void An_edit_to_a_file_without_NativeMemory_leaves_every_step_cached_or_unchanged()
+    {
+        GeneratorRunResult result = RunTwice("Other.cs", Other.Replace("public static int Frames;", "public static int Frames; public static long Ticks;"));
+
+        foreach (string name in s_trackingNames)
+        {
+            ImmutableArray<IncrementalStepRunReason> reasons = Reasons(result, name);
+            Assert.NotEmpty(reasons);
+            Assert.All(reasons, r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{name}: {r}"));
+        }
+
+        Assert.All(result.TrackedOutputSteps.SelectMany(step => step.Value).SelectMany(step => step.Outputs),
+            output => Assert.Equal(IncrementalStepRunReason.Cached, output.Reason));
+        Assert.Equal(2, result.GeneratedSources.Length);
+    }
+
+    [Fact]
+    public void Moving_an_intercepted_call_re_emits_the_interceptors_and_leaves_the_other_file_unchanged()
+    {
+        GeneratorRunResult result = RunTwice("Buffers.cs", Buffers.Replace("namespace App;", "namespace App;\n"));
+
+        ImmutableArray<IncrementalStepRunReason> facts = Reasons(result, NativeMemoryInterceptorGenerator.TrackingNames.Facts);
+        Assert.Contains(IncrementalStepRunReason.Modified, facts);
+        Assert.Contains(IncrementalStepRunReason.Unchanged, facts);
+        Assert.Contains(IncrementalStepRunReason.Modified, Reasons(result, NativeMemoryInterceptorGenerator.TrackingNames.Plan));
+    }
+
+    [Fact]
+    public void Handing_the_memory_to_unseen_code_in_another_file_removes_the_interceptors()
+    {
+        // The other file's facts change the solution of this file's group: the plan follows.
+        GeneratorRunResult result = RunTwice("Other.cs", Other.Replace(
+            "public static int Frames;",
+            "public static int Frames; public static unsafe void Leak(void* p) => System.GC.KeepAlive((object)(nint)p);")
+            .Replace("Buffers.Open();", "Buffers.Open(); Leak(Buffers.Scratch);"),
+            Buffers.Replace("private static byte* s_scratch;", "private static byte* s_scratch; public static byte* Scratch => s_scratch;"));
+
+        Assert.Single(result.GeneratedSources);
+        Assert.Contains("FioMem intercepts 0 of 2 NativeMemory calls", result.GeneratedSources[0].SourceText.ToString());
+    }
+
+    [Fact]
+    public void Interception_models_hold_no_symbols_syntax_or_locations()
+    {
+        Type[] forbidden = [typeof(ISymbol), typeof(SyntaxNode), typeof(Location), typeof(Compilation), typeof(SemanticModel), typeof(SyntaxTree)];
+        Type[] models =
+        [
+            typeof(InterceptionSettings), typeof(FactPair), typeof(TaintFact), typeof(CallFact), typeof(FileFacts),
+            typeof(InterceptedLocation), typeof(InterceptorModel), typeof(InterceptionPlan),
+        ];
+        foreach (Type model in models)
+        {
+            foreach (PropertyInfo property in model.GetProperties())
+            {
+                Type type = property.PropertyType.IsGenericType ? property.PropertyType.GetGenericArguments()[0] : property.PropertyType;
+                Assert.True(type.IsPrimitive || type == typeof(string) || models.Contains(type), $"{model.Name}.{property.Name}: {type}");
+                Assert.DoesNotContain(forbidden, f => f.IsAssignableFrom(type));
+            }
+        }
+    }
+
+    private static GeneratorRunResult RunTwice(string editedPath, string editedSource, string? buffers = null)
+    {
+        CSharpCompilation compilation = InterceptionHarness.CreateCompilation([("Buffers.cs", buffers ?? Buffers), ("Other.cs", Other)]);
+        GeneratorDriver driver = InterceptionHarness.CreateDriver(BuildProperties.Intercepting(), track: true);
+        driver = driver.RunGenerators(compilation);
+        GeneratorRunResult first = driver.GetRunResult().Results.Single();
+        Assert.Equal(2, first.GeneratedSources.Length);
+
+        SyntaxTree old = compilation.SyntaxTrees.Single(t => t.FilePath == editedPath);
+        CSharpCompilation edited = compilation.ReplaceSyntaxTree(old, CSharpSyntaxTree.ParseText(editedSource, InterceptionHarness.ParseOptions, editedPath));
+        return driver.RunGenerators(edited).GetRunResult().Results.Single();
+    }
+
+    private static ImmutableArray<IncrementalStepRunReason> Reasons(GeneratorRunResult result, string trackingName) =>
+        result.TrackedSteps[trackingName].SelectMany(step => step.Outputs).Select(output => output.Reason).ToImmutableArray();
+}

@@ -1,0 +1,95 @@
+// Build-time interception from the package: the same NativeMemory sources built with and without
+// FioMemInterceptNativeMemory print the same output; only the intercepted build allocates from FioMem.
+using System;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using FioMem.Package.Tests.Infrastructure;
+using Xunit;
+
+namespace FioMem.Package.Tests;
+
+[Collection(PackageCollection.Name)]
+public sealed class InterceptionPackageTests(PackageFixture fixture)
+{
+    private const string AllocatorLine = "NativeMemory served by FioMem ";
+
+    [Fact]
+    public void The_same_sources_print_the_same_output_both_ways_and_only_the_intercepted_build_allocates_from_FioMem()
+    {
+        CliResult plain = BuildAndRun("App", "--allocator");
+        CliResult intercepted = BuildAndRun("Intercept", "--allocator");
+
+        Assert.Contains(AllocatorLine + "False", plain.Output);
+        Assert.Contains(AllocatorLine + "True", intercepted.Output);
+        Assert.Equal(WithoutAllocatorLine(plain.Output), WithoutAllocatorLine(intercepted.Output));
+        Assert.Contains("native squares 328350, handed to native code 42", intercepted.Output);
+    }
+
+    [Fact]
+    public void The_build_prints_one_summary_and_the_report_lists_every_call_with_the_reason_for_those_left_alone()
+    {
+        CliResult build = Build("Intercept", "--no-incremental");
+        Assert.True(build.ExitCode == 0, "Intercept did not build:\n" + build);
+        string relativeReport = Path.Combine("obj", "Debug", "net10.0", "FioMem.Interception.txt");
+        Assert.Single(Regex.Matches(build.Output, Regex.Escape($"Intercept: FioMem intercepts 5 of 7 NativeMemory calls; see {relativeReport}")));
+
+        string[] report = File.ReadAllLines(Path.Combine(fixture.ConsumerDirectory, "Intercept", relativeReport));
+        Assert.Equal("FioMem intercepts 5 of 7 NativeMemory calls", report[0]);
+        Assert.Equal(8, report.Length);
+        Assert.Equal(5, report.Count(l => l.Contains(" -> FioMemory.", StringComparison.Ordinal)));
+        Assert.Contains(report, l => l.Contains("NativeMemory.Realloc -> FioMemory.Realloc (in NativeBuffers.SumOfSquares)", StringComparison.Ordinal));
+
+        // The two calls of the memory native code frees, at their lines, each with its reason.
+        foreach (int line in HandToNativeLines())
+        {
+            Assert.Contains(report, l => l.Contains($"NativeBuffers.cs({line},", StringComparison.Ordinal)
+                && l.Contains("left alone (in NativeBuffers.HandToNative): PassedToNativeCode", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void Memory_given_to_a_PInvoke_that_frees_it_keeps_its_NativeMemory_calls()
+    {
+        CliResult build = Build("Intercept");
+        Assert.True(build.ExitCode == 0, "Intercept did not build:\n" + build);
+
+        string generated = Directory.GetFiles(Path.Combine(fixture.ConsumerDirectory, "Intercept", "obj"), "FioMem.Interceptors.g.cs", SearchOption.AllDirectories).Single();
+        string interceptors = File.ReadAllText(generated);
+        Assert.Equal(5, Regex.Matches(interceptors, @"\[global::System\.Runtime\.CompilerServices\.InterceptsLocation\(1, ""[^""]+""\)\]").Count);
+        foreach (int line in HandToNativeLines())
+            Assert.DoesNotContain($"NativeBuffers.cs({line},", interceptors);
+
+        // The run hands that memory to free(): had it been FioMem's, the process would not end well.
+        CliResult run = Run("Intercept");
+        Assert.True(run.ExitCode == 0, "Intercept failed:\n" + run);
+    }
+
+    private int[] HandToNativeLines()
+    {
+        string[] source = File.ReadAllLines(Path.Combine(fixture.ConsumerDirectory, "App", "NativeBuffers.cs"));
+        int[] lines = source.Select((text, index) => (text, index))
+            .Where(l => l.text.Contains("NativeMemory.Alloc(16)", StringComparison.Ordinal) || l.text.Contains("NativeMemory.Free(text)", StringComparison.Ordinal))
+            .Select(l => l.index + 1).ToArray();
+        Assert.Equal(2, lines.Length);
+        return lines;
+    }
+
+    private static string WithoutAllocatorLine(string output) =>
+        string.Join('\n', output.ReplaceLineEndings("\n").Split('\n').Where(l => !l.StartsWith(AllocatorLine, StringComparison.Ordinal)));
+
+    private CliResult Build(string project, params string[] options) =>
+        DotnetCli.Run(Path.Combine(fixture.ConsumerDirectory, project), ["build", project + ".csproj", "--no-restore", "-nologo", .. options]);
+
+    private CliResult Run(string project, params string[] arguments) =>
+        DotnetCli.Run(Path.Combine(fixture.ConsumerDirectory, project), [Path.Combine("bin", "Debug", "net10.0", project + ".dll"), .. arguments]);
+
+    private CliResult BuildAndRun(string project, params string[] arguments)
+    {
+        CliResult build = Build(project);
+        Assert.True(build.ExitCode == 0, $"{project} did not build:\n{build}");
+        CliResult run = Run(project, arguments);
+        Assert.True(run.ExitCode == 0, $"{project} failed:\n{run}");
+        return run;
+    }
+}
