@@ -192,9 +192,13 @@ internal sealed class OwnershipWalker
                 Escape(value, LeftAloneReason.PassedToNativeCode);
                 TaintTargets(value, LeftAloneReason.ExternalValue);
             }
-            else
+            else if (FreedLaterInTheSameBlock(argument, value))
             {
                 LendToNativeCode(value);
+            }
+            else
+            {
+                Escape(value, LeftAloneReason.PassedToNativeCode);
             }
 
             return;
@@ -909,7 +913,46 @@ internal sealed class OwnershipWalker
         _ => null,
     };
 
-    // Memory passed to native code by value: a lend when its group releases it itself (OwnershipGraph decides).
+    // A local passed to native code and released by NativeMemory.Free/AlignedFree in a later statement of the block that
+    // holds the call (so whenever the call returns, the program frees that memory itself): if native code freed it, the
+    // original program would free it twice. Anything less (a free on another branch, in another method) is no evidence:
+    // native code may be the one that frees it there.
+    private bool FreedLaterInTheSameBlock(IArgumentOperation argument, IOperation value)
+    {
+        if (value.StripConversions() is not ILocalReferenceOperation { Local: { } local })
+            return false;
+
+        IOperation statement = argument;
+        while (statement.Parent is { } parent and not IBlockOperation)
+            statement = parent;
+        if (statement.Parent is not IBlockOperation block)
+            return false;
+
+        bool after = false;
+        foreach (var operation in block.Operations)
+        {
+            if (!after)
+            {
+                after = operation == statement;
+                continue;
+            }
+
+            if (operation is IExpressionStatementOperation { Operation: IInvocationOperation release }
+                && KnownSymbols.IsOn(release.TargetMethod, _nativeMemory)
+                && release.TargetMethod.Name is "Free" or "AlignedFree"
+                && release.Arguments.Length == 1
+                && release.Arguments[0].Value.StripConversions() is ILocalReferenceOperation freed
+                && SymbolEqualityComparer.Default.Equals(freed.Local, local))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // Memory passed to native code by value and released by the program itself afterwards: a lend (OwnershipGraph
+    // taints it still when its group has no release of its own).
     private void LendToNativeCode(IOperation value)
     {
         var sources = Sources.Rent();
