@@ -192,7 +192,7 @@ internal sealed class OwnershipWalker
                 Escape(value, LeftAloneReason.PassedToNativeCode);
                 TaintTargets(value, LeftAloneReason.ExternalValue);
             }
-            else if (FreedLaterInTheSameBlock(argument, value))
+            else if (FreedLaterInTheSameBlock(argument, value) || !MayTakeOwnership(method))
             {
                 LendToNativeCode(value);
             }
@@ -915,8 +915,8 @@ internal sealed class OwnershipWalker
 
     // A local passed to native code and released by NativeMemory.Free/AlignedFree in a later statement of the block that
     // holds the call (so whenever the call returns, the program frees that memory itself): if native code freed it, the
-    // original program would free it twice. Anything less (a free on another branch, in another method) is no evidence:
-    // native code may be the one that frees it there.
+    // original program would free it twice. Used for native functions whose name says they may release or take over
+    // memory: anything less than such a free (one on another branch, in another method) leaves them the memory.
     private bool FreedLaterInTheSameBlock(IArgumentOperation argument, IOperation value)
     {
         if (value.StripConversions() is not ILocalReferenceOperation { Local: { } local })
@@ -1040,6 +1040,39 @@ internal sealed class OwnershipWalker
         && constructor.ContainingType?.SpecialType is SpecialType.System_IntPtr or SpecialType.System_UIntPtr;
 
     // [DllImport], [LibraryImport] and other extern methods: native code behind them.
+    // A native function whose name or entry point says it releases memory or takes it over (free, SDL_free,
+    // ReleaseBuffer, av_buffer_unref, AdoptPointer...): what it is given is its own from then on, whatever else the group
+    // releases. Any other native function is taken to read or write the memory during the call, or to keep a pointer
+    // for as long as the program keeps the memory (the group must then release it itself).
+    private static readonly string[] s_ownershipWords = { "free", "release", "destroy", "delete", "dispose", "dealloc", "unref", "adopt" };
+
+    private static bool MayTakeOwnership(IMethodSymbol method)
+    {
+        string entryPoint = method.GetDllImportData()?.EntryPointName ?? string.Empty;
+        foreach (var attribute in method.GetAttributes())
+        {
+            if (attribute.AttributeClass?.Name == "LibraryImportAttribute")
+            {
+                foreach (var named in attribute.NamedArguments)
+                {
+                    if (named.Key == "EntryPoint" && named.Value.Value is string name)
+                        entryPoint = name;
+                }
+            }
+        }
+
+        foreach (var word in s_ownershipWords)
+        {
+            if (method.Name.IndexOf(word, System.StringComparison.OrdinalIgnoreCase) >= 0
+                || entryPoint.IndexOf(word, System.StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static bool IsNativeCode(IMethodSymbol method)
     {
         if (method.IsExtern || method.GetDllImportData() is not null)

@@ -11,8 +11,8 @@ public class ReachShapesTests
     private const string OptIn = "fiomem_migrate_public_api = true";
 
     [Fact]
-    // The native function reads the buffers during the call; the method frees them after it, in the same block. A field
-    // whose cursor is passed to native code and that only Dispose frees is no such evidence: it stays.
+    // The native functions read the buffers during the call; the program frees them itself (after the call, or in
+    // Dispose), and nothing in their names says they release or take over memory.
     public Task Buffers_lent_to_a_P_Invoke_and_freed_by_their_own_group_migrate() =>
         MigrationTest.LibraryAsync("""
             using System;
@@ -25,7 +25,7 @@ public class ReachShapesTests
             }
             internal sealed unsafe class Loader
             {
-                private byte* _staging = (byte*)NativeMemory.Alloc(64);
+                private byte* _staging = (byte*){|FIO003:NativeMemory.Alloc(64)|};
                 public IntPtr Load(int n1, int n2)
                 {
                     var a = {|FIO003:NativeMemory.Alloc((nuint)n1)|};
@@ -47,13 +47,14 @@ public class ReachShapesTests
                     for (byte* cursor = _staging; cursor < _staging + 64; cursor += 16)
                         Native.Upload(cursor, 16);
                 }
-                public void Dispose() => NativeMemory.Free(_staging);
+                public void Dispose() => {|FIO003:NativeMemory.Free(_staging)|};
             }
             """);
 
     [Fact]
-    // The program frees the memory on one branch and native code (free) on the other: that is no lend, whatever else
-    // the group releases.
+    // The program frees the memory on one branch and native code (a binding of free) on the other: a native function
+    // whose name says it releases memory gets it for good, whatever else the group releases; one freed after the call
+    // in the same block stays a lend.
     public Task Memory_freed_by_native_code_on_one_branch_and_by_NativeMemory_on_the_other_stays() =>
         MigrationTest.LibraryAsync("""
             using System;
@@ -61,6 +62,7 @@ public class ReachShapesTests
             internal static unsafe class Native
             {
                 [DllImport("libc", EntryPoint = "free")] public static extern void CFree(void* p);
+                [DllImport("native")] public static extern void ReleaseAfterUse(void* p);
             }
             internal static unsafe class Handover
             {
@@ -74,6 +76,12 @@ public class ReachShapesTests
                     else
                         Native.CFree(text);
                     return first;
+                }
+                public static void Flush()
+                {
+                    byte* scratch = (byte*){|FIO003:NativeMemory.Alloc(16)|};
+                    Native.ReleaseAfterUse(scratch);
+                    {|FIO003:NativeMemory.Free(scratch)|};
                 }
             }
             """);
@@ -248,10 +256,7 @@ public class ReachShapesTests
 
     [Fact]
     // The string helper, the voice matrix and the vertex tables share nothing; the native binding that takes an IntPtr
-    // from any caller, and the public input that only reads, must not join them into one group. The voice matrix stays
-    // on its own account (native code is given it and only Dispose frees it: no evidence native code does not keep it),
-    // and that keeps nothing else. (Were the field protected, it would be a public input that releases, joined with
-    // every public allocation under the opt-in's promise, and the taint would keep them all.)
+    // from any caller, and the public input that only reads, must not join them into one group.
     public Task Unrelated_groups_of_an_opted_in_library_are_not_kept_by_a_native_binding_or_a_reading_input() =>
         MigrationTest.WithEditorConfigAsync(OptIn, """
             using System;
@@ -288,9 +293,9 @@ public class ReachShapesTests
             public unsafe class Voice : IDisposable
             {
                 [DllImport("native")] private static extern void SetMatrix(float* matrix);
-                private float* pMatrixCoefficients = (float*)NativeMemory.AllocZeroed(64);
+                protected float* pMatrixCoefficients = (float*){|FIO003:NativeMemory.AllocZeroed(64)|};
                 public void Apply() => SetMatrix(pMatrixCoefficients);
-                public void Dispose() => NativeMemory.Free(pMatrixCoefficients);
+                public void Dispose() => {|FIO003:NativeMemory.Free(pMatrixCoefficients)|};
             }
             """);
 
