@@ -14,6 +14,7 @@ import argparse
 import os
 import re
 import shutil
+from statistics import median
 import subprocess
 import sys
 import tempfile
@@ -103,11 +104,6 @@ def main():
         if os.path.exists(report):
             with open(report) as f:
                 print(f.readline().strip().lstrip("\ufeff/ "))
-
-        def median(values):
-            values = sorted(values)
-            mid = len(values) // 2
-            return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
 
         print()
         print(f"medians over {args.runs} runs, {lines} lines:")

@@ -24,6 +24,7 @@ import re
 import resource
 import shlex
 import shutil
+from statistics import median
 import subprocess
 import sys
 import tempfile
@@ -301,11 +302,6 @@ def main():
                       + (f", attributed to FioMem {fio:.3f} s" if fio is not None else ""))
                 for rule, seconds in sorted(rules.items(), key=lambda kv: -kv[1]):
                     print(f"      {seconds:7.3f} s  {rule}")
-
-        def median(values):
-            values = sorted(values)
-            mid = len(values) // 2
-            return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
 
         def paired(a, b):
             return median([x[0] - y[0] for x, y in zip(samples[a], samples[b])])

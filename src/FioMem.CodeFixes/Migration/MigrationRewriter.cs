@@ -2,6 +2,7 @@
 // removing the NativeMemory imports nothing uses any more.
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
@@ -69,7 +70,7 @@ internal static class MigrationRewriter
 
         var updated = editor.GetChangedDocument();
         if (conditional is not null)
-            updated = await AddConditionalAliasAsync(updated, conditional, cancellationToken).ConfigureAwait(false);
+            updated = await AddConditionalAliasAsync(updated, conditional, document.Project, cancellationToken).ConfigureAwait(false);
 
         // Code under #if may use an import the active target does not: then no import is removed.
         if (!hadDirectives && await updated.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false) is CompilationUnitSyntax unit)
@@ -88,14 +89,14 @@ internal static class MigrationRewriter
     // / #endif, after the file's usings (once per file). An alias of a type a target lacks does not compile even unused,
     // and .NET Standard and .NET Framework have no NativeMemory: their code (often the same file under #if) must not
     // see it. A project that declares a NativeMemory for them (a polyfill) gets #else instead.
-    private static async Task<Document> AddConditionalAliasAsync(Document document, string symbol, CancellationToken cancellationToken)
+    private static async Task<Document> AddConditionalAliasAsync(Document document, string symbol, Project original, CancellationToken cancellationToken)
     {
         var root = (CompilationUnitSyntax?)await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var text = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);
         if (root is null || root.Usings.Any(u => u.Alias?.Name.Identifier.ValueText == "FioMemory"))
             return document;
 
-        string otherTargets = await DeclaresNativeMemoryAsync(document.Project, cancellationToken).ConfigureAwait(false)
+        string otherTargets = await DeclaresNativeMemoryAsync(original).ConfigureAwait(false)
             ? "#else"
             : "#elif " + NativeMemoryTargetsSymbol;
         string newLine = text.ToString().Contains("\r\n") ? "\r\n" : "\n";
@@ -120,8 +121,15 @@ internal static class MigrationRewriter
     }
 
     // Whether the project's source declares a type named NativeMemory anywhere, inactive #if regions included (the
-    // targets that need a polyfill are not the one being analysed).
-    private static async Task<bool> DeclaresNativeMemoryAsync(Project project, CancellationToken cancellationToken)
+    // targets that need a polyfill are not the one being analysed). Scanned once per project snapshot: Fix All rewrites
+    // every document against the same original project.
+    private static readonly ConditionalWeakTable<Project, Task<bool>> s_declaresNativeMemory = new();
+
+    // (A short text scan, not cancelled: the result is shared by every document of the fix.)
+    private static Task<bool> DeclaresNativeMemoryAsync(Project project) =>
+        s_declaresNativeMemory.GetValue(project, static p => ScanForNativeMemoryAsync(p, CancellationToken.None));
+
+    private static async Task<bool> ScanForNativeMemoryAsync(Project project, CancellationToken cancellationToken)
     {
         foreach (var document in project.Documents)
         {

@@ -611,63 +611,18 @@ public class NativeMemoryMigrationCodeFixTests
     // FioMem is referenced for one target of several: FioMemory is an alias, FioMem's under #if FIOMEM and NativeMemory
     // on the other targets that have it (.NET 6 and later), so the shared file compiles on every target, a
     // .NET Standard one included; never-freed memory (AllocLongLived) stays.
-    public async Task In_a_multi_targeting_project_the_fix_writes_a_conditional_alias()
-    {
-        var test = new Verify.Test
-        {
-            TestCode = """
-                using System.Runtime.InteropServices;
-
-                namespace App;
-
-                unsafe class C
-                {
-                    private static byte* s_table = (byte*)NativeMemory.Alloc(8);
-
-                    void M()
-                    {
-                        void* p = {|FIO003:NativeMemory.Alloc(8)|};
-                        {|FIO003:NativeMemory.Free(p)|};
-                    }
-                }
-                """,
-            FixedCode = """
-                using System.Runtime.InteropServices;
-                #if FIOMEM
-                using FioMemory = FioMem.FioMemory;
-                #elif NET6_0_OR_GREATER
-                using FioMemory = System.Runtime.InteropServices.NativeMemory;
-                #endif
-
-                namespace App;
-
-                unsafe class C
-                {
-                    private static byte* s_table = (byte*)NativeMemory.Alloc(8);
-
-                    void M()
-                    {
-                        void* p = FioMemory.Alloc(8);
-                        FioMemory.Free(p);
-                    }
-                }
-                """,
-        };
-        const string config = "is_global = true\nbuild_property.FioMemTargetFrameworks = net10.0 netstandard2.1\n";
-        test.TestState.AnalyzerConfigFiles.Add(("/.globalconfig", config));
-        test.FixedState.AnalyzerConfigFiles.Add(("/.globalconfig", config));
-        test.SolutionTransforms.Add((solution, projectId) =>
-        {
-            var parse = (Microsoft.CodeAnalysis.CSharp.CSharpParseOptions)solution.GetProject(projectId)!.ParseOptions!;
-            return solution.WithProjectParseOptions(projectId, parse.WithPreprocessorSymbols("FIOMEM"));
-        });
-        await test.RunAsync();
-    }
+    public Task In_a_multi_targeting_project_the_fix_writes_a_conditional_alias() =>
+        VerifyConditionalAliasAsync("#elif NET6_0_OR_GREATER");
 
     [Fact]
     // A polyfill NativeMemory (declared for targets before .NET 6, inactive in this one) serves the older targets too:
     // the alias names NativeMemory under #else, not only where .NET provides it.
-    public async Task A_project_with_its_own_NativeMemory_for_older_targets_gets_the_NativeMemory_alias_on_every_other_target()
+    public Task A_project_with_its_own_NativeMemory_for_older_targets_gets_the_NativeMemory_alias_on_every_other_target() =>
+        VerifyConditionalAliasAsync("#else", ("/Polyfill.cs", Polyfill));
+
+    // One shared file of a project targeting net10.0 (with FioMem, FIOMEM defined) and netstandard2.1; otherTargets is
+    // the directive the alias for the targets without FioMem must sit under.
+    private static async Task VerifyConditionalAliasAsync(string otherTargets, params (string Path, string Source)[] extraSources)
     {
         var test = new Verify.Test
         {
@@ -691,7 +646,7 @@ public class NativeMemoryMigrationCodeFixTests
                 using System.Runtime.InteropServices;
                 #if FIOMEM
                 using FioMemory = FioMem.FioMemory;
-                #else
+                OTHER_TARGETS
                 using FioMemory = System.Runtime.InteropServices.NativeMemory;
                 #endif
 
@@ -707,10 +662,14 @@ public class NativeMemoryMigrationCodeFixTests
                         FioMemory.Free(p);
                     }
                 }
-                """,
+                """.Replace("OTHER_TARGETS", otherTargets),
         };
-        test.TestState.Sources.Add(("/Polyfill.cs", Polyfill));
-        test.FixedState.Sources.Add(("/Polyfill.cs", Polyfill));
+        foreach (var source in extraSources)
+        {
+            test.TestState.Sources.Add(source);
+            test.FixedState.Sources.Add(source);
+        }
+
         const string config = "is_global = true\nbuild_property.FioMemTargetFrameworks = net10.0 netstandard2.1\n";
         test.TestState.AnalyzerConfigFiles.Add(("/.globalconfig", config));
         test.FixedState.AnalyzerConfigFiles.Add(("/.globalconfig", config));
@@ -721,6 +680,7 @@ public class NativeMemoryMigrationCodeFixTests
         });
         await test.RunAsync();
     }
+
     private const string Polyfill = """
         #if !NET6_0_OR_GREATER
         namespace System.Runtime.InteropServices
