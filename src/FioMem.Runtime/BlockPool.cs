@@ -179,11 +179,13 @@ internal static unsafe class BlockPool
             if (released is null)
                 return 0;
             s_count -= released.Count;
+            // Counted with the pool's own count, so statistics never show a block neither pooled nor trimmed; the OS
+            // release (BlocksReleased, ReservedBytes) follows below, outside the lock.
+            Interlocked.Add(ref s_trimmedBlocks, released.Count);
+            Volatile.Write(ref s_lastTrimTicks, DateTime.UtcNow.Ticks);
         }
         foreach (nuint block in released)
             AddressSpace.ReleaseBlock((byte*)block);
-        Interlocked.Add(ref s_trimmedBlocks, released.Count);
-        Volatile.Write(ref s_lastTrimTicks, DateTime.UtcNow.Ticks);
         return released.Count;
     }
 
