@@ -60,7 +60,8 @@ internal static unsafe partial class Allocator
         header->UsedEnd = cache.Next;
         header->DirtyEnd = Math.Max(cache.DirtyEnd, cache.Next);
         Debug.Assert(header->DirtyEnd >= header->UsedEnd, "every slice handed out is below DirtyEnd");
-        header->State = (int)BlockState.Retired;
+        // Release: a thread that reads Retired reads this UsedEnd (pointer validation bounds starts by it).
+        Volatile.Write(ref header->State, (int)BlockState.Retired);
         int allocated = cache.Allocated;
         cache.Block = null;
         cache.Next = ThreadCache.NoBlock;

@@ -1,5 +1,6 @@
 // Pointer validation on the free and realloc paths: a pointer FioMem did not hand out is named, never followed.
 using System.Runtime.CompilerServices;
+using System.Threading;
 
 namespace FioMem;
 
@@ -7,27 +8,31 @@ internal static unsafe partial class Allocator
 {
     /// <summary>
     /// Checks that <paramref name="ptr"/> is the start of an allocation in a live block and returns its slice:
-    /// aligned, past the header, in a block that is sliced or retired, on a boundary the slicer marked that some
-    /// boundary follows. The last check tells a start from the end of the block's latest allocation (the bump
-    /// pointer, or a retired block's end), whose bit is set too but where nothing was handed out.
+    /// aligned, past the header, in a block that is sliced or retired, on a boundary the slicer marked, and below the
+    /// end of the block's latest allocation, whose bit is set too but where nothing was handed out. A retired block
+    /// knows that end (<see cref="BlockHeader.UsedEnd"/>, one read of the header line the free then writes); in a
+    /// block another thread is slicing it is the bump pointer, which that thread keeps to itself, so there a start is
+    /// told from it by a set boundary bit after it.
     /// </summary>
     /// <param name="ptr">The pointer being freed or reallocated.</param>
     /// <param name="block">The block it lies in.</param>
-    /// <param name="end">The slice where the allocation ends.</param>
+    /// <param name="boundaryWord">The boundary bitmap word that holds the slice's bit, as read for the check.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int ValidateSlice(void* ptr, byte* block, out int end)
+    private static int ValidateSlice(void* ptr, byte* block, out ulong boundaryWord)
     {
-        if (!AddressSpace.IsCarved(ptr) || (uint)(Block.Header(block)->State - (int)BlockState.Active) > 1u)
+        BlockHeader* header = Block.Header(block);
+        // Acquire: a retired block's UsedEnd, written before its state, is read after it.
+        int state = Volatile.Read(ref header->State);
+        if (!AddressSpace.IsCarved(ptr) || (uint)(state - (int)BlockState.Active) > 1u)
             ThrowHelper.ThrowForeignPointer(ptr);
-        int slice = ValidateSliceOf(ptr, block, out ulong boundaryWord);
-        end = Block.EndOf(block, slice, boundaryWord);
-        if (end == 0)
+        int slice = ValidateSliceOf(ptr, block, out boundaryWord);
+        if (state == (int)BlockState.Retired ? slice >= header->UsedEnd : Block.EndOf(block, slice, boundaryWord) == 0)
             ThrowHelper.ThrowNeverHandedOut(ptr, block);
         return slice;
     }
 
     /// <summary>
-    /// The checks of <see cref="ValidateSlice(void*, byte*, out int)"/> that read neither the block's header nor past
+    /// The checks of <see cref="ValidateSlice(void*, byte*, out ulong)"/> that read neither the block's header nor past
     /// the slice's bitmap word, for a block known to be live (the caller's own, whose bump pointer the caller checks
     /// instead): aligned, past the header, on a boundary the slicer marked.
     /// </summary>
