@@ -51,6 +51,12 @@ internal struct BlockHeader
 
     /// <summary>The <see cref="ThreadCache.Id"/> of the thread that sliced the block last; where it is pooled when that thread empties it.</summary>
     [FieldOffset(16)] public int Slicer;
+
+    /// <summary>
+    /// When the block entered the <see cref="BlockPool"/> (<see cref="System.Environment.TickCount64"/>); written and
+    /// read under the pool's lock while the block is pooled, meaningless otherwise.
+    /// </summary>
+    [FieldOffset(24)] public long PooledSince;
 }
 
 /// <summary>Arithmetic on block addresses and bitmaps.</summary>

@@ -19,9 +19,10 @@ namespace FioMem;
 /// every pooled block is available to every thread, and <see cref="Trim"/> releases them all.</para>
 /// <para>The cap matters: facil.io keeps ~32 blocks per core and, with a working set above that, thrashes between pool
 /// and OS. <see cref="FioMemoryOptions.MaxPooledBlocks"/> sets it, over all lists together.</para>
-/// <para>Each pooled block's arrival time is kept beside it, so <see cref="TrimIdle"/> can release the blocks nobody
-/// took for a while (<see cref="IdleTrim"/> decides when). Lists are last-in first-out, so under load the same few
-/// blocks go round at the top and the idle ones sink to the bottom.</para>
+/// <para>Each pooled block's arrival time is kept in its header (<see cref="BlockHeader.PooledSince"/>), so
+/// <see cref="TrimIdle"/> can release the blocks nobody took for a while (<see cref="IdleTrim"/> decides when) with
+/// no map to keep beside the lists. Lists are last-in first-out, so under load the same few blocks go round at the
+/// top and the idle ones sink to the bottom.</para>
 /// </remarks>
 internal static unsafe class BlockPool
 {
@@ -38,9 +39,6 @@ internal static unsafe class BlockPool
 
     /// <summary>The thread caches whose home list is not empty. Guarded by <see cref="s_lock"/>.</summary>
     private static readonly List<ThreadCache> s_homes = new();
-
-    /// <summary>When each pooled block arrived (<see cref="Environment.TickCount64"/>). Guarded by <see cref="s_lock"/>.</summary>
-    private static readonly Dictionary<nuint, long> s_pooledSince = new();
 
     /// <summary>How many blocks are pooled, on all lists; read without the lock by statistics.</summary>
     private static int s_count;
@@ -70,7 +68,6 @@ internal static unsafe class BlockPool
             if (s_shared.TryPop(out nuint block))
             {
                 s_count--;
-                s_pooledSince.Remove(block);
                 return (byte*)block;
             }
             if (s_homes.Count == 0)
@@ -105,7 +102,7 @@ internal static unsafe class BlockPool
                     blocks.Push((nuint)block);
                 }
                 s_count++;
-                s_pooledSince[(nuint)block] = Environment.TickCount64;
+                Block.Header(block)->PooledSince = Environment.TickCount64;
                 pooled = true;
             }
         }
@@ -146,7 +143,6 @@ internal static unsafe class BlockPool
                 home.Clear();
             }
             s_homes.Clear();
-            s_pooledSince.Clear();
             s_count = 0;
         }
         foreach (nuint block in blocks)
@@ -200,10 +196,9 @@ internal static unsafe class BlockPool
         for (int i = blocks.Length - 1; i >= 0; i--)
         {
             nuint block = blocks[i];
-            long since = s_pooledSince[block];
+            long since = Block.Header((byte*)block)->PooledSince;
             if (since <= cutoff)
             {
-                s_pooledSince.Remove(block);
                 (released ??= new()).Add(block);
             }
             else
@@ -220,7 +215,6 @@ internal static unsafe class BlockPool
         if (home.Count == 0)
             s_homes.Remove(owner);
         s_count--;
-        s_pooledSince.Remove(block);
         return (byte*)block;
     }
 }
