@@ -47,8 +47,10 @@ public unsafe class IdleTrimTests
     [Fact]
     public void Pooling_a_block_arms_the_trim_and_an_empty_pool_leaves_it_unarmed()
     {
+        long trimmedBefore = FioMemory.GetStatistics().BlocksTrimmed;
         PoolBlocks(blocks: 3);
-        Assert.True(IdleTrim.IsArmed, "a pooled block arms the trim");
+        // Armed, or (on a machine stalled past the 250 ms delay) already expired and trimmed.
+        Assert.True(IdleTrim.IsArmed || FioMemory.GetStatistics().BlocksTrimmed > trimmedBefore, "a pooled block arms the trim");
         FioMemory.Trim();
         // The pending expiry finds the pool empty and does not re-arm: nothing runs for an empty pool.
         Assert.True(SpinWait.SpinUntil(() => !IdleTrim.IsArmed, Patience), "the trim stayed armed with an empty pool");
@@ -60,18 +62,27 @@ public unsafe class IdleTrimTests
     [Fact]
     public void A_trim_under_memory_pressure_releases_every_pooled_block_however_recent()
     {
-        FioMemory.Trim();
-        FioMemoryStatistics before = FioMemory.GetStatistics();
-        PoolBlocks(blocks: 4);
-        long pooled = FioMemory.GetStatistics().BlocksPooled;
-        Assert.True(pooled >= 3);
+        // An attempt counts when the idle timer did not trim first: on a stalled machine the blocks can age past the
+        // 250 ms delay between being pooled and the call, and the timer then takes some of them.
+        for (int attempt = 0; ; attempt++)
+        {
+            FioMemory.Trim();
+            FioMemoryStatistics before = FioMemory.GetStatistics();
+            PoolBlocks(blocks: 4);
+            long pooled = FioMemory.GetStatistics().BlocksPooled;
+            Assert.True(pooled >= 3);
 
-        int released = IdleTrim.TrimNow(all: true);
+            int released = IdleTrim.TrimNow(all: true);
 
-        FioMemoryStatistics after = FioMemory.GetStatistics();
-        Assert.Equal(pooled, released);
-        Assert.Equal(0, after.BlocksPooled);
-        Assert.Equal(before.BlocksTrimmed + released, after.BlocksTrimmed);
+            FioMemoryStatistics after = FioMemory.GetStatistics();
+            Assert.Equal(0, after.BlocksPooled);
+            long trimmed = after.BlocksTrimmed - before.BlocksTrimmed;
+            if (trimmed != released && attempt < 2)
+                continue;
+            Assert.Equal(pooled, released);
+            Assert.Equal(released, trimmed);
+            return;
+        }
     }
 
     [Fact]
