@@ -31,7 +31,9 @@ public unsafe class IdleTrimTests
         FioMemoryStatistics before = FioMemory.GetStatistics();
         PoolBlocks(blocks: 6);
         FioMemoryStatistics pooled = FioMemory.GetStatistics();
-        Assert.True(pooled.BlocksPooled >= 5, $"{pooled.BlocksPooled} blocks pooled");
+        // On a machine stalled past the delay the timer may already have taken some.
+        long pooledOrTrimmed = pooled.BlocksPooled + pooled.BlocksTrimmed - before.BlocksTrimmed;
+        Assert.True(pooledOrTrimmed >= 5, $"{pooledOrTrimmed} blocks pooled");
 
         // The pool empties first; the blocks' release to the OS, counted by BlocksReleased, follows on the trimming thread.
         Assert.True(SpinWait.SpinUntil(() => FioMemory.GetStatistics() is { BlocksPooled: 0 } now
