@@ -8,6 +8,7 @@ using FioMem.Analyzers.Migration;
 using FioMem.Generators.Helpers;
 using FioMem.Generators.Models;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace FioMem.Generators.Interception;
@@ -38,7 +39,10 @@ internal static class InterceptionSettingsReader
             HasLongLivedTwin: fioMemory is not null && MigrationDecision.HasLongLivedTwin(fioMemory),
             IsMultiTarget: scope.IsMultiTarget,
             DefinesFioMemSymbol: scope.DefinesFioMemSymbol,
-            ProjectDirectory: projectDirectory ?? string.Empty);
+            ProjectDirectory: projectDirectory ?? string.Empty,
+            LanguageVersion: compilation is CSharpCompilation { LanguageVersion: < LanguageVersion.CSharp11 } csharp
+                ? csharp.LanguageVersion.ToDisplayString()
+                : string.Empty);
     }
 }
 
@@ -106,7 +110,7 @@ internal static class InterceptionPlanner
             for (int i = 0; i < group.Calls.Count; i++)
             {
                 var call = facts[group.Calls[i]];
-                bool moves = reason == LeftAloneReason.None && settings.AllowUnsafe && call.LocationVersion != 0;
+                bool moves = reason == LeftAloneReason.None && settings.AllowUnsafe && settings.LanguageSupported && call.LocationVersion != 0;
                 decisions.Add((call, moves ? rewrites[i] : null, reason));
             }
         }
@@ -147,7 +151,7 @@ internal static class InterceptionPlanner
             }
         }
 
-        lines.Insert(0, Summary(intercepted, decisions.Count));
+        lines.Insert(0, Summary(intercepted, decisions.Count) + ProjectWideReason(settings));
 
         var models = ImmutableArray.CreateBuilder<InterceptorModel>(interceptors.Count);
         for (int i = 0; i < interceptors.Count; i++)
@@ -172,6 +176,17 @@ internal static class InterceptionPlanner
         "FioMem intercepts " + intercepted.ToString(CultureInfo.InvariantCulture) + " of " + total.ToString(CultureInfo.InvariantCulture)
         + " NativeMemory " + (total == 1 ? "call" : "calls");
 
+    /// <summary>What keeps every call of the project where it is, for the summary line; empty when nothing does.</summary>
+    private static string ProjectWideReason(InterceptionSettings settings) =>
+        !settings.LanguageSupported ? ": " + LanguageTooOld(settings)
+        : !settings.AllowUnsafe ? ": " + UnsafeNotAllowed
+        : string.Empty;
+
+    private const string UnsafeNotAllowed = "the project does not allow unsafe code, which the interceptors need";
+
+    private static string LanguageTooOld(InterceptionSettings settings) =>
+        "the interceptors need C# 11 or later, and the project compiles C# " + settings.LanguageVersion;
+
     private static string Display(CallFact call, string projectDirectory)
     {
         string path = call.FilePath;
@@ -192,8 +207,8 @@ internal static class InterceptionPlanner
     {
         if (reason == LeftAloneReason.None)
         {
-            return !settings.AllowUnsafe
-                ? "the project does not allow unsafe code, which the interceptors need"
+            return !settings.LanguageSupported ? LanguageTooOld(settings)
+                : !settings.AllowUnsafe ? UnsafeNotAllowed
                 : "the compiler gives no interceptable location for this call";
         }
 

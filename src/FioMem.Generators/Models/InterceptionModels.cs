@@ -10,8 +10,15 @@ namespace FioMem.Generators.Models;
 /// <param name="IsMultiTarget">The project builds for several target frameworks.</param>
 /// <param name="DefinesFioMemSymbol">The compilation defines <c>FIOMEM</c>.</param>
 /// <param name="ProjectDirectory">The project's directory (report paths are relative to it), or empty.</param>
+/// <param name="LanguageVersion">The compilation's C# version as the compiler names it (<c>10.0</c>), or empty when
+/// it is recent enough for the generated interceptors (C# 11: they are file-local types).</param>
 internal sealed record InterceptionSettings(
-    bool Enabled, bool AllowUnsafe, bool HasLongLivedTwin, bool IsMultiTarget, bool DefinesFioMemSymbol, string ProjectDirectory);
+    bool Enabled, bool AllowUnsafe, bool HasLongLivedTwin, bool IsMultiTarget, bool DefinesFioMemSymbol, string ProjectDirectory,
+    string LanguageVersion = "")
+{
+    /// <summary>Whether the compilation's C# version compiles the generated interceptors.</summary>
+    public bool LanguageSupported => LanguageVersion.Length == 0;
+}
 
 /// <summary>Two places (by symbol-free key) that can hold the same memory, or a derived place and its origin.</summary>
 internal sealed record FactPair(string First, string Second);

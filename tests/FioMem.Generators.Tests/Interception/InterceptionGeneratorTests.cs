@@ -3,6 +3,7 @@ using System.IO;
 using System.Runtime.Loader;
 using FioMem.Generators.Tests.Infrastructure;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Emit;
 
 namespace FioMem.Generators.Tests.Interception;
@@ -173,6 +174,35 @@ public class InterceptionGeneratorTests
         string report = InterceptionHarness.Report(run);
         Assert.StartsWith("// FioMem intercepts 2 of 3 NativeMemory calls\n", report);
         Assert.Contains("NativeMemory.Alloc left alone (in Native.Use): GeneratedCode", report);
+    }
+
+    [Fact]
+    public void Under_a_CSharp_version_before_11_nothing_is_intercepted_and_the_report_says_why()
+    {
+        // The generated interceptors are file-local types (C# 11); emitting them for C# 10 would break the build.
+        CSharpParseOptions csharp10 = InterceptionHarness.ParseOptions.WithLanguageVersion(LanguageVersion.CSharp10);
+        GeneratorRun run = InterceptionHarness.Run(InterceptionHarness.CreateCompilation([("Program.cs", Program)], parseOptions: csharp10),
+            BuildProperties.Intercepting());
+
+        Assert.Equal(string.Empty, InterceptionHarness.Interceptors(run));
+        string[] report = InterceptionHarness.Report(run).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("// FioMem intercepts 0 of 6 NativeMemory calls: the interceptors need C# 11 or later, and the project compiles C# 10.0",
+            report[0]);
+        Assert.Contains(report, l => l.StartsWith("// Program.cs(10,")
+            && l.EndsWith("NativeMemory.Alloc left alone (in Buffers.Sum): the interceptors need C# 11 or later, and the project compiles C# 10.0"));
+        Assert.Empty(run.OutputCompilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
+    [Fact]
+    public void CSharp_11_is_enough_for_the_interceptors()
+    {
+        CSharpParseOptions csharp11 = InterceptionHarness.ParseOptions.WithLanguageVersion(LanguageVersion.CSharp11);
+        GeneratorRun run = InterceptionHarness.Run(
+            InterceptionHarness.CreateCompilation([("Program.cs", Program)], OutputKind.DynamicallyLinkedLibrary, csharp11),
+            BuildProperties.Intercepting("Library"));
+
+        Assert.StartsWith("// FioMem intercepts 5 of 6 NativeMemory calls\n", InterceptionHarness.Report(run));
+        Assert.Empty(run.OutputCompilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
     }
 
     private static int CountOf(string text, string part)

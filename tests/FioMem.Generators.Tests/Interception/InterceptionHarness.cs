@@ -42,23 +42,24 @@ internal static class InterceptionHarness
     public static readonly CSharpParseOptions ParseOptions = GeneratorHarness.ParseOptions
         .WithFeatures([new("InterceptorsNamespaces", NativeMemoryInterceptorGenerator.InterceptorsNamespace)]);
 
-    public static CSharpCompilation CreateCompilation(IEnumerable<(string Path, string Source)> sources, OutputKind kind = OutputKind.ConsoleApplication) =>
+    public static CSharpCompilation CreateCompilation(IEnumerable<(string Path, string Source)> sources, OutputKind kind = OutputKind.ConsoleApplication,
+        CSharpParseOptions? parseOptions = null) =>
         CSharpCompilation.Create(
             "InterceptionInput",
-            sources.Select(s => CSharpSyntaxTree.ParseText(s.Source, ParseOptions, s.Path)),
+            sources.Select(s => CSharpSyntaxTree.ParseText(s.Source, parseOptions ?? ParseOptions, s.Path)),
             GeneratorHarness.References,
             new CSharpCompilationOptions(kind, allowUnsafe: true, nullableContextOptions: NullableContextOptions.Enable, deterministic: true));
 
-    public static GeneratorDriver CreateDriver(BuildProperties properties, bool track = false) =>
+    public static GeneratorDriver CreateDriver(BuildProperties properties, bool track = false, CSharpParseOptions? parseOptions = null) =>
         CSharpGeneratorDriver.Create(
             generators: [new NativeMemoryInterceptorGenerator().AsSourceGenerator()],
-            parseOptions: ParseOptions,
+            parseOptions: parseOptions ?? ParseOptions,
             optionsProvider: properties,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: track));
 
     public static GeneratorRun Run(CSharpCompilation compilation, BuildProperties properties)
     {
-        GeneratorDriver driver = CreateDriver(properties)
+        GeneratorDriver driver = CreateDriver(properties, parseOptions: (CSharpParseOptions)compilation.SyntaxTrees.First().Options)
             .RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> diagnostics);
         ImmutableArray<(string, string)> generated = driver.GetRunResult().Results
             .SelectMany(r => r.GeneratedSources)
