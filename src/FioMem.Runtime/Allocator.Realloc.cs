@@ -31,9 +31,7 @@ internal static unsafe partial class Allocator
             return LargeAllocations.Reallocate(ptr, byteCount, copyLength, alignment);
 
         byte* block = Block.Of(ptr);
-        int slice = ValidateSlice(ptr, block, out ulong boundaryWord);
-        int oldEnd = Block.EndOf(block, slice, boundaryWord);
-        System.Diagnostics.Debug.Assert(oldEnd > slice, "a validated start has its end after it");
+        int slice = ValidateSliceAndEnd(ptr, block, out int oldEnd);
         if (FioMemoryOptions.Checked)
             CheckedMode.CheckLive(ptr, block, slice);
         nuint oldSize = (nuint)(oldEnd - slice) << Layout.SliceShift;

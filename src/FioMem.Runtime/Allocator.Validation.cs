@@ -21,14 +21,40 @@ internal static unsafe partial class Allocator
     private static int ValidateSlice(void* ptr, byte* block, out ulong boundaryWord)
     {
         BlockHeader* header = Block.Header(block);
-        // Acquire: a retired block's UsedEnd, written before its state, is read after it.
-        int state = Volatile.Read(ref header->State);
-        if (!AddressSpace.IsCarved(ptr) || (uint)(state - (int)BlockState.Active) > 1u)
-            ThrowHelper.ThrowForeignPointer(ptr);
+        int state = ValidateLiveBlock(ptr, header);
         int slice = ValidateSliceOf(ptr, block, out boundaryWord);
         if (state == (int)BlockState.Retired ? slice >= header->UsedEnd : Block.EndOf(block, slice, boundaryWord) == 0)
             ThrowHelper.ThrowNeverHandedOut(ptr, block);
         return slice;
+    }
+
+    /// <summary>
+    /// The checks of <see cref="ValidateSlice(void*, byte*, out ulong)"/> for a caller that needs the allocation's end
+    /// (<c>Realloc</c>, for the size): the end is found by the bitmap whatever the block's state, and a start with no
+    /// boundary after it is the end of the latest allocation.
+    /// </summary>
+    /// <param name="ptr">The pointer being reallocated.</param>
+    /// <param name="block">The block it lies in.</param>
+    /// <param name="end">The slice where the allocation ends.</param>
+    private static int ValidateSliceAndEnd(void* ptr, byte* block, out int end)
+    {
+        ValidateLiveBlock(ptr, Block.Header(block));
+        int slice = ValidateSliceOf(ptr, block, out ulong boundaryWord);
+        end = Block.EndOf(block, slice, boundaryWord);
+        if (end == 0)
+            ThrowHelper.ThrowNeverHandedOut(ptr, block);
+        return slice;
+    }
+
+    /// <summary>Rejects a pointer outside the carved blocks or in a block that is neither sliced nor retired; returns the state.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ValidateLiveBlock(void* ptr, BlockHeader* header)
+    {
+        // Acquire: a retired block's UsedEnd, written before its state, is read after it.
+        int state = Volatile.Read(ref header->State);
+        if (!AddressSpace.IsCarved(ptr) || (uint)(state - (int)BlockState.Active) > 1u)
+            ThrowHelper.ThrowForeignPointer(ptr);
+        return state;
     }
 
     /// <summary>

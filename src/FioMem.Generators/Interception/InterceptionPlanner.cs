@@ -151,7 +151,7 @@ internal static class InterceptionPlanner
             }
         }
 
-        lines.Insert(0, Summary(intercepted, decisions.Count) + ProjectWideReason(settings));
+        lines.Insert(0, Summary(intercepted, decisions.Count) + (ProjectWideReason(settings) is { } why ? ": " + why : string.Empty));
 
         var models = ImmutableArray.CreateBuilder<InterceptorModel>(interceptors.Count);
         for (int i = 0; i < interceptors.Count; i++)
@@ -176,16 +176,11 @@ internal static class InterceptionPlanner
         "FioMem intercepts " + intercepted.ToString(CultureInfo.InvariantCulture) + " of " + total.ToString(CultureInfo.InvariantCulture)
         + " NativeMemory " + (total == 1 ? "call" : "calls");
 
-    /// <summary>What keeps every call of the project where it is, for the summary line; empty when nothing does.</summary>
-    private static string ProjectWideReason(InterceptionSettings settings) =>
-        !settings.LanguageSupported ? ": " + LanguageTooOld(settings)
-        : !settings.AllowUnsafe ? ": " + UnsafeNotAllowed
-        : string.Empty;
-
-    private const string UnsafeNotAllowed = "the project does not allow unsafe code, which the interceptors need";
-
-    private static string LanguageTooOld(InterceptionSettings settings) =>
-        "the interceptors need C# 11 or later, and the project compiles C# " + settings.LanguageVersion;
+    /// <summary>What keeps every call of the project where it is, or null when nothing does.</summary>
+    private static string? ProjectWideReason(InterceptionSettings settings) =>
+        !settings.LanguageSupported ? "the interceptors need C# 11 or later, and the project compiles C# " + settings.LanguageVersion
+        : !settings.AllowUnsafe ? "the project does not allow unsafe code, which the interceptors need"
+        : null;
 
     private static string Display(CallFact call, string projectDirectory)
     {
@@ -207,9 +202,7 @@ internal static class InterceptionPlanner
     {
         if (reason == LeftAloneReason.None)
         {
-            return !settings.LanguageSupported ? LanguageTooOld(settings)
-                : !settings.AllowUnsafe ? UnsafeNotAllowed
-                : "the compiler gives no interceptable location for this call";
+            return ProjectWideReason(settings) ?? "the compiler gives no interceptable location for this call";
         }
 
         string text = reason switch
