@@ -53,21 +53,35 @@ internal static class Program
         var lines = new List<string>();
         foreach (var item in (IEnumerable)explain.Invoke(null, new object[] { compilation, project.AnalyzerOptions })!)
         {
-            var group = item.GetType().GetField("Item1")!.GetValue(item)!;
-            var reason = item.GetType().GetField("Item2")!.GetValue(item)!.ToString()!;
-            var name = (string)group.GetType().GetProperty("Name")!.GetValue(group)!;
-            foreach (var call in (IEnumerable)group.GetType().GetProperty("Calls")!.GetValue(group)!)
+            var first = item.GetType().GetField("Item1")!.GetValue(item)!;
+            var second = item.GetType().GetField("Item2")!.GetValue(item)!;
+            if (first.GetType().GetProperty("Calls") is { } callsProperty)
             {
-                var location = (Location)call.GetType().GetProperty("Location")!.GetValue(call)!;
-                var method = (string)call.GetType().GetProperty("NativeMethod")!.GetValue(call)!;
-                var span = location.GetLineSpan();
-                var file = Path.GetRelativePath(root, span.Path).Replace('\\', '/');
-                lines.Add($"{(reason == "None" ? "migrates" : reason)}\t{file}:{span.StartLinePosition.Line + 1}\t{method}\t{name}");
+                // FioMem before per-call verdicts: (group, reason), one reason for every call of the group.
+                var reason = second.ToString()!;
+                var name = (string)first.GetType().GetProperty("Name")!.GetValue(first)!;
+                foreach (var call in (IEnumerable)callsProperty.GetValue(first)!)
+                    lines.Add(Line(root, call, reason == "None" ? "migrates" : reason, name));
+            }
+            else
+            {
+                // (call, verdict): the FioMemory method the call moves to, or why it stays.
+                var reason = second.GetType().GetProperty("Reason")!.GetValue(second)!.ToString()!;
+                lines.Add(Line(root, first, reason == "None" ? "migrates" : reason, (string)first.GetType().GetProperty("Member")!.GetValue(first)!));
             }
         }
 
         foreach (var line in lines.Distinct().OrderBy(l => l, StringComparer.Ordinal))
             Console.WriteLine(line);
         return 0;
+    }
+
+    private static string Line(string root, object call, string verdict, string name)
+    {
+        var location = (Location)call.GetType().GetProperty("Location")!.GetValue(call)!;
+        var method = (string)call.GetType().GetProperty("NativeMethod")!.GetValue(call)!;
+        var span = location.GetLineSpan();
+        var file = Path.GetRelativePath(root, span.Path).Replace('\\', '/');
+        return $"{verdict}\t{file}:{span.StartLinePosition.Line + 1}\t{method}\t{name}";
     }
 }

@@ -17,9 +17,6 @@ internal interface IOwnershipFacts
     /// <summary><paramref name="location"/> reaches code outside the analysis.</summary>
     void Taint(PointerLocation location, LeftAloneReason reason);
 
-    /// <summary><paramref name="place"/> receives an address computed from <paramref name="origin"/>: from outside unless both end in one group.</summary>
-    void TaintUnlessSameGroup(PointerLocation place, PointerLocation origin);
-
     /// <summary><paramref name="derived"/> holds an address computed from what <paramref name="origin"/> holds.</summary>
     void Derive(PointerLocation derived, PointerLocation origin);
 

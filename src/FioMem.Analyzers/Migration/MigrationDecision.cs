@@ -1,70 +1,113 @@
-// Whether a solved pointer group moves to FioMemory, and each call's twin: shared by FIO003 and the interception generator.
+// Which calls of a solved pointer group move to FioMemory, and to what: shared by FIO003 and the interception generator.
 using Microsoft.CodeAnalysis;
 
 namespace FioMem.Analyzers.Migration;
 
+/// <summary>What becomes of one call: the FioMemory method it moves to, or why it stays.</summary>
+internal readonly struct CallVerdict
+{
+    public CallVerdict(string? target, LeftAloneReason reason)
+    {
+        Target = target;
+        Reason = reason;
+    }
+
+    /// <summary>The FioMemory method that replaces the call, or <see langword="null"/> when it stays.</summary>
+    public string? Target { get; }
+
+    /// <summary>Why it stays (<see cref="LeftAloneReason.None"/> when it moves).</summary>
+    public LeftAloneReason Reason { get; }
+
+    /// <summary>True when the call moves to FioMemory.</summary>
+    public bool Moves => Target is not null;
+}
+
 /// <summary>
-/// The verdict on a solved <see cref="CallGroup"/>, from plain facts about the project (so a caller without symbols —
+/// The verdicts on a solved <see cref="CallGroup"/>, from plain facts about the project (so a caller without symbols —
 /// the build-time interception — decides exactly as FIO003 does).
 /// </summary>
+/// <remarks>
+/// <para>
+/// A release always moves: FioMemory's releases hand memory FioMem did not allocate back to NativeMemory, so the
+/// rewritten call is right whatever the analysis knows of where the pointer came from.
+/// </para>
+/// <para>
+/// An allocation moves only when its memory stays with FioMem: no outflow reaches its group (<see cref="CallGroup.Reason"/>),
+/// and every release and reallocation the group has moves too. A reallocation is an allocation when it is given
+/// <see langword="null"/>, so it moves with the group's allocations. Memory that is never freed moves to
+/// <c>AllocLongLived</c> where that twin fits (plain <c>Alloc</c> would keep a block reserved for good), or stays.
+/// </para>
+/// </remarks>
 internal static class MigrationDecision
 {
     /// <summary>True when the referenced FioMemory has <c>AllocLongLived</c> (the twin of a never-freed allocation).</summary>
     public static bool HasLongLivedTwin(INamedTypeSymbol fioMemory) => !fioMemory.GetMembers("AllocLongLived").IsEmpty;
 
-    /// <summary>
-    /// Whether <paramref name="group"/> migrates (<see cref="LeftAloneReason.None"/>) or why not; when it does,
-    /// <paramref name="rewrites"/> holds the FioMemory method for each of its calls, in order.
-    /// </summary>
-    public static LeftAloneReason Decide(CallGroup group, bool hasLongLivedTwin, bool isMultiTarget, bool definesFioMemSymbol,
-        out string[] rewrites)
+    /// <summary>The verdict on each call of <paramref name="group"/>, in the order of <see cref="CallGroup.Calls"/>.</summary>
+    public static CallVerdict[] Decide(CallGroup group, bool hasLongLivedTwin, bool isMultiTarget, bool definesFioMemSymbol)
     {
-        rewrites = System.Array.Empty<string>();
-        if (group.Reason != LeftAloneReason.None)
-            return group.Reason;
-
-        bool allocates = false, releases = false, reallocates = false, longLivedShape = true;
-        foreach (var call in group.Calls)
+        var calls = group.Calls;
+        var verdicts = new CallVerdict[calls.Count];
+        if (isMultiTarget && !definesFioMemSymbol)
         {
-            if (call.FioMethod is null)
-                return LeftAloneReason.NoFioMemoryTwin;
-            if (call.InGeneratedCode)
-                return LeftAloneReason.GeneratedCode;
+            for (int i = 0; i < verdicts.Length; i++)
+                verdicts[i] = new CallVerdict(null, LeftAloneReason.MultiTargetWithoutFioMemSymbol);
+            return verdicts;
+        }
+
+        // What keeps a call where it is, whatever its group: no FioMemory twin, or generated code a fix must not edit.
+        bool releases = false, reallocates = false, longLivedShape = true, takerStays = false;
+        for (int i = 0; i < calls.Count; i++)
+        {
+            var call = calls[i];
+            var own = call.FioMethod is null ? LeftAloneReason.NoFioMemoryTwin
+                : call.InGeneratedCode ? LeftAloneReason.GeneratedCode
+                : LeftAloneReason.None;
+            verdicts[i] = new CallVerdict(null, own);
             switch (call.Role)
             {
                 case NativeMemoryCallRole.Allocate:
-                    allocates = true;
                     longLivedShape &= call.NativeMethod is "Alloc" or "AllocZeroed" && call.ArgumentCount == 1;
                     break;
                 case NativeMemoryCallRole.Reallocate:
                     reallocates = true;
+                    takerStays |= own != LeftAloneReason.None;
                     break;
                 case NativeMemoryCallRole.Release:
                     releases = true;
+                    takerStays |= own != LeftAloneReason.None;
+                    if (own == LeftAloneReason.None)
+                        verdicts[i] = new CallVerdict(call.FioMethod, LeftAloneReason.None);
                     break;
             }
         }
 
-        if (!allocates && !reallocates)
-            return LeftAloneReason.NoAllocation;
-        if (isMultiTarget && !definesFioMemSymbol)
-            return LeftAloneReason.MultiTargetWithoutFioMemSymbol;
-
-        rewrites = new string[group.Calls.Count];
-        if (releases)
+        // Allocations and reallocations: the group's outflow, a release or reallocation that stays, memory never freed.
+        LeftAloneReason blocker = group.Reason != LeftAloneReason.None ? group.Reason
+            : takerStays ? LeftAloneReason.ReleaseStaysOnNativeMemory
+            : LeftAloneReason.None;
+        bool longLived = false;
+        if (blocker == LeftAloneReason.None && !releases)
         {
-            for (int i = 0; i < rewrites.Length; i++)
-                rewrites[i] = group.Calls[i].FioMethod!;
-            return LeftAloneReason.None;
+            if (group.HasPublicOutput)
+                blocker = LeftAloneReason.ReturnedFromPublicMember; // other assemblies get it and would free it themselves
+            else if (reallocates || !longLivedShape || !hasLongLivedTwin)
+                blocker = LeftAloneReason.NeverFreedWithoutLongLivedTwin;
+            else if (isMultiTarget)
+                blocker = LeftAloneReason.NeverFreedInMultiTargetProject;
+            else
+                longLived = true;
         }
 
-        // Never freed: plain Alloc would keep a block reserved for good.
-        if (reallocates || !longLivedShape || !hasLongLivedTwin)
-            return LeftAloneReason.NeverFreedWithoutLongLivedTwin;
-        if (isMultiTarget)
-            return LeftAloneReason.NeverFreedInMultiTargetProject;
-        for (int i = 0; i < rewrites.Length; i++)
-            rewrites[i] = "AllocLongLived";
-        return LeftAloneReason.None;
+        for (int i = 0; i < calls.Count; i++)
+        {
+            var call = calls[i];
+            if (call.Role == NativeMemoryCallRole.Release || verdicts[i].Reason != LeftAloneReason.None)
+                continue;
+            verdicts[i] = blocker != LeftAloneReason.None ? new CallVerdict(null, blocker)
+                : new CallVerdict(longLived ? "AllocLongLived" : call.FioMethod, LeftAloneReason.None);
+        }
+
+        return verdicts;
     }
 }

@@ -11,12 +11,12 @@ namespace FioMem.Analyzers.Migration;
 internal static class MigrationExplainer
 {
     /// <summary>
-    /// Solves the groups of <paramref name="compilation"/> and says why each one stays (<see cref="LeftAloneReason.None"/>
-    /// for those that migrate), for tests and for measuring a migration.
+    /// Solves the groups of <paramref name="compilation"/> and says what becomes of each call: the FioMemory method it
+    /// moves to, or why it stays. For tests and for measuring a migration.
     /// </summary>
-    public static List<(CallGroup Group, LeftAloneReason Reason)> Explain(Compilation compilation, AnalyzerOptions options)
+    public static List<(MigrationCandidate Call, CallVerdict Verdict)> Explain(Compilation compilation, AnalyzerOptions options)
     {
-        var result = new List<(CallGroup, LeftAloneReason)>();
+        var result = new List<(MigrationCandidate, CallVerdict)>();
         var symbols = KnownSymbols.TryCreate(compilation);
         if (symbols?.NativeMemory is not { } nativeMemory)
             return result;
@@ -28,7 +28,12 @@ internal static class MigrationExplainer
             OwnershipTrees.AnalyzeTree(walker, compilation.GetSemanticModel(tree), isGeneratedCode: false, default);
 
         foreach (var group in graph.Solve())
-            result.Add((group, NativeMemoryMigrationAnalyzer.Decide(group, symbols, scope, out _)));
+        {
+            var verdicts = NativeMemoryMigrationAnalyzer.Decide(group, symbols, scope);
+            for (int i = 0; i < verdicts.Length; i++)
+                result.Add((group.Calls[i], verdicts[i]));
+        }
+
         return result;
     }
 }

@@ -18,13 +18,15 @@ namespace FioMem.Analyzers.Migration;
 /// elements, method returns, and the calls themselves — a pointer travels between, and which places see values from
 /// outside or hand memory to code the analysis cannot see. At compilation end the facts are solved
 /// (<see cref="OwnershipGraph"/>) into groups: the allocations and every release/reallocation their pointers can reach.
-/// A group migrates, all of it, when nothing outside it can reach it; a taint keeps only the groups it reaches.
+/// An outflow (memory handed to code that may free it) keeps only the allocations of the groups it reaches.
 /// </para>
 /// <para>
-/// Every call of a migrating group is reported, each diagnostic carrying the whole group, so a fix never leaves memory
-/// allocated by one allocator and released by the other. A group whose memory is never freed moves to
-/// <c>AllocLongLived</c> (plain <c>Alloc</c> would pin a block for good) or stays. Generated code is analysed (its flows
-/// count) but never rewritten: a group with a call there stays.
+/// Every release moves (FioMemory hands memory it did not allocate back to NativeMemory); an allocation or reallocation
+/// moves only when its group's memory cannot reach a release FioMem does not control (<see cref="MigrationDecision"/>).
+/// Each moving call is reported with every moving call of its group, so a fix never leaves FioMem memory released by
+/// NativeMemory. A group whose memory is never freed moves to <c>AllocLongLived</c> (plain <c>Alloc</c> would pin a
+/// block for good) or stays. Generated code is analysed (its flows count) but never rewritten: an allocation whose memory
+/// reaches a release there stays.
 /// </para>
 /// <para>
 /// The analysis runs only in compilations whose source names <c>NativeMemory</c> somewhere: there is nothing to migrate
@@ -78,10 +80,21 @@ public sealed class NativeMemoryMigrationAnalyzer : DiagnosticAnalyzer
         int threshold = LargeAllocationThreshold(symbols.FioMemory);
         foreach (var group in groups)
         {
-            if (Decide(group, symbols, scope, out var rewrites) != LeftAloneReason.None)
+            var verdicts = Decide(group, symbols, scope);
+            var calls = new List<MigrationCandidate>(verdicts.Length);
+            var rewrites = new List<string>(verdicts.Length);
+            for (int i = 0; i < verdicts.Length; i++)
+            {
+                if (verdicts[i].Target is { } target)
+                {
+                    calls.Add(group.Calls[i]);
+                    rewrites.Add(target);
+                }
+            }
+
+            if (calls.Count == 0)
                 continue;
 
-            var calls = group.Calls;
             var additional = new Location[calls.Count];
             for (int i = 0; i < calls.Count; i++)
                 additional[i] = calls[i].Location;
@@ -94,6 +107,8 @@ public sealed class NativeMemoryMigrationAnalyzer : DiagnosticAnalyzer
                 string note = string.Empty;
                 if (rewrites[i] == "AllocLongLived")
                     note = "; the memory is never freed, so it becomes long-lived (plain Alloc would pin a block for good)";
+                else if (call.Role == NativeMemoryCallRole.Release && calls.Count < group.Calls.Count)
+                    note = "; memory FioMem did not allocate goes back to NativeMemory";
                 else if (call.UnboundedSize)
                     note = "; its size is not bounded: allocations over " + threshold + " bytes take FioMem's large path (their own mapping, as with malloc)";
 
@@ -104,10 +119,10 @@ public sealed class NativeMemoryMigrationAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    // Whether a solved group migrates, and to what.
-    internal static LeftAloneReason Decide(CallGroup group, KnownSymbols symbols, MigrationScope scope, out string[] rewrites) =>
+    // What becomes of each call of a solved group.
+    internal static CallVerdict[] Decide(CallGroup group, KnownSymbols symbols, MigrationScope scope) =>
         MigrationDecision.Decide(group, MigrationDecision.HasLongLivedTwin(symbols.FioMemory), scope.IsMultiTarget,
-            scope.DefinesFioMemSymbol, out rewrites);
+            scope.DefinesFioMemSymbol);
 
     private static int LargeAllocationThreshold(INamedTypeSymbol fioMemory)
     {

@@ -10,10 +10,13 @@ namespace FioMem.Analyzers.Migration;
 /// into one group with the <c>NativeMemory</c> calls that make or take it.
 /// </summary>
 /// <remarks>
-/// A group migrates only as a whole and only when nothing outside it can reach it: a <em>taint</em> (a value from
-/// outside, memory handed to unseen code) keeps the whole group as it is, and nothing else. A <em>derived</em> fact
-/// (<c>q = p + n</c>) keeps <c>q</c> in a group of its own, so pointer arithmetic for reading costs nothing; but if
-/// <c>q</c>'s group releases, reallocates or hands out memory, <c>p</c>'s group is tainted too (it might be its memory).
+/// A group's allocations migrate only when its memory cannot reach a release FioMem does not control: a <em>taint</em>
+/// that is an outflow (memory handed to native code that may free it, to another assembly, to code the walk does not
+/// follow) keeps the group's allocations and reallocations as they are. An inflow (a value from outside) keeps nothing:
+/// FioMemory's releases hand memory FioMem did not allocate back to NativeMemory, so releasing it there is always
+/// right. A <em>derived</em> fact (<c>q = p + n</c>) keeps <c>q</c> in a group of its own, so pointer arithmetic for
+/// reading costs nothing; but if <c>q</c>'s group releases, reallocates or hands out memory, <c>p</c>'s group is
+/// tainted too (it might be its memory).
 /// </remarks>
 internal sealed class OwnershipGraph : IOwnershipFacts
 {
@@ -24,7 +27,6 @@ internal sealed class OwnershipGraph : IOwnershipFacts
     private readonly ConcurrentQueue<PointerLocation> _publicInputs = new();
     private readonly ConcurrentQueue<PointerLocation> _publicOutputs = new();
     private readonly ConcurrentQueue<PointerLocation> _lent = new();
-    private readonly ConcurrentQueue<(PointerLocation Place, PointerLocation Origin)> _offsets = new();
     private readonly ConcurrentQueue<(PointerLocation Parameter, PointerLocation Argument)> _arguments = new();
 
     /// <summary>Records a <c>NativeMemory</c> call (a node of its own).</summary>
@@ -37,15 +39,15 @@ internal sealed class OwnershipGraph : IOwnershipFacts
             _unions.Enqueue((a, b));
     }
 
-    /// <summary>Records that <paramref name="location"/> reaches code outside the analysis (the first reason is kept).</summary>
-    public void Taint(PointerLocation location, LeftAloneReason reason) => _taints.TryAdd(location, reason);
-
     /// <summary>
-    /// Records that <paramref name="place"/> receives an address computed from what <paramref name="origin"/> holds: a
-    /// value from outside (<see cref="LeftAloneReason.ExternalValue"/>) unless both end in one group, where it is that
-    /// group's memory at an offset. Record the <see cref="Derive"/> fact too.
+    /// Records that <paramref name="location"/> reaches code outside the analysis (the first reason is kept). An inflow
+    /// (<see cref="LeftAloneReasons.IsInflow"/>) is not recorded: it keeps nothing on NativeMemory.
     /// </summary>
-    public void TaintUnlessSameGroup(PointerLocation place, PointerLocation origin) => _offsets.Enqueue((place, origin));
+    public void Taint(PointerLocation location, LeftAloneReason reason)
+    {
+        if (!LeftAloneReasons.IsInflow(reason))
+            _taints.TryAdd(location, reason);
+    }
 
     /// <summary>Records that <paramref name="derived"/> holds an address computed from what <paramref name="origin"/> holds.</summary>
     public void Derive(PointerLocation derived, PointerLocation origin) => _derived.Enqueue((derived, origin));
@@ -113,6 +115,12 @@ internal sealed class OwnershipGraph : IOwnershipFacts
             var root = Find(parent, location);
             if (byRoot.TryGetValue(root, out var group))
                 group.Consider(location);
+        }
+
+        foreach (var output in _publicOutputs)
+        {
+            if (byRoot.TryGetValue(Find(parent, output), out var group))
+                group.HasPublicOutput = true;
         }
 
         groups.Sort(static (x, y) => x.Calls[0].CompareTo(y.Calls[0]));
@@ -239,13 +247,6 @@ internal sealed class OwnershipGraph : IOwnershipFacts
                 reasons[root] = taint.Value;
         }
 
-        foreach (var (place, origin) in _offsets)
-        {
-            var root = Find(parent, place);
-            if (!root.Equals(Find(parent, origin)) && !reasons.ContainsKey(root))
-                reasons[root] = LeftAloneReason.ExternalValue;
-        }
-
         var releasing = new HashSet<PointerLocation>();
         var reaching = new HashSet<PointerLocation>();
         foreach (var call in _calls)
@@ -281,12 +282,9 @@ internal sealed class OwnershipGraph : IOwnershipFacts
         }
 
         // A derived pointer that is released, reallocated or handed out may be its origin's memory: taint the origin's
-        // group, transitively (q = p + 1; r = q + 1; Free(r)). Values that merely come from outside do not count.
+        // group, transitively (q = p + 1; r = q + 1; Free(r)). Only outflows are recorded, so every reason counts.
         foreach (var pair in reasons)
-        {
-            if (pair.Value is not (LeftAloneReason.ExternalValue or LeftAloneReason.ParameterOfPublicMember))
-                reaching.Add(pair.Key);
-        }
+            reaching.Add(pair.Key);
 
         bool changed = true;
         while (changed)
@@ -338,8 +336,6 @@ internal sealed class OwnershipGraph : IOwnershipFacts
             sink.Union(a, b);
         foreach (var pair in _taints)
             sink.Taint(pair.Key, pair.Value);
-        foreach (var (place, origin) in _offsets)
-            sink.TaintUnlessSameGroup(place, origin);
         foreach (var (derived, origin) in _derived)
             sink.Derive(derived, origin);
         foreach (var (parameter, argument) in _arguments)
@@ -386,7 +382,11 @@ internal sealed class CallGroup
 
     public List<MigrationCandidate> Calls { get; } = new();
 
+    /// <summary>The first outflow that reaches the group (<see cref="LeftAloneReason.None"/> when none does).</summary>
     public LeftAloneReason Reason { get; set; }
+
+    /// <summary>True when an opted-in library's public API hands the group's memory to other assemblies.</summary>
+    public bool HasPublicOutput { get; set; }
 
     /// <summary>True when a call of the group releases or reallocates memory.</summary>
     public bool TakesPointers => Calls.Exists(static c => c.Role is NativeMemoryCallRole.Release or NativeMemoryCallRole.Reallocate);

@@ -170,7 +170,7 @@ internal sealed class OwnershipWalker
             var reason = argument.Parent is IFunctionPointerInvocationOperation ? LeftAloneReason.DelegateOrFunctionPointer : LeftAloneReason.UnfollowedStorage;
             Escape(value, reason);
             if (argument.Parent is IFunctionPointerInvocationOperation && parameter?.RefKind is RefKind.Ref or RefKind.Out)
-                TaintTargets(value, reason);
+                TaintTargets(value, LeftAloneReason.FromDelegateOrFunctionPointer);
             return;
         }
 
@@ -181,7 +181,7 @@ internal sealed class OwnershipWalker
         {
             Escape(value, LeftAloneReason.DelegateOrFunctionPointer);
             if (parameter.RefKind is RefKind.Ref or RefKind.Out)
-                TaintTargets(value, LeftAloneReason.DelegateOrFunctionPointer);
+                TaintTargets(value, LeftAloneReason.FromDelegateOrFunctionPointer);
             return;
         }
 
@@ -305,7 +305,7 @@ internal sealed class OwnershipWalker
         for (int i = 0; i < method.Parameters.Length; i++)
         {
             if (CanCarryAddress(method.Parameters[i].Type))
-                _graph.Taint(ParameterLocation(method, i), LeftAloneReason.MethodGroup);
+                _graph.Taint(ParameterLocation(method, i), LeftAloneReason.ParameterOfMethodGroup);
         }
 
         if (CanCarryAddress(method.ReturnType))
@@ -357,7 +357,7 @@ internal sealed class OwnershipWalker
                 if (inCompilation)
                     _graph.Union(ParameterLocation(method, i), ParameterLocation(baseMethod, i));
                 else
-                    _graph.Taint(ParameterLocation(method, i), LeftAloneReason.OverridesExternalMember);
+                    _graph.Taint(ParameterLocation(method, i), LeftAloneReason.ParameterOfExternalOverride);
             }
 
             if (CanCarryAddress(method.ReturnType))
@@ -372,13 +372,14 @@ internal sealed class OwnershipWalker
 
     private static void AddImplicitImplementations<T>(T member, List<T> bases) where T : class, ISymbol
     {
-        if (member.IsStatic || member.DeclaredAccessibility != Accessibility.Public || member.ContainingType is not { } type)
+        // Static members implement an interface's static abstract or virtual members (called as T.M() on a type parameter).
+        if (member.DeclaredAccessibility != Accessibility.Public || member.ContainingType is not { } type)
             return;
         foreach (var face in type.AllInterfaces)
         {
             foreach (var candidate in face.GetMembers(member.Name))
             {
-                if (candidate is T interfaceMember
+                if (candidate is T interfaceMember && interfaceMember.IsStatic == member.IsStatic
                     && SymbolEqualityComparer.Default.Equals(type.FindImplementationForInterfaceMember(interfaceMember), member))
                 {
                     bases.Add(interfaceMember);
@@ -477,21 +478,9 @@ internal sealed class OwnershipWalker
 
         foreach (var origin in sources.Origins)
             _graph.Derive(place, origin);
-        if (sources.Foreign != LeftAloneReason.None && (CanCarryAddress(placeType) || sources.Nodes.Count > 0))
-        {
-            // An address computed from what the place's own group holds (p = p + n, or stored back through a method that
-            // keeps it with the rest) is that memory at an offset: releasing it at a non-zero offset is already undefined
-            // with NativeMemory, so it only counts as foreign when some of its origins are another group's.
-            if (sources.ArithmeticOnly && sources.Origins.Count > 0)
-            {
-                foreach (var origin in sources.Origins)
-                    _graph.TaintUnlessSameGroup(place, origin);
-            }
-            else
-            {
-                _graph.Taint(place, sources.Foreign);
-            }
-        }
+
+        // A value from outside (sources.Foreign) keeps nothing: FioMemory hands memory it did not allocate back to
+        // NativeMemory.
         Sources.Return(sources);
     }
 
@@ -682,7 +671,7 @@ internal sealed class OwnershipWalker
                 CollectResult(invocation, sources);
                 return;
             case IFunctionPointerInvocationOperation:
-                sources.AddForeign(LeftAloneReason.DelegateOrFunctionPointer);
+                sources.AddForeign(LeftAloneReason.FromDelegateOrFunctionPointer);
                 return;
             case IObjectCreationOperation creation when IsIdentityConstructor(creation.Constructor) && creation.Arguments.Length == 1:
                 Collect(creation.Arguments[0].Value, sources);
@@ -741,7 +730,7 @@ internal sealed class OwnershipWalker
 
         if (method.MethodKind == MethodKind.DelegateInvoke)
         {
-            sources.AddForeign(LeftAloneReason.DelegateOrFunctionPointer);
+            sources.AddForeign(LeftAloneReason.FromDelegateOrFunctionPointer);
             return;
         }
 
@@ -835,7 +824,7 @@ internal sealed class OwnershipWalker
 
         var place = PointerLocation.ForParameter(method, ordinal);
         if (method.MethodKind == MethodKind.AnonymousFunction)
-            _graph.Taint(place, LeftAloneReason.DelegateOrFunctionPointer);
+            _graph.Taint(place, LeftAloneReason.FromDelegateOrFunctionPointer);
         else if (ordinal < method.Parameters.Length && CanCarryAddress(method.Parameters[ordinal].Type) && OnPublicSurface(place, method, LeftAloneReason.ParameterOfPublicMember))
             return place;
         else if (IsCalledByNativeCode(method))

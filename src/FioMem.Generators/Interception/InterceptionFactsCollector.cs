@@ -234,7 +234,6 @@ internal sealed class KeyedFacts : IOwnershipFacts
     private readonly Func<MigrationCandidate, CallFact> _call;
     private readonly List<FactPair> _unions = new();
     private readonly List<TaintFact> _taints = new();
-    private readonly List<FactPair> _offsets = new();
     private readonly List<FactPair> _derived = new();
     private readonly List<FactPair> _arguments = new();
     private readonly List<string> _publicInputs = new();
@@ -252,9 +251,12 @@ internal sealed class KeyedFacts : IOwnershipFacts
 
     public void Union(PointerLocation a, PointerLocation b) => _unions.Add(new FactPair(_key(a), _key(b)));
 
-    public void Taint(PointerLocation location, LeftAloneReason reason) => _taints.Add(new TaintFact(_key(location), (int)reason));
-
-    public void TaintUnlessSameGroup(PointerLocation place, PointerLocation origin) => _offsets.Add(new FactPair(_key(place), _key(origin)));
+    public void Taint(PointerLocation location, LeftAloneReason reason)
+    {
+        // An inflow keeps nothing on NativeMemory (OwnershipGraph drops it too): not worth a key.
+        if (!LeftAloneReasons.IsInflow(reason))
+            _taints.Add(new TaintFact(_key(location), (int)reason));
+    }
 
     public void Derive(PointerLocation derived, PointerLocation origin) => _derived.Add(new FactPair(_key(derived), _key(origin)));
 
@@ -270,7 +272,6 @@ internal sealed class KeyedFacts : IOwnershipFacts
         filePath,
         Sorted(_unions, ComparePairs),
         Sorted(_taints, static (x, y) => x.Key != y.Key ? string.CompareOrdinal(x.Key, y.Key) : x.Reason.CompareTo(y.Reason)),
-        Sorted(_offsets, ComparePairs),
         Sorted(_derived, ComparePairs),
         Sorted(_arguments, ComparePairs),
         Sorted(_publicInputs, string.CompareOrdinal),

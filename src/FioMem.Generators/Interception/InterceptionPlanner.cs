@@ -80,8 +80,6 @@ internal static class InterceptionPlanner
                 graph.Union(Node(union.First), Node(union.Second));
             foreach (var taint in file.Taints)
                 graph.Taint(Node(taint.Key), (LeftAloneReason)taint.Reason);
-            foreach (var offset in file.Offsets)
-                graph.TaintUnlessSameGroup(Node(offset.First), Node(offset.Second));
             foreach (var derived in file.Derived)
                 graph.Derive(Node(derived.First), Node(derived.Second));
             foreach (var argument in file.Arguments)
@@ -105,13 +103,12 @@ internal static class InterceptionPlanner
         var decisions = new List<(CallFact Call, string? Target, LeftAloneReason Reason)>();
         foreach (var group in graph.Solve())
         {
-            var reason = MigrationDecision.Decide(group, settings.HasLongLivedTwin, settings.IsMultiTarget, settings.DefinesFioMemSymbol,
-                out var rewrites);
+            var verdicts = MigrationDecision.Decide(group, settings.HasLongLivedTwin, settings.IsMultiTarget, settings.DefinesFioMemSymbol);
             for (int i = 0; i < group.Calls.Count; i++)
             {
                 var call = facts[group.Calls[i]];
-                bool moves = reason == LeftAloneReason.None && settings.AllowUnsafe && settings.LanguageSupported && call.LocationVersion != 0;
-                decisions.Add((call, moves ? rewrites[i] : null, reason));
+                bool moves = verdicts[i].Moves && settings.AllowUnsafe && settings.LanguageSupported && call.LocationVersion != 0;
+                decisions.Add((call, moves ? verdicts[i].Target : null, verdicts[i].Reason));
             }
         }
 
@@ -205,28 +202,7 @@ internal static class InterceptionPlanner
             return ProjectWideReason(settings) ?? "the compiler gives no interceptable location for this call";
         }
 
-        string text = reason switch
-        {
-            LeftAloneReason.NoFioMemoryTwin => "FioMemory has no twin for a call of its group",
-            LeftAloneReason.GeneratedCode => "a call of its group is in generated code, or the memory reaches a member generated code implements",
-            LeftAloneReason.ParameterOfPublicMember => "the memory is a parameter of a public member (other assemblies pass their own)",
-            LeftAloneReason.ReturnedFromPublicMember => "the memory is returned from a public member (other assemblies may free it)",
-            LeftAloneReason.PublicStorage => "the memory is kept in public storage other assemblies can read and write",
-            LeftAloneReason.ExternalValue => "the pointer comes from outside the compilation (a P/Invoke, another assembly)",
-            LeftAloneReason.PassedToNativeCode => "the memory is passed to native code, which may free it",
-            LeftAloneReason.PassedToExternalMethod => "the memory is passed to another assembly's method that may keep or free it",
-            LeftAloneReason.DelegateOrFunctionPointer => "the memory passes through a delegate or function pointer",
-            LeftAloneReason.MethodGroup => "a method carrying the memory is used as a method group",
-            LeftAloneReason.UnfollowedStorage => "the memory is stored where the analysis does not follow it",
-            LeftAloneReason.AddressTaken => "the address of a variable holding the memory is taken",
-            LeftAloneReason.InteriorPointer => "a pointer computed from the memory is released, reallocated or handed out",
-            LeftAloneReason.OverridesExternalMember => "it overrides another assembly's member, which passes pointers of its own",
-            LeftAloneReason.NeverFreedWithoutLongLivedTwin => "the memory is never freed and FioMemory has no long-lived twin for it",
-            LeftAloneReason.NeverFreedInMultiTargetProject => "the memory is never freed, in a multi-targeting project",
-            LeftAloneReason.MultiTargetWithoutFioMemSymbol => "a multi-targeting project whose FioMem target does not define FIOMEM",
-            LeftAloneReason.NoAllocation => "its group only releases memory of unknown origin",
-            _ => "left alone",
-        };
+        string text = LeftAloneReasons.Describe(reason);
         return reason.ToString() + " (" + text + ")";
     }
 }

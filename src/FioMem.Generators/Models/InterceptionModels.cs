@@ -52,7 +52,7 @@ internal sealed record CallFact(
 /// records (<c>IOwnershipFacts</c>).
 /// </summary>
 internal sealed record FileFacts(
-    string FilePath, EquatableArray<FactPair> Unions, EquatableArray<TaintFact> Taints, EquatableArray<FactPair> Offsets,
+    string FilePath, EquatableArray<FactPair> Unions, EquatableArray<TaintFact> Taints,
     EquatableArray<FactPair> Derived, EquatableArray<FactPair> Arguments, EquatableArray<string> PublicInputs,
     EquatableArray<string> PublicOutputs, EquatableArray<string> Lent, EquatableArray<CallFact> Calls);
 
