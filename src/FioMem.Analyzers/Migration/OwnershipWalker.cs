@@ -53,7 +53,7 @@ internal sealed class OwnershipWalker
                     OnArgument(argument);
                     break;
                 case ISimpleAssignmentOperation assignment:
-                    OnStore(assignment.Target, assignment.Value);
+                    OnStore(assignment.Target, assignment.Value, assignment.IsRef);
                     break;
                 case IVariableDeclaratorOperation declarator:
                     OnDeclarator(declarator);
@@ -177,6 +177,15 @@ internal sealed class OwnershipWalker
         if (KnownSymbols.IsOn(method, _nativeMemory))
             return; // The pointer of a release is linked by the call; Clear/Copy/Fill only borrow it.
 
+        if (IsSafeHandleMethod(method, "SetHandle") && HandleField(method.ContainingType) is { } setField)
+        {
+            Store(PointerLocation.ForField(setField), parameter.Type, value); // SetHandle(p): the handle field holds p
+            return;
+        }
+
+        if ((!IsInCompilation(method) || IsNativeCode(method)) && value.StripConversions().Type is { } handleType && HandleField(handleType) is { } handle)
+            OnSafeHandleLeaving(method, PointerLocation.ForField(handle), argument);
+
         if (method.MethodKind == MethodKind.DelegateInvoke)
         {
             Escape(value, LeftAloneReason.DelegateOrFunctionPointer);
@@ -223,7 +232,9 @@ internal sealed class OwnershipWalker
 
         if (IsInCompilation(method))
         {
-            Store(ParameterLocation(method, parameter.Ordinal), parameter.Type, value, byValueArgument: parameter.RefKind == RefKind.None);
+            // A ref parameter of any type refers to memory (Free(ref byte b) => NativeMemory.Free(Unsafe.AsPointer(ref b))).
+            var parameterType = parameter.RefKind != RefKind.None && !CanCarryAddress(parameter.Type) ? null : parameter.Type;
+            Store(ParameterLocation(method, parameter.Ordinal), parameterType, value, byValueArgument: parameter.RefKind == RefKind.None);
             return;
         }
 
@@ -235,18 +246,70 @@ internal sealed class OwnershipWalker
         Escape(value, LeftAloneReason.PassedToExternalMethod);
     }
 
+    // A SafeHandle given to code outside the compilation: its handle goes with it. Native code is lent it (the marshaller
+    // passes the handle for the call) unless the function's name says it releases or takes over memory; another
+    // assembly's method or a delegate may take it; the framework only uses it (and releases it through ReleaseHandle).
+    private void OnSafeHandleLeaving(IMethodSymbol method, PointerLocation handle, IArgumentOperation argument)
+    {
+        if (IsNativeCode(method))
+        {
+            if (MayTakeOwnership(method))
+                _graph.Taint(handle, LeftAloneReason.PassedToNativeCode);
+            else
+                _graph.LendToNativeCode(handle);
+        }
+        else if (method.MethodKind == MethodKind.DelegateInvoke || argument.Parent is IFunctionPointerInvocationOperation)
+        {
+            _graph.Taint(handle, LeftAloneReason.DelegateOrFunctionPointer);
+        }
+        else if (!IsFramework(method))
+        {
+            _graph.Taint(handle, LeftAloneReason.PassedToExternalMethod);
+        }
+    }
+
+    // SafeHandle's own field for the handle: every SafeHandle of the compilation shares it as one place, which SetHandle,
+    // DangerousGetHandle and the subclasses' reads and writes of `handle` use.
+    private static IFieldSymbol? HandleField(ITypeSymbol type)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (current is { Name: "SafeHandle", ContainingNamespace: { Name: "InteropServices", ContainingNamespace: { Name: "Runtime", ContainingNamespace.Name: "System" } } })
+            {
+                foreach (var member in current.GetMembers("handle"))
+                {
+                    if (member is IFieldSymbol field)
+                        return field;
+                }
+
+                return null;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsSafeHandleMethod(IMethodSymbol method, string name) =>
+        method.Name == name && method.ContainingType is { } type && HandleField(type) is not null && !type.Locations.IsEmpty && type.Locations[0].IsInMetadata;
+
+    private static bool IsFramework(IMethodSymbol method)
+    {
+        var assembly = method.ContainingAssembly?.Name ?? string.Empty;
+        return assembly is "System" or "mscorlib" or "netstandard" || assembly.StartsWith("System.", System.StringComparison.Ordinal);
+    }
+
     // The framework's methods that take a pointer (Buffer.MemoryCopy, the Span constructor, Encoding, Unsafe, NativeMemory's
     // helpers) or Marshal's IntPtr helpers read and write the memory they are given and keep no pointer to it; every other
     // method of another assembly may keep or free it.
     private static bool Lends(IMethodSymbol method, IParameterSymbol parameter)
     {
-        var assembly = method.ContainingAssembly?.Name ?? string.Empty;
-        bool framework = assembly is "System" or "mscorlib" or "netstandard" || assembly.StartsWith("System.", System.StringComparison.Ordinal);
-        if (!framework)
+        if (!IsFramework(method))
             return false;
 
+        // A pointer, a span or a reference: the framework reads and writes the memory during the call and keeps nothing
+        // (a span cannot even be kept on the heap).
         var type = parameter.OriginalDefinition.Type;
-        if (type.TypeKind is TypeKind.Pointer)
+        if (type.TypeKind is TypeKind.Pointer || IsSpan(type) || parameter.RefKind != RefKind.None && !CanCarryAddress(type))
             return true;
 
         // Unsafe and MemoryMarshal turn memory into references and spans (Unsafe.AsRef, MemoryMarshal.CreateSpan), and
@@ -402,10 +465,10 @@ internal sealed class OwnershipWalker
         }
 
         if (initializer is not null)
-            Store(PointerLocation.ForLocal(local), local.Type, initializer.Value);
+            Store(PointerLocation.ForLocal(local), local.RefKind != RefKind.None ? null : local.Type, initializer.Value);
     }
 
-    private void OnStore(IOperation target, IOperation value)
+    private void OnStore(IOperation target, IOperation value, bool isRef)
     {
         target = target.StripConversions();
         if (IsPointerArray(target.Type) && target is not IArrayElementReferenceOperation)
@@ -416,7 +479,7 @@ internal sealed class OwnershipWalker
 
         if (Place(target) is { } place)
         {
-            Store(place, target.Type, value);
+            Store(place, isRef ? null : target.Type, value);
             return;
         }
 
@@ -639,7 +702,8 @@ internal sealed class OwnershipWalker
         if (PointerFlow.IsNullConstant(value) || IsNullReferenceAddress(value))
             return;
         if (value.Type is { } type && !CanCarryAddress(type)
-            && value is not (IDeclarationExpressionOperation or IObjectCreationOperation or IInvocationOperation or IBinaryOperation))
+            && value is not (IDeclarationExpressionOperation or IObjectCreationOperation or IInvocationOperation or IBinaryOperation)
+            && !IsRefVariable(value))
         {
             // An int, a struct, a class instance: no place of its own joins the group, whatever it is turned into.
             sources.AddForeign(LeftAloneReason.ExternalValue);
@@ -673,8 +737,16 @@ internal sealed class OwnershipWalker
             case IFunctionPointerInvocationOperation:
                 sources.AddForeign(LeftAloneReason.FromDelegateOrFunctionPointer);
                 return;
+            case { Kind: OperationKind.None, Parent: IVariableInitializerOperation } pinned when pinned.ChildOperations.Count == 1:
+                // fixed (byte* p = span): the span's memory (an array's or a string's is no address the walk follows).
+                Collect(pinned.ChildOperations.First(), sources);
+                return;
             case IObjectCreationOperation creation when IsIdentityConstructor(creation.Constructor) && creation.Arguments.Length == 1:
                 Collect(creation.Arguments[0].Value, sources);
+                return;
+            case IObjectCreationOperation { Constructor: { } constructor } creation when IsSpan(constructor.ContainingType)
+                && creation.Arguments.Length == 2 && creation.Arguments[0].Value.StripConversions().Type?.TypeKind == TypeKind.Pointer:
+                Collect(creation.Arguments[0].Value, sources); // new Span<T>(p, n): the memory at p
                 return;
             case IBinaryOperation binary:
                 if (!CanCarryAddress(binary.Type))
@@ -716,6 +788,21 @@ internal sealed class OwnershipWalker
     private void CollectResult(IInvocationOperation invocation, Sources sources)
     {
         var method = invocation.TargetMethod;
+        if (IsSameAddress(method) || IsOffsetOf(method))
+        {
+            // Only the memory operand counts: a span's receiver, or the first argument (Unsafe.Add's offset is an int).
+            var operand = invocation.Instance ?? (invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null);
+            if (operand is not null)
+            {
+                if (IsSameAddress(method))
+                    Collect(operand, sources);
+                else
+                    CollectOrigins(operand, sources);
+            }
+
+            return;
+        }
+
         if (KnownSymbols.IsOn(method, _nativeMemory))
         {
             if (NativeMemoryCall.Classify(method, _fioMemory).Role is NativeMemoryCallRole.Allocate or NativeMemoryCallRole.Reallocate)
@@ -743,6 +830,12 @@ internal sealed class OwnershipWalker
         if (IsInCompilation(method))
         {
             sources.Nodes.Add(ReturnLocation(method));
+            return;
+        }
+
+        if (method is { Name: "DangerousGetHandle", Parameters.Length: 0 } && method.ContainingType is { } safeHandle && HandleField(safeHandle) is { } handleField)
+        {
+            sources.Nodes.Add(PointerLocation.ForField(handleField));
             return;
         }
 
@@ -790,6 +883,8 @@ internal sealed class OwnershipWalker
                     ? ParameterLocation(method, parameter.Parameter.Ordinal)
                     : null;
             case IFieldReferenceOperation field:
+                if (field.Field is { Name: "handle" } handle && handle.ContainingType is { } owner && SymbolEqualityComparer.Default.Equals(HandleField(owner), handle))
+                    return PointerLocation.ForField(handle);
                 return IsInCompilation(field.Field) && !field.Field.IsConst ? FieldLocation(field.Field) : null;
             case IPropertyReferenceOperation property:
                 return IsInCompilation(property.Property) ? PropertyLocation(property.Property) : null;
@@ -999,13 +1094,56 @@ internal sealed class OwnershipWalker
 
     private bool IsInCompilation(ISymbol symbol) => SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, _assembly);
 
-    /// <summary>Whether a value of <paramref name="type"/> can hold an address: pointers, native and 64-bit integers, object, T.</summary>
+    /// <summary>
+    /// Whether a value of <paramref name="type"/> can hold an address: pointers, native and 64-bit integers, object, T,
+    /// and <c>Span&lt;T&gt;</c>/<c>ReadOnlySpan&lt;T&gt;</c> (a span over native memory is that memory: <c>fixed</c> turns
+    /// it back into the pointer).
+    /// </summary>
     [MethodImpl(Hot.Optimized)]
     public static bool CanCarryAddress(ITypeSymbol? type) => type is not null && (
         type.TypeKind is TypeKind.Pointer or TypeKind.FunctionPointer or TypeKind.Dynamic
         || type is ITypeParameterSymbol { HasReferenceTypeConstraint: false } parameter && !HasClassConstraint(parameter)
         || type.SpecialType is SpecialType.System_IntPtr or SpecialType.System_UIntPtr or SpecialType.System_Int64
-            or SpecialType.System_UInt64 or SpecialType.System_Object);
+            or SpecialType.System_UInt64 or SpecialType.System_Object
+        || IsSpan(type));
+
+    // A ref local, ref field or ref parameter: it refers to memory, whatever the type it refers to.
+    private static bool IsRefVariable(IOperation value) => value switch
+    {
+        ILocalReferenceOperation local => local.Local.RefKind != RefKind.None,
+        IFieldReferenceOperation field => field.Field.RefKind != RefKind.None,
+        IParameterReferenceOperation parameter => parameter.Parameter.RefKind != RefKind.None && parameter.Parameter.ScopedKind == ScopedKind.None
+            && parameter.Parameter.Type.TypeKind != TypeKind.Pointer,
+        _ => false,
+    };
+
+    private static bool IsSpan(ITypeSymbol type) =>
+        type is INamedTypeSymbol { Name: "Span" or "ReadOnlySpan", Arity: 1, ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
+
+    /// <summary>
+    /// The framework's conversions between a pointer, a reference and a span over the same memory: <c>Unsafe.AsRef</c>,
+    /// <c>Unsafe.AsPointer</c>, <c>Unsafe.As</c>, <c>MemoryMarshal.GetReference</c>/<c>CreateSpan</c>/<c>Cast</c>/<c>AsBytes</c>,
+    /// a span's <c>GetPinnableReference</c> (what <c>fixed</c> calls). Their result is the memory they are given, so the
+    /// walk follows it as that memory; <see cref="IsOffsetOf"/> names the ones whose result lies inside it.
+    /// </summary>
+    private static bool IsSameAddress(IMethodSymbol method) => method switch
+    {
+        { Name: "AsRef" or "AsPointer" or "As", ContainingType: { Name: "Unsafe", ContainingNamespace.Name: "CompilerServices" } } => true,
+        { Name: "GetReference" or "CreateSpan" or "CreateReadOnlySpan" or "Cast" or "AsBytes", ContainingType: { Name: "MemoryMarshal", ContainingNamespace.Name: "InteropServices" } } => true,
+        { Name: "GetPinnableReference", ContainingType: { } type } => IsSpan(type),
+        _ => false,
+    };
+
+    /// <summary>The framework's ways to a reference or span inside memory: <c>Unsafe.Add</c>/<c>Subtract</c>, a span's <c>Slice</c>.</summary>
+    private static bool IsOffsetOf(IMethodSymbol method) => method switch
+    {
+        { Name: "Add" or "AddByteOffset" or "Subtract" or "SubtractByteOffset", ContainingType: { Name: "Unsafe", ContainingNamespace.Name: "CompilerServices" } } => true,
+        { Name: "Slice", ContainingType: { } type } => IsSpan(type),
+        _ => false,
+    };
+
+    /// <summary>Whether a variable declared with <paramref name="refKind"/> and <paramref name="type"/> can hold an address: a <c>ref</c> variable refers to memory.</summary>
+    private static bool CanCarryAddress(ITypeSymbol? type, RefKind refKind) => refKind != RefKind.None || CanCarryAddress(type);
 
     private static bool HasClassConstraint(ITypeParameterSymbol parameter)
     {

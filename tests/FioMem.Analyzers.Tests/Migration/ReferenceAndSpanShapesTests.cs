@@ -1,0 +1,224 @@
+// Memory held as a span or a reference, allocators behind static abstract members, and SafeHandles: each call's verdict.
+using System.Collections.Immutable;
+using System.Linq;
+using FioMem.Analyzers.Migration;
+using FioMem.Analyzers.Tests.Verifiers;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Xunit;
+
+namespace FioMem.Analyzers.Tests.Migration;
+
+public class ReferenceAndSpanShapesTests
+{
+    private const string Usings = "using System; using System.Runtime.CompilerServices; using System.Runtime.InteropServices;\n";
+
+    [Fact]
+    public void An_allocator_behind_static_abstract_members_moves_as_a_whole()
+    {
+        var verdicts = Verdicts(Usings + """
+            unsafe interface IAllocator { static abstract byte* Alloc(nuint n); static abstract void Free(byte* p); static abstract byte* Realloc(byte* p, nuint n); }
+            unsafe struct NativeAllocator : IAllocator
+            {
+                public static byte* Alloc(nuint n) => (byte*)NativeMemory.Alloc(n);
+                public static void Free(byte* p) => NativeMemory.Free(p);
+                public static byte* Realloc(byte* p, nuint n) => (byte*)NativeMemory.Realloc(p, n);
+            }
+            unsafe struct Text<T> where T : IAllocator
+            {
+                byte* _p;
+                public void Grow(nuint n) { _p = _p == null ? T.Alloc(n) : T.Realloc(_p, n); }
+                public void Dispose() { T.Free(_p); _p = null; }
+            }
+            """);
+        Assert.Equal(["Alloc -> Alloc", "Free -> Free", "Realloc -> Realloc"], verdicts);
+    }
+
+    [Fact]
+    public void A_ref_byte_buffer_freed_through_Unsafe_AsPointer_moves_as_a_whole()
+    {
+        var verdicts = Verdicts(Usings + """
+            unsafe ref struct Marshaller
+            {
+                ref byte _ptr;
+                public void Allocate(int n) { _ptr = ref Unsafe.AsRef<byte>((byte*)NativeMemory.Alloc((nuint)n)); }
+                public void Release() { NativeMemory.Free(Unsafe.AsPointer(ref _ptr)); }
+            }
+            """);
+        Assert.Equal(["Alloc -> Alloc", "Free -> Free"], verdicts);
+    }
+
+    [Fact]
+    public void A_span_over_native_memory_freed_through_fixed_moves_as_a_whole()
+    {
+        var verdicts = Verdicts(Usings + """
+            static unsafe class C
+            {
+                static int M(int n)
+                {
+                    Span<byte> span = new Span<byte>(NativeMemory.AllocZeroed((nuint)n), n);
+                    span.Fill(1);
+                    int sum = 0;
+                    foreach (byte b in span) sum += b;
+                    fixed (byte* p = span) NativeMemory.Free(p);
+                    return sum;
+                }
+            }
+            """);
+        Assert.Equal(["AllocZeroed -> AllocZeroed", "Free -> Free"], verdicts);
+    }
+
+    [Fact]
+    public void A_span_over_native_memory_given_to_another_assembly_keeps_its_allocation()
+    {
+        var verdicts = Verdicts(Usings + """
+            static unsafe class C
+            {
+                static void M(int n, Action<int> other)
+                {
+                    var span = new Span<byte>(NativeMemory.Alloc((nuint)n), n);
+                    Take(span, other);
+                }
+                static void Take(Span<byte> span, Action<int> other)
+                {
+                    Keep(ref MemoryMarshal.GetReference(span));
+                    fixed (byte* p = span) NativeMemory.Free(p);
+                }
+                static void Keep(ref byte b) => Marshal.FreeHGlobal((IntPtr)Unsafe.AsPointer(ref b));
+            }
+            """);
+        Assert.Equal(["Alloc stays: PassedToExternalMethod", "Free -> Free"], verdicts);
+    }
+
+    [Fact]
+    public void A_slice_of_a_span_that_is_released_keeps_its_allocation()
+    {
+        var verdicts = Verdicts(Usings + """
+            static unsafe class C
+            {
+                static void M(int n)
+                {
+                    var span = new Span<byte>(NativeMemory.Alloc((nuint)n), n);
+                    fixed (byte* p = span.Slice(8)) NativeMemory.Free(p);
+                }
+            }
+            """);
+        Assert.Equal(["Alloc stays: InteriorPointer", "Free -> Free"], verdicts);
+    }
+
+    [Fact]
+    public void A_span_given_to_the_framework_moves()
+    {
+        var verdicts = Verdicts(Usings + """
+            static unsafe class C
+            {
+                static string M(int n)
+                {
+                    byte* p = (byte*)NativeMemory.Alloc((nuint)n);
+                    var span = new ReadOnlySpan<byte>(p, n);
+                    string text = System.Text.Encoding.UTF8.GetString(span) + Convert.ToBase64String(span);
+                    NativeMemory.Free(p);
+                    return text;
+                }
+            }
+            """);
+        Assert.Equal(["Alloc -> Alloc", "Free -> Free"], verdicts);
+    }
+
+    [Fact]
+    public void A_SafeHandle_that_frees_its_handle_in_ReleaseHandle_moves_as_a_whole()
+    {
+        var verdicts = Verdicts(Usings + """
+            sealed unsafe class Buffer : SafeHandle
+            {
+                public Buffer(int n) : base(IntPtr.Zero, true) => SetHandle((IntPtr)NativeMemory.Alloc((nuint)n));
+                public override bool IsInvalid => handle == IntPtr.Zero;
+                public byte* Pointer => (byte*)DangerousGetHandle();
+                protected override bool ReleaseHandle() { NativeMemory.Free((void*)handle); return true; }
+            }
+            """);
+        Assert.Equal(["Alloc -> Alloc", "Free -> Free"], verdicts);
+    }
+
+    [Fact]
+    public void A_SafeHandle_given_to_a_native_function_that_frees_keeps_its_allocation()
+    {
+        var verdicts = Verdicts(Usings + """
+            sealed unsafe class Buffer : SafeHandle
+            {
+                public Buffer(int n) : base(IntPtr.Zero, true) => SetHandle((IntPtr)NativeMemory.Alloc((nuint)n));
+                public override bool IsInvalid => handle == IntPtr.Zero;
+                protected override bool ReleaseHandle() { NativeMemory.Free((void*)handle); return true; }
+            }
+            static class Native
+            {
+                [DllImport("native")] public static extern void buffer_release(Buffer buffer);
+                [DllImport("native")] public static extern void buffer_fill(Buffer buffer);
+                public static void Done(Buffer b) { buffer_fill(b); buffer_release(b); }
+            }
+            """);
+        Assert.Equal(["Alloc stays: PassedToNativeCode", "Free -> Free"], verdicts);
+    }
+
+    [Fact]
+    public void A_SafeHandle_lent_to_native_code_moves()
+    {
+        var verdicts = Verdicts(Usings + """
+            sealed unsafe class Buffer : SafeHandle
+            {
+                public Buffer(int n) : base(IntPtr.Zero, true) => SetHandle((IntPtr)NativeMemory.Alloc((nuint)n));
+                public override bool IsInvalid => handle == IntPtr.Zero;
+                protected override bool ReleaseHandle() { NativeMemory.Free((void*)handle); return true; }
+                [DllImport("native")] static extern void buffer_fill(Buffer buffer);
+                public static void Fill(Buffer b) => buffer_fill(b);
+            }
+            """);
+        Assert.Equal(["Alloc -> Alloc", "Free -> Free"], verdicts);
+    }
+
+    internal static string[] Verdicts(string source, string globalOptions = "")
+    {
+        var tree = CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest), path: "Test0.cs");
+        var compilation = CSharpCompilation.Create("Shapes", [tree], TestReferences.WithFioMem,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: true));
+        Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        var options = new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty, new TestOptions(globalOptions));
+        return MigrationExplainer.Explain(compilation, options)
+            .Select(v => v.Call.NativeMethod + (v.Verdict.Target is { } target ? " -> " + target : " stays: " + v.Verdict.Reason))
+            .OrderBy(s => s, System.StringComparer.Ordinal)
+            .ToArray();
+    }
+
+    private sealed class TestOptions(string lines) : AnalyzerConfigOptionsProvider
+    {
+        private readonly Options _global = new(lines);
+
+        public override AnalyzerConfigOptions GlobalOptions => _global;
+
+        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => Options.Empty;
+
+        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => Options.Empty;
+
+        private sealed class Options(string lines) : AnalyzerConfigOptions
+        {
+            public static readonly Options Empty = new("");
+
+            public override bool TryGetValue(string key, out string value)
+            {
+                foreach (var line in lines.Split('\n'))
+                {
+                    var parts = line.Split('=', 2);
+                    if (parts.Length == 2 && parts[0].Trim() == key)
+                    {
+                        value = parts[1].Trim();
+                        return true;
+                    }
+                }
+
+                value = string.Empty;
+                return false;
+            }
+        }
+    }
+}
