@@ -92,7 +92,7 @@ internal sealed class OwnershipWalker
                         _graph.Taint(place, LeftAloneReason.AddressTaken);
                     break;
                 case IMethodReferenceOperation reference:
-                    OnMethodGroup(reference.Method);
+                    OnMethodGroup(reference, owner, isGeneratedCode);
                     break;
                 case ILocalReferenceOperation or IFieldReferenceOperation or IParameterReferenceOperation
                     or IPropertyReferenceOperation or IArrayElementReferenceOperation or IBinaryOperation:
@@ -359,10 +359,25 @@ internal sealed class OwnershipWalker
         return false;
     }
 
-    private void OnMethodGroup(IMethodSymbol method)
+    private void OnMethodGroup(IMethodReferenceOperation reference, ISymbol owner, bool isGeneratedCode)
     {
-        if (KnownSymbols.IsOn(method, _nativeMemory) || !IsInCompilation(method))
-            return; // Pointers reach a NativeMemory method group only through delegate calls, which taint their arguments.
+        var method = reference.Method;
+        if (KnownSymbols.IsOn(method, _nativeMemory))
+        {
+            // &NativeMemory.Free, or a delegate of it: a release, which moves like any other (FioMemory.Free takes back
+            // what it did not allocate). Pointers reach it only through delegate calls, which taint their arguments.
+            var call = NativeMemoryCall.Classify(method, _fioMemory);
+            if (call.Role == NativeMemoryCallRole.Release)
+            {
+                _graph.AddCall(new MigrationCandidate(reference.Syntax, method.Name, call, method.Parameters.Length,
+                    (owner.ContainingType?.Name is { } type ? type + "." : string.Empty) + owner.Name, isGeneratedCode, unboundedSize: false));
+            }
+
+            return;
+        }
+
+        if (!IsInCompilation(method))
+            return;
 
         // Called by whoever gets the delegate or function pointer: its parameters may receive anything, its result escapes.
         for (int i = 0; i < method.Parameters.Length; i++)

@@ -53,9 +53,18 @@ internal static class MigrationRewriter
         bool changed = false;
         foreach (var call in calls)
         {
-            if (root.FindNode(call.Span, getInnermostNodeForTie: true) is not { } node
-                || node.FirstAncestorOrSelf<InvocationExpressionSyntax>(i => i.Span == call.Span) is not { } invocation)
+            if (root.FindNode(call.Span, getInnermostNodeForTie: true) is not { } node)
+                continue;
+            if (node.FirstAncestorOrSelf<InvocationExpressionSyntax>(i => i.Span == call.Span) is not { } invocation)
             {
+                // A release used as a method group (&NativeMemory.Free, a delegate of it): the reference itself changes.
+                if (node.FirstAncestorOrSelf<ExpressionSyntax>(e => e.Span == call.Span) is { } reference
+                    && reference is MemberAccessExpressionSyntax or IdentifierNameSyntax)
+                {
+                    editor.ReplaceNode(reference, Callee(editor.Generator, fioMemory, reference, call));
+                    changed = true;
+                }
+
                 continue;
             }
 

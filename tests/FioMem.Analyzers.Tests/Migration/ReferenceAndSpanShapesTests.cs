@@ -177,6 +177,20 @@ public class ReferenceAndSpanShapesTests
         Assert.Equal(["Alloc -> Alloc", "Free -> Free"], verdicts);
     }
 
+    [Fact]
+    public void A_release_used_as_a_function_pointer_or_delegate_moves()
+    {
+        var verdicts = Verdicts(Usings + """
+            static unsafe class C
+            {
+                static delegate*<void*, void> s_free = &NativeMemory.Free;
+                static Action<IntPtr> Release => p => NativeMemory.Free((void*)p);
+                static void M() { s_free(NativeMemory.Alloc(8)); }
+            }
+            """);
+        Assert.Equal(["Alloc stays: DelegateOrFunctionPointer", "Free -> Free", "Free -> Free"], verdicts);
+    }
+
     internal static string[] Verdicts(string source, string globalOptions = "")
     {
         var tree = CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest), path: "Test0.cs");
