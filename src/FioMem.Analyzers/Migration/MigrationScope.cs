@@ -21,17 +21,24 @@ internal sealed class MigrationScope
     private readonly bool _globalOptIn;
     private readonly ConcurrentDictionary<SyntaxTree, bool> _optInByTree = new();
 
-    private MigrationScope(AnalyzerConfigOptionsProvider options, bool isExecutable, bool isMultiTarget, bool definesFioMem)
+    private MigrationScope(AnalyzerConfigOptionsProvider options, bool isExecutable, bool isMultiTarget, bool definesFioMem, bool hasFriends)
     {
         DefinesFioMemSymbol = definesFioMem;
         _options = options;
         IsExecutable = isExecutable;
+        HasFriendAssemblies = hasFriends;
         IsMultiTarget = isMultiTarget;
         _globalOptIn = IsTrue(options.GlobalOptions, MigratePublicApiOption);
     }
 
-    /// <summary>True for an <c>Exe</c>/<c>WinExe</c> project: no other assembly calls its members.</summary>
+    /// <summary>True for an <c>Exe</c>/<c>WinExe</c> project: no other assembly calls its members (but friends, below).</summary>
     public bool IsExecutable { get; }
+
+    /// <summary>
+    /// True when the assembly declares <c>[InternalsVisibleTo]</c>: its friends (a test project, most often) call its
+    /// internal members too, and may free what they return with NativeMemory, so internal members are API for them.
+    /// </summary>
+    public bool HasFriendAssemblies { get; }
 
     /// <summary>True when the project builds for several target frameworks (FioMem is referenced by some of them).</summary>
     public bool IsMultiTarget { get; }
@@ -71,13 +78,19 @@ internal sealed class MigrationScope
             break;
         }
 
-        return new MigrationScope(provider, isExecutable, isMultiTarget, definesFioMem);
+        bool hasFriends = false;
+        foreach (var attribute in compilation.Assembly.GetAttributes())
+        {
+            hasFriends |= attribute.AttributeClass is { Name: "InternalsVisibleToAttribute", ContainingNamespace: { Name: "CompilerServices" } };
+        }
+
+        return new MigrationScope(provider, isExecutable, isMultiTarget, definesFioMem, hasFriends);
     }
 
     /// <summary>Whether code outside the compilation can call (or read and write) <paramref name="member"/>.</summary>
     public bool IsCallableFromOutside(ISymbol member)
     {
-        if (IsExecutable || !IsExternallyVisible(member))
+        if (IsExecutable && !HasFriendAssemblies || !IsExternallyVisible(member))
             return false;
         return !OptedIn(member);
     }
@@ -86,7 +99,7 @@ internal sealed class MigrationScope
     /// Whether <paramref name="member"/> is part of a library's public API that the option lets migrate: all such
     /// members share one place, since other assemblies may free what one returns with another (the library's promise).
     /// </summary>
-    public bool IsOptedInPublicSurface(ISymbol member) => !IsExecutable && IsExternallyVisible(member) && OptedIn(member);
+    public bool IsOptedInPublicSurface(ISymbol member) => (!IsExecutable || HasFriendAssemblies) && IsExternallyVisible(member) && OptedIn(member);
 
     private bool OptedIn(ISymbol member)
     {
@@ -102,15 +115,20 @@ internal sealed class MigrationScope
         return false;
     }
 
-    // Public or protected, in types that are all public or protected.
-    private static bool IsExternallyVisible(ISymbol member)
+    // Public or protected, in types that are all public or protected; with friend assemblies, anything but private.
+    private bool IsExternallyVisible(ISymbol member)
     {
         for (var symbol = member; symbol is not null and not INamespaceSymbol; symbol = symbol.ContainingSymbol)
         {
             if (symbol is IMethodSymbol { MethodKind: MethodKind.LocalFunction or MethodKind.AnonymousFunction })
                 return false;
-            if (symbol.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal))
+            var accessibility = symbol.DeclaredAccessibility;
+            if (HasFriendAssemblies
+                ? accessibility is Accessibility.Private or Accessibility.NotApplicable
+                : accessibility is not (Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal))
+            {
                 return false;
+            }
         }
 
         return true;

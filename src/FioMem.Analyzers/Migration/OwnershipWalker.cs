@@ -509,7 +509,9 @@ internal sealed class OwnershipWalker
         if (variable is null)
             return;
         var elements = ArrayElements(variable);
-        if (!IsFreshArray(value))
+        if (!IsFreshArray(value) && ArrayVariable(value.StripConversions()) is { } source)
+            _graph.Union(elements, ArrayElements(source)); // _items = grown: one array's elements are the other's
+        else if (!IsFreshArray(value))
             _graph.Taint(elements, LeftAloneReason.UnfollowedStorage);
         else if (value.StripConversions() is IArrayCreationOperation { Initializer: { } initializer })
             StoreElements(elements, initializer);
@@ -699,7 +701,14 @@ internal sealed class OwnershipWalker
             case IPropertyReferenceOperation { Property.Name: "Length" or "LongLength" }:
             case IForEachLoopOperation:
             case ISimpleAssignmentOperation assignment when assignment.Target == wrapper:
+            case ISimpleAssignmentOperation stored when ArrayVariable(stored.Target.StripConversions()) is not null:
+                // _items = grown: the stored array's elements join the target's (OnArrayStore).
             case IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "Resize" or "Clear", ContainingType: { Name: "Array", ContainingNamespace.Name: "System" } } } }:
+                return;
+            case IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "Copy" or "ConstrainedCopy", ContainingType: { Name: "Array", ContainingNamespace.Name: "System" } } } copy }
+                when OtherArray(copy, wrapper) is { } other:
+                // Array.Copy(old, grown, n): the two arrays' elements hold the same memory.
+                _graph.Union(ArrayElements(variable), ArrayElements(other));
                 return;
             case IFieldInitializerOperation or IVariableInitializerOperation:
                 return; // The declaration, checked where it is.
@@ -707,6 +716,18 @@ internal sealed class OwnershipWalker
                 _graph.Taint(ArrayElements(variable), LeftAloneReason.UnfollowedStorage);
                 return;
         }
+    }
+
+    // The other array a copy between two arrays names, when the walk follows it (a field or local).
+    private ISymbol? OtherArray(IInvocationOperation copy, IOperation array)
+    {
+        foreach (var argument in copy.Arguments)
+        {
+            if (argument.Value != array && IsPointerArray(argument.Value.StripConversions().Type))
+                return ArrayVariable(argument.Value.StripConversions());
+        }
+
+        return null;
     }
 
     /// <summary>The places (and origins of computed addresses) a value can come from.</summary>

@@ -191,6 +191,46 @@ public class ReferenceAndSpanShapesTests
         Assert.Equal(["Alloc stays: DelegateOrFunctionPointer", "Free -> Free", "Free -> Free"], verdicts);
     }
 
+    [Fact]
+    public void A_pool_of_pointers_grown_with_Array_Copy_moves_as_a_whole()
+    {
+        var verdicts = Verdicts(Usings + """
+            unsafe sealed class Pool
+            {
+                byte*[] _free = new byte*[4];
+                int _count;
+                public byte* Rent() => _count > 0 ? _free[--_count] : (byte*)NativeMemory.Alloc(64);
+                public void Return(byte* p)
+                {
+                    if (_count == _free.Length)
+                    {
+                        var grown = new byte*[_free.Length * 2];
+                        Array.Copy(_free, grown, _count);
+                        _free = grown;
+                    }
+                    _free[_count++] = p;
+                }
+                public void Clear() { while (_count > 0) NativeMemory.Free(_free[--_count]); }
+            }
+            """);
+        Assert.Equal(["Alloc -> Alloc", "Free -> Free"], verdicts);
+    }
+
+    [Fact]
+    public void Internal_members_are_API_for_friend_assemblies()
+    {
+        const string helper = """
+            static unsafe class Buffers
+            {
+                internal static void* Make() => NativeMemory.Alloc(8);
+                static void Use() => NativeMemory.Free(Make());
+            }
+            """;
+        Assert.Equal(["Alloc -> Alloc", "Free -> Free"], Verdicts(Usings + helper));
+        Assert.Equal(["Alloc stays: ReturnedFromPublicMember", "Free -> Free"],
+            Verdicts(Usings + "[assembly: InternalsVisibleTo(\"Shapes.Tests\")]\n" + helper));
+    }
+
     internal static string[] Verdicts(string source, string globalOptions = "")
     {
         var tree = CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest), path: "Test0.cs");
