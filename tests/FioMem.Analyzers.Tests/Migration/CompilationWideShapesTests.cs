@@ -36,13 +36,14 @@ public class CompilationWideShapesTests
             """);
 
     [Fact]
-    public Task A_wrapper_whose_free_also_gets_a_foreign_pointer_is_left_alone_with_all_its_callers() =>
+    // The foreign pointer keeps nothing on NativeMemory: FioMemory.Free hands it back there.
+    public Task A_wrapper_whose_free_also_gets_a_foreign_pointer_migrates_with_all_its_callers() =>
         MigrationTest.LibraryAsync("""
             using System.Runtime.InteropServices;
             internal static unsafe class Mem
             {
-                public static void* Alloc(nuint size) => NativeMemory.Alloc(size);
-                public static void Free(void* p) => NativeMemory.Free(p);
+                public static void* Alloc(nuint size) => {|FIO003:NativeMemory.Alloc(size)|};
+                public static void Free(void* p) => {|FIO003:NativeMemory.Free(p)|};
             }
             internal static unsafe class Native
             {
@@ -56,12 +57,14 @@ public class CompilationWideShapesTests
             }
             """);
 
+    // What Alloc returns stays on NativeMemory; what other assemblies pass to Free goes back to NativeMemory from
+    // FioMemory.Free.
     private const string PublicWrapper = """
         using System.Runtime.InteropServices;
         public static unsafe class Mem
         {
             public static void* Alloc(nuint size) => NativeMemory.Alloc(size);
-            public static void Free(void* p) => NativeMemory.Free(p);
+            public static void Free(void* p) => {|FIO003:NativeMemory.Free(p)|};
         }
         """;
 
@@ -89,8 +92,9 @@ public class CompilationWideShapesTests
         """;
 
     [Fact]
-    // Other assemblies may free what Alloc returns with NativeMemory.Free, or pass their own memory to Free.
-    public Task A_public_wrapper_of_a_library_is_left_alone_by_default() =>
+    // Other assemblies may free what Alloc returns with NativeMemory.Free, so it stays; they may pass their own memory
+    // to Free, which FioMemory.Free hands back to NativeMemory.
+    public Task A_public_wrapper_of_a_library_keeps_its_allocation_and_moves_its_release_by_default() =>
         MigrationTest.LibraryAsync(PublicWrapper);
 
     [Fact]
@@ -102,7 +106,7 @@ public class CompilationWideShapesTests
         MigrationTest.WithOutputTypeAsync("Exe", PublicWrapperWithCaller);
 
     [Fact]
-    public Task A_public_wrapper_of_a_WinExe_migrates_and_of_a_Library_does_not() =>
+    public Task A_public_wrapper_of_a_WinExe_migrates_and_of_a_Library_keeps_its_allocation() =>
         Task.WhenAll(
             MigrationTest.WithOutputTypeAsync("WinExe", PublicWrapperWithCaller),
             MigrationTest.WithOutputTypeAsync("Library", PublicWrapper));
@@ -142,16 +146,18 @@ public class CompilationWideShapesTests
             """);
 
     [Fact]
-    public Task A_public_field_of_a_public_type_in_a_library_is_left_alone_unless_opted_in() =>
+    // Other assemblies may free or replace the field's memory: its allocation stays unless opted in; the release moves.
+    public Task A_public_field_of_a_public_type_in_a_library_keeps_its_allocation_unless_opted_in() =>
         Task.WhenAll(
-            MigrationTest.LibraryAsync("""
+            MigrationTest.ExpectAsync(null, """
                 using System.Runtime.InteropServices;
                 public unsafe sealed class Arena
                 {
                     public byte* Memory = (byte*)NativeMemory.Alloc(64);
-                    public void Dispose() => NativeMemory.Free(Memory);
+                    public void Dispose() => {|#0:NativeMemory.Free(Memory)|};
                 }
-                """),
+                """,
+                MigrationTest.Fio003(0, "Free", "Free", "Arena.Memory", [0], MigrationTest.KeptAllocationNote)),
             MigrationTest.WithEditorConfigAsync("fiomem_migrate_public_api = true", """
                 using System.Runtime.InteropServices;
                 public unsafe sealed class Arena
@@ -189,7 +195,8 @@ public class CompilationWideShapesTests
 
     [Fact]
     // A helper that returns NativeMemory memory, freed by its callers; a local descriptor struct holding a buffer is
-    // only passed to a call (lending); a free of a foreign pointer in the same type taints only its own group.
+    // only passed to a call (lending); a free of a foreign pointer in the same type (a P/Invoke's result, a public
+    // member's parameter) moves in a group of its own.
     public Task Helper_results_and_descriptor_structs_migrate_beside_a_foreign_free() =>
         MigrationTest.LibraryAsync("""
             using System.Runtime.InteropServices;
@@ -232,12 +239,12 @@ public class CompilationWideShapesTests
                     {|FIO003:NativeMemory.Free(data)|};
                 }
 
-                public void ReleaseHandle() => NativeMemory.Free(Handle());
+                public void ReleaseHandle() => {|FIO003:NativeMemory.Free(Handle())|};
 
                 public void SetTitle(byte* title)
                 {
                     Title(title);
-                    NativeMemory.Free(title);
+                    {|FIO003:NativeMemory.Free(title)|};
                 }
             }
             """);

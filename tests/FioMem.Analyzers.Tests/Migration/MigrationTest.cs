@@ -19,6 +19,28 @@ internal static class MigrationTest
     /// <summary>As <see cref="LibraryAsync"/>, with an <c>.editorconfig</c> holding <paramref name="editorConfig"/> for every file.</summary>
     public static Task WithEditorConfigAsync(string editorConfig, params string[] sources) => RunAsync(sources, outputType: null, editorConfig);
 
+    /// <summary>
+    /// Verifies that <paramref name="source"/>, compiled as a library (with <paramref name="editorConfig"/> when given),
+    /// reports exactly <paramref name="expected"/>: for checks of a group's name, size and additional locations.
+    /// </summary>
+    public static Task ExpectAsync(string? editorConfig, string source, params DiagnosticResult[] expected) =>
+        RunAsync([source], outputType: null, editorConfig, expected);
+
+    /// <summary>
+    /// A FIO003 result for the call marked <c>{|#<paramref name="at"/>:...|}</c>, whose group (named
+    /// <paramref name="group"/>) moves the calls marked <paramref name="moving"/>, in source order.
+    /// </summary>
+    public static DiagnosticResult Fio003(int at, string nativeMethod, string fioMethod, string group, int[] moving, string note = "")
+    {
+        var result = new DiagnosticResult("FIO003", DiagnosticSeverity.Info).WithLocation(at);
+        foreach (int location in moving)
+            result = result.WithLocation(location);
+        return result.WithArguments(nativeMethod, fioMethod, $"group '{group}', {moving.Length} call{(moving.Length == 1 ? "" : "s")}", note);
+    }
+
+    /// <summary>The note of a release that moves while its group's allocation stays on NativeMemory.</summary>
+    public const string KeptAllocationNote = "; memory FioMem did not allocate goes back to NativeMemory";
+
     private static async Task RunAsync(string[] sources, string? outputType, string? editorConfig, params DiagnosticResult[] expected)
     {
         var test = new Verify.Test();

@@ -59,21 +59,29 @@ public class NativeMemoryMigrationAnalyzerTests
             """);
 
     [Fact]
+    // The memory given to native code keeps its allocation, and nothing else; the foreign pointer's release moves in a
+    // group of its own.
     public Task An_unrelated_tainted_group_does_not_stop_a_group_in_the_same_method() =>
         Verify.VerifyAnalyzerAsync("""
             using System.Runtime.InteropServices;
             unsafe class C
             {
                 [DllImport("native")] static extern void* Acquire();
+                [DllImport("native")] static extern void Adopt(void* p);
                 void M()
                 {
                     void* foreign = Acquire();
-                    void* small = {|FIO003:NativeMemory.Alloc(8)|};
-                    NativeMemory.Free(foreign);
-                    {|FIO003:NativeMemory.Free(small)|};
+                    void* given = NativeMemory.Alloc(8);
+                    Adopt(given);
+                    void* small = {|#0:NativeMemory.Alloc(8)|};
+                    {|#1:NativeMemory.Free(foreign)|};
+                    {|#2:NativeMemory.Free(small)|};
                 }
             }
-            """);
+            """,
+            MigrationTest.Fio003(0, "Alloc", "Alloc", "C.M: small", [0, 2]),
+            MigrationTest.Fio003(1, "Free", "Free", "C.M: foreign", [1]),
+            MigrationTest.Fio003(2, "Free", "Free", "C.M: small", [0, 2]));
 
     [Fact]
     public Task Memory_returned_by_a_private_helper_and_freed_by_its_callers_is_one_group() =>
@@ -94,18 +102,20 @@ public class NativeMemoryMigrationAnalyzerTests
             """);
 
     [Fact]
-    public Task Memory_returned_from_a_public_member_of_a_library_is_left_alone() =>
+    // Other assemblies may free what Make returns with NativeMemory.Free; what they pass to Release goes back to
+    // NativeMemory from FioMemory.Free.
+    public Task Memory_returned_from_a_public_member_of_a_library_keeps_its_allocation_and_a_public_release_moves() =>
         Verify.VerifyAnalyzerAsync("""
             using System.Runtime.InteropServices;
             public unsafe class C
             {
                 public static byte* Make() => (byte*)NativeMemory.Alloc(8);
-                public static void Release(byte* p) => NativeMemory.Free(p);
+                public static void Release(byte* p) => {|FIO003:NativeMemory.Free(p)|};
             }
             """);
 
     [Fact]
-    public Task A_pointer_stored_through_a_pointer_in_a_tuple_or_an_unknown_array_is_left_alone() =>
+    public Task A_pointer_stored_through_a_pointer_in_a_tuple_or_an_unknown_array_keeps_its_allocation_and_moves_its_release() =>
         Verify.VerifyAnalyzerAsync("""
             using System.Runtime.InteropServices;
             unsafe class C
@@ -114,18 +124,21 @@ public class NativeMemoryMigrationAnalyzerTests
                 {
                     void* a = NativeMemory.Alloc(8);
                     *slot = a;
-                    NativeMemory.Free(a);
+                    {|#0:NativeMemory.Free(a)|};
 
                     void* b = NativeMemory.Alloc(8);
                     var pair = ((nint)b, 8);
-                    NativeMemory.Free(b);
+                    {|#1:NativeMemory.Free(b)|};
 
                     void* c = NativeMemory.Alloc(8);
                     slots[0] = (nint)c;
-                    NativeMemory.Free(c);
+                    {|#2:NativeMemory.Free(c)|};
                 }
             }
-            """);
+            """,
+            MigrationTest.Fio003(0, "Free", "Free", "C.M: a", [0], MigrationTest.KeptAllocationNote),
+            MigrationTest.Fio003(1, "Free", "Free", "C.M: b", [1], MigrationTest.KeptAllocationNote),
+            MigrationTest.Fio003(2, "Free", "Free", "C.M: c", [2], MigrationTest.KeptAllocationNote));
 
     [Fact]
     // Nothing frees these: FioMem's AllocLongLived serves them (plain Alloc would pin a block for good).
@@ -188,7 +201,9 @@ public class NativeMemoryMigrationAnalyzerTests
                 .WithArguments("Free", "Free", "group 'C.M: b', 2 calls", ""));
 
     [Fact]
-    public Task Unknown_origins_taint_only_the_groups_they_reach() =>
+    // A P/Invoke's, a function pointer's or a delegate's result mixed into a group keeps nothing on NativeMemory: the
+    // allocation moves, and FioMemory.Free hands the foreign pointer back to NativeMemory.
+    public Task Unknown_origins_mixed_into_a_group_keep_nothing_on_NativeMemory() =>
         Verify.VerifyAnalyzerAsync("""
             using System;
             using System.Runtime.InteropServices;
@@ -197,17 +212,17 @@ public class NativeMemoryMigrationAnalyzerTests
                 [DllImport("native")] static extern byte* Acquire();
                 void M(delegate*<byte*> make, Func<nint> other)
                 {
-                    byte* a = (byte*)NativeMemory.Alloc(8);
+                    byte* a = (byte*){|FIO003:NativeMemory.Alloc(8)|};
                     if (a == null) a = Acquire();
-                    NativeMemory.Free(a);
+                    {|FIO003:NativeMemory.Free(a)|};
 
-                    byte* b = (byte*)NativeMemory.Alloc(8);
+                    byte* b = (byte*){|FIO003:NativeMemory.Alloc(8)|};
                     b = make();
-                    NativeMemory.Free(b);
+                    {|FIO003:NativeMemory.Free(b)|};
 
-                    byte* c = (byte*)NativeMemory.Alloc(8);
+                    byte* c = (byte*){|FIO003:NativeMemory.Alloc(8)|};
                     c = (byte*)other();
-                    NativeMemory.Free(c);
+                    {|FIO003:NativeMemory.Free(c)|};
 
                     byte* clean = (byte*){|FIO003:NativeMemory.Alloc(8)|};
                     {|FIO003:NativeMemory.Free(clean)|};
@@ -216,7 +231,7 @@ public class NativeMemoryMigrationAnalyzerTests
             """);
 
     [Fact]
-    public Task Memory_handed_to_native_code_a_delegate_or_another_assembly_is_left_alone() =>
+    public Task Memory_handed_to_native_code_a_delegate_or_another_assembly_keeps_its_allocation_and_moves_its_release() =>
         Verify.VerifyAnalyzerAsync("""
             using System;
             using System.Runtime.InteropServices;
@@ -230,17 +245,19 @@ public class NativeMemoryMigrationAnalyzerTests
 
                     void* b = NativeMemory.Alloc(8);
                     callback((nint)b);
-                    NativeMemory.Free(b);
+                    {|#0:NativeMemory.Free(b)|};
 
                     void* c = NativeMemory.Alloc(8);
                     release(c);
 
                     void* d = NativeMemory.Alloc(8);
                     GC.KeepAlive((object)(nint)d);
-                    NativeMemory.Free(d);
+                    {|#1:NativeMemory.Free(d)|};
                 }
             }
-            """);
+            """,
+            MigrationTest.Fio003(0, "Free", "Free", "C.M: b", [0], MigrationTest.KeptAllocationNote),
+            MigrationTest.Fio003(1, "Free", "Free", "C.M: d", [1], MigrationTest.KeptAllocationNote));
 
     [Fact]
     // The framework's pointer helpers read and write the memory and keep no pointer to it.
@@ -285,24 +302,33 @@ public class NativeMemoryMigrationAnalyzerTests
             """);
 
     [Fact]
-    public Task A_wrapper_used_as_a_method_group_is_left_alone() =>
+    // Whoever gets the delegate may pass pointers of its own to Release: FioMemory.Free hands them back to NativeMemory,
+    // so the wrapper moves with the memory its caller frees through it. One whose result is handed out as a delegate
+    // keeps its allocation.
+    public Task A_release_wrapper_used_as_a_method_group_moves_and_an_allocating_one_does_not() =>
         Verify.VerifyAnalyzerAsync("""
             using System;
             using System.Runtime.InteropServices;
             unsafe class C
             {
-                static void Release(nint p) => NativeMemory.Free((void*)p);
+                static void Release(nint p) => {|#0:NativeMemory.Free((void*)p)|};
+                static nint Make() => (nint)NativeMemory.Alloc(8);
                 void M()
                 {
                     Action<nint> release = Release;
-                    nint p = (nint)NativeMemory.Alloc(8);
+                    Func<nint> make = Make;
+                    nint p = (nint){|#1:NativeMemory.Alloc(8)|};
                     Release(p);
+                    {|#2:NativeMemory.Free((void*)Make())|};
                 }
             }
-            """);
+            """,
+            MigrationTest.Fio003(0, "Free", "Free", "C.Release(p)", [0, 1]),
+            MigrationTest.Fio003(1, "Alloc", "Alloc", "C.Release(p)", [0, 1]),
+            MigrationTest.Fio003(2, "Free", "Free", "C.Make()", [2], MigrationTest.KeptAllocationNote));
 
     [Fact]
-    public Task Variable_with_its_address_taken_or_filled_by_another_assembly_is_left_alone() =>
+    public Task Variable_with_its_address_taken_or_filled_by_another_assembly_keeps_its_allocation_and_moves_its_release() =>
         Verify.VerifyAnalyzerAsync("""
             using System.Threading;
             using System.Runtime.InteropServices;
@@ -312,18 +338,21 @@ public class NativeMemoryMigrationAnalyzerTests
                 {
                     void* c = NativeMemory.Alloc(8);
                     void** pc = &c;
-                    NativeMemory.Free(c);
+                    {|#0:NativeMemory.Free(c)|};
 
                     long d = (long)NativeMemory.Alloc(8);
                     Interlocked.Increment(ref d);
-                    NativeMemory.Free((void*)d);
+                    {|#1:NativeMemory.Free((void*)d)|};
                 }
             }
-            """);
+            """,
+            MigrationTest.Fio003(0, "Free", "Free", "C.M: c", [0], MigrationTest.KeptAllocationNote),
+            MigrationTest.Fio003(1, "Free", "Free", "C.M: d", [1], MigrationTest.KeptAllocationNote));
 
     [Fact]
-    // Reading through p + i is fine; freeing a computed pointer might free the allocation's memory from the middle.
-    public Task Pointer_arithmetic_for_reading_migrates_and_a_freed_computed_pointer_does_not() =>
+    // Reading through p + i is fine; freeing a computed pointer might free the allocation's memory from the middle, so
+    // that allocation stays (the release itself moves: FioMemory.Free hands it back to NativeMemory).
+    public Task Pointer_arithmetic_for_reading_migrates_and_a_freed_computed_pointer_keeps_its_origins_allocation() =>
         Verify.VerifyAnalyzerAsync("""
             using System.Runtime.InteropServices;
             unsafe class C
@@ -343,7 +372,7 @@ public class NativeMemoryMigrationAnalyzerTests
                 {
                     byte* raw = (byte*)NativeMemory.Alloc(32);
                     byte* aligned = raw + 16;
-                    NativeMemory.Free(aligned - 16);
+                    {|FIO003:NativeMemory.Free(aligned - 16)|};
                 }
 
                 void FreedCursor()
@@ -351,7 +380,7 @@ public class NativeMemoryMigrationAnalyzerTests
                     byte* buffer = (byte*)NativeMemory.Alloc(32);
                     byte* cursor = buffer;
                     cursor++;
-                    NativeMemory.Free(cursor);
+                    {|FIO003:NativeMemory.Free(cursor)|};
                 }
 
                 int WalkedCursor()
@@ -367,18 +396,31 @@ public class NativeMemoryMigrationAnalyzerTests
             """);
 
     [Fact]
+    // Memory handed out through q keeps the allocation p frees; a foreign value assigned to q keeps nothing.
     public Task Chained_assignment_puts_both_variables_in_one_group() =>
         Verify.VerifyAnalyzerAsync("""
             using System.Runtime.InteropServices;
             unsafe class Tainted
             {
-                [DllImport("native")] static extern void* Other();
+                [DllImport("native")] static extern void Adopt(void* p);
                 void M(bool b)
                 {
                     void* p, q;
                     p = q = NativeMemory.Alloc(8);
+                    if (b) Adopt(q);
+                    {|FIO003:NativeMemory.Free(p)|};
+                }
+            }
+
+            unsafe class Foreign
+            {
+                [DllImport("native")] static extern void* Other();
+                void M(bool b)
+                {
+                    void* p, q;
+                    p = q = {|FIO003:NativeMemory.Alloc(8)|};
                     if (b) q = Other();
-                    NativeMemory.Free(p);
+                    {|FIO003:NativeMemory.Free(p)|};
                 }
             }
 
@@ -452,7 +494,7 @@ public class NativeMemoryMigrationAnalyzerTests
                     NativeMemory.Clear(p, 8);
                     NativeMemory.Fill(p, 8, 1);
                     {|FIO003:NativeMemory.Free(p)|};
-                    NativeMemory.Free(null);
+                    {|FIO003:NativeMemory.Free(null)|};
                 }
             }
             """);

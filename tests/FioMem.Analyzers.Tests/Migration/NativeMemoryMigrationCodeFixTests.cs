@@ -453,25 +453,26 @@ public class NativeMemoryMigrationCodeFixTests
             """);
 
     [Fact]
-    public Task Conditional_mixing_in_an_unknown_pointer_is_not_reported() =>
+    // The unknown pointer keeps nothing on NativeMemory: FioMemory.Free hands memory FioMem did not allocate back there.
+    public Task Conditional_mixing_in_an_unknown_pointer_moves_the_allocation_and_its_release() =>
         Verify.VerifyCodeFixAsync("""
             using System.Runtime.InteropServices;
             public unsafe class C
             {
                 public void M(bool b, void* other)
                 {
-                    void* p = b ? NativeMemory.Alloc(8) : other;
-                    NativeMemory.Free(p);
+                    void* p = b ? {|FIO003:NativeMemory.Alloc(8)|} : other;
+                    {|FIO003:NativeMemory.Free(p)|};
                 }
             }
             """, """
-            using System.Runtime.InteropServices;
+            using FioMem;
             public unsafe class C
             {
                 public void M(bool b, void* other)
                 {
-                    void* p = b ? NativeMemory.Alloc(8) : other;
-                    NativeMemory.Free(p);
+                    void* p = b ? FioMemory.Alloc(8) : other;
+                    FioMemory.Free(p);
                 }
             }
             """);

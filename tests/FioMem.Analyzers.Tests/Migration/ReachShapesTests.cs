@@ -53,10 +53,11 @@ public class ReachShapesTests
 
     [Fact]
     // The program frees the memory on one branch and native code (a binding of free) on the other: a native function
-    // whose name says it releases memory gets it for good, whatever else the group releases; one freed after the call
-    // in the same block stays a lend.
-    public Task Memory_freed_by_native_code_on_one_branch_and_by_NativeMemory_on_the_other_stays() =>
-        MigrationTest.LibraryAsync("""
+    // whose name says it releases memory gets it for good, whatever else the group releases, so the allocation stays
+    // and the program's own release moves (FioMemory.Free hands it back to NativeMemory); one freed after the call in
+    // the same block stays a lend.
+    public Task Memory_freed_by_native_code_on_one_branch_and_by_NativeMemory_on_the_other_keeps_its_allocation_and_moves_its_release() =>
+        MigrationTest.ExpectAsync(null, """
             using System;
             using System.Runtime.InteropServices;
             internal static unsafe class Native
@@ -72,19 +73,22 @@ public class ReachShapesTests
                     text[0] = 42;
                     int first = text[0];
                     if (windows)
-                        NativeMemory.Free(text);
+                        {|#0:NativeMemory.Free(text)|};
                     else
                         Native.CFree(text);
                     return first;
                 }
                 public static void Flush()
                 {
-                    byte* scratch = (byte*){|FIO003:NativeMemory.Alloc(16)|};
+                    byte* scratch = (byte*){|#1:NativeMemory.Alloc(16)|};
                     Native.ReleaseAfterUse(scratch);
-                    {|FIO003:NativeMemory.Free(scratch)|};
+                    {|#2:NativeMemory.Free(scratch)|};
                 }
             }
-            """);
+            """,
+            MigrationTest.Fio003(0, "Free", "Free", "Handover.Give: text", [0], MigrationTest.KeptAllocationNote),
+            MigrationTest.Fio003(1, "Alloc", "Alloc", "Handover.Flush: scratch", [1, 2]),
+            MigrationTest.Fio003(2, "Free", "Free", "Handover.Flush: scratch", [1, 2]));
 
     [Fact]
     // Nothing in the program frees it: native code may own it now.
@@ -108,9 +112,10 @@ public class ReachShapesTests
             """);
 
     [Fact]
-    // A function pointer or a ref argument of a P/Invoke is no lend.
-    public Task Memory_passed_by_ref_to_a_P_Invoke_or_to_a_function_pointer_stays() =>
-        MigrationTest.LibraryAsync("""
+    // A function pointer or a ref argument of a P/Invoke is no lend: the allocation stays, and the release that follows
+    // moves (FioMemory.Free hands the memory back to NativeMemory).
+    public Task Memory_passed_by_ref_to_a_P_Invoke_or_to_a_function_pointer_keeps_its_allocation_and_moves_its_release() =>
+        MigrationTest.ExpectAsync(null, """
             using System.Runtime.InteropServices;
             internal static unsafe class Native
             {
@@ -122,16 +127,18 @@ public class ReachShapesTests
                 {
                     void* p = NativeMemory.Alloc(16);
                     Native.Swap(ref p);
-                    NativeMemory.Free(p);
+                    {|#0:NativeMemory.Free(p)|};
                 }
                 public static void ThroughPointer(delegate* unmanaged<void*, void> use)
                 {
                     void* p = NativeMemory.Alloc(16);
                     use(p);
-                    NativeMemory.Free(p);
+                    {|#1:NativeMemory.Free(p)|};
                 }
             }
-            """);
+            """,
+            MigrationTest.Fio003(0, "Free", "Free", "Handover.ByRef: p", [0], MigrationTest.KeptAllocationNote),
+            MigrationTest.Fio003(1, "Free", "Free", "Handover.ThroughPointer: p", [1], MigrationTest.KeptAllocationNote));
 
     [Fact]
     // Exchange returns what the field held and stores zero; on a readonly field through Unsafe.AsRef as well.
@@ -174,9 +181,10 @@ public class ReachShapesTests
             """);
 
     [Fact]
-    // What Exchange stores joins the field's group: a foreign value keeps it.
-    public Task An_atomic_exchange_storing_a_foreign_pointer_keeps_the_field_group() =>
-        MigrationTest.LibraryAsync("""
+    // What Exchange stores joins the field's group; a foreign value keeps nothing on NativeMemory, so the group moves
+    // as a whole (FioMemory.Free hands the foreign pointer back to NativeMemory).
+    public Task An_atomic_exchange_storing_a_foreign_pointer_joins_the_field_group_which_moves() =>
+        MigrationTest.ExpectAsync(null, """
             using System;
             using System.Runtime.InteropServices;
             using System.Threading;
@@ -186,15 +194,18 @@ public class ReachShapesTests
             }
             internal sealed unsafe class Holder
             {
-                private IntPtr _ptr = (IntPtr)NativeMemory.Alloc(8);
+                private IntPtr _ptr = (IntPtr){|#0:NativeMemory.Alloc(8)|};
                 public void Swap()
                 {
                     var old = Interlocked.Exchange(ref _ptr, Native.Borrow());
-                    NativeMemory.Free((void*)old);
+                    {|#1:NativeMemory.Free((void*)old)|};
                 }
-                public void Dispose() => NativeMemory.Free((void*)_ptr);
+                public void Dispose() => {|#2:NativeMemory.Free((void*)_ptr)|};
             }
-            """);
+            """,
+            MigrationTest.Fio003(0, "Alloc", "Alloc", "Holder._ptr", [0, 1, 2]),
+            MigrationTest.Fio003(1, "Free", "Free", "Holder._ptr", [0, 1, 2]),
+            MigrationTest.Fio003(2, "Free", "Free", "Holder._ptr", [0, 1, 2]));
 
     [Fact]
     // Slice stores BufferDataPtr + offset back into the same field through a public method: that memory at an offset.
@@ -241,18 +252,20 @@ public class ReachShapesTests
             """);
 
     [Fact]
-    // An offset of another group's memory stored and freed is still an interior pointer.
-    public Task An_offset_of_another_groups_memory_stored_and_freed_stays() =>
-        MigrationTest.LibraryAsync("""
+    // An offset of another group's memory stored and freed is still an interior pointer: that allocation stays, and
+    // the release moves on its own.
+    public Task An_offset_of_another_groups_memory_stored_and_freed_keeps_that_allocation_and_moves_the_release() =>
+        MigrationTest.ExpectAsync(null, """
             using System.Runtime.InteropServices;
             internal sealed unsafe class Header
             {
                 private byte* _raw = (byte*)NativeMemory.Alloc(64);
                 private byte* _body;
                 public void Split() => _body = _raw + 16;
-                public void Dispose() { NativeMemory.Free(_body); }
+                public void Dispose() { {|#0:NativeMemory.Free(_body)|}; }
             }
-            """);
+            """,
+            MigrationTest.Fio003(0, "Free", "Free", "Header._body", [0]));
 
     [Fact]
     // The string helper, the voice matrix and the vertex tables share nothing; the native binding that takes an IntPtr
@@ -300,22 +313,26 @@ public class ReachShapesTests
             """);
 
     [Fact]
-    // With the opt-in, a public method that frees what it is given can receive what any public method returns.
+    // With the opt-in, a public method that frees what it is given can receive what any public method returns; the
+    // borrowed pointer it also frees keeps nothing on NativeMemory.
     public Task A_public_release_of_an_opted_in_library_joins_the_public_allocations() =>
-        MigrationTest.WithEditorConfigAsync(OptIn, """
+        MigrationTest.ExpectAsync(OptIn, """
             using System.Runtime.InteropServices;
             public static unsafe class Strings
             {
                 [DllImport("native")] private static extern void* Borrow();
-                public static byte* Make() => (byte*)NativeMemory.Alloc(8);
-                public static void Release(byte* p) => NativeMemory.Free(p);
+                public static byte* Make() => (byte*){|#0:NativeMemory.Alloc(8)|};
+                public static void Release(byte* p) => {|#1:NativeMemory.Free(p)|};
                 public static void ReleaseBorrowed() => Release((byte*)Borrow());
             }
             public static unsafe class Other
             {
-                public static void* Scratch() => NativeMemory.Alloc(16);
+                public static void* Scratch() => {|#2:NativeMemory.Alloc(16)|};
             }
-            """);
+            """,
+            MigrationTest.Fio003(0, "Alloc", "Alloc", "Other.Scratch()", [0, 1, 2]),
+            MigrationTest.Fio003(1, "Free", "Free", "Other.Scratch()", [0, 1, 2]),
+            MigrationTest.Fio003(2, "Alloc", "Alloc", "Other.Scratch()", [0, 1, 2]));
 
     [Fact]
     // A generic check shared by every caller compares and formats its value; ints and class references never hold
@@ -372,9 +389,10 @@ public class ReachShapesTests
             """);
 
     [Fact]
-    // A helper that only reads its parameter does not tie its callers' memory together; one that frees it does.
+    // A helper that only reads its parameter does not tie its callers' memory together; one that frees it does (and
+    // the borrowed pointer it also frees keeps nothing on NativeMemory).
     public Task A_helper_that_only_reads_its_parameter_does_not_join_its_callers() =>
-        MigrationTest.LibraryAsync("""
+        MigrationTest.ExpectAsync(null, """
             using System.Runtime.InteropServices;
             internal static unsafe class Native
             {
@@ -383,25 +401,29 @@ public class ReachShapesTests
             internal static unsafe class Text
             {
                 public static int Length(byte* s) { int n = 0; while (s[n] != 0) n++; return n; }
-                public static void Release(byte* s) => NativeMemory.Free(s);
+                public static void Release(byte* s) => {|#0:NativeMemory.Free(s)|};
             }
             internal sealed unsafe class Name
             {
-                private byte* _text = (byte*){|FIO003:NativeMemory.AllocZeroed(16)|};
+                private byte* _text = (byte*){|#1:NativeMemory.AllocZeroed(16)|};
                 public int Size => Text.Length(_text);
-                public void Dispose() => {|FIO003:NativeMemory.Free(_text)|};
+                public void Dispose() => {|#2:NativeMemory.Free(_text)|};
             }
             internal static unsafe class Foreign
             {
                 public static int Measure() => Text.Length(Native.Borrow());
                 public static void Drop()
                 {
-                    byte* p = (byte*)NativeMemory.Alloc(8);
+                    byte* p = (byte*){|#3:NativeMemory.Alloc(8)|};
                     Text.Release(p);
                     Text.Release(Native.Borrow());
                 }
             }
-            """);
+            """,
+            MigrationTest.Fio003(0, "Free", "Free", "Text.Release(s)", [0, 3]),
+            MigrationTest.Fio003(1, "AllocZeroed", "AllocZeroed", "Name._text", [1, 2]),
+            MigrationTest.Fio003(2, "Free", "Free", "Name._text", [1, 2]),
+            MigrationTest.Fio003(3, "Alloc", "Alloc", "Text.Release(s)", [0, 3]));
 
     [Fact]
     // An empty array points at Unsafe.NullRef: a null pointer, not a value from elsewhere.
