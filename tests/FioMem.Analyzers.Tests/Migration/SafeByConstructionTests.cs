@@ -22,7 +22,7 @@ public class SafeByConstructionTests
             using System.Runtime.InteropServices;
             unsafe sealed class Handle : SafeHandle
             {
-                public Handle() : base(IntPtr.Zero, true) { SetHandle((nint)NativeMemory.Alloc(8)); }
+                public Handle() : base(IntPtr.Zero, true) { SetHandle((nint){|#12:NativeMemory.Alloc(8)|}); }
                 public override bool IsInvalid => handle == IntPtr.Zero;
                 protected override bool ReleaseHandle() { {|#0:NativeMemory.Free((void*)handle)|}; return true; }
             }
@@ -45,7 +45,8 @@ public class SafeByConstructionTests
                 public static void AlignedRelease(void* p) => {|#11:NativeMemory.AlignedFree(p)|};
             }
             """,
-            MigrationTest.Fio003(0, "Free", "Free", "Handle.ReleaseHandle", [0]),
+            MigrationTest.Fio003(12, "Alloc", "Alloc", "SafeHandle.handle", [12, 0]),
+            MigrationTest.Fio003(0, "Free", "Free", "SafeHandle.handle", [12, 0]),
             MigrationTest.Fio003(1, "Free", "Free", "C.M(a)", [1]),
             MigrationTest.Fio003(2, "Free", "Free", "C.M(b)", [2]),
             MigrationTest.Fio003(3, "Free", "Free", "C.M", [3]),
