@@ -41,8 +41,8 @@ namespace FioMem;
 /// </para>
 /// <para>
 /// A second free of a large or long-lived allocation: its address is no longer FioMem's, so it counts as memory FioMem
-/// did not allocate. Where the allocation was mapped page by page (every large allocation aligned on at most a page,
-/// long-lived ones from a page up) and nothing was mapped at that address since, no memory is mapped there and an
+/// did not allocate. Where the allocation was mapped page by page (at least a page in size and aligned on at most a
+/// page, where the system can map memory: every large allocation on 4 KiB and 16 KiB pages) and nothing was mapped at that address since, no memory is mapped there and an
 /// <see cref="ArgumentException"/> says so; otherwise the pointer goes to <c>NativeMemory</c>, and what happens is the
 /// C runtime's (glibc aborts the process on a double free it detects). If FioMem handed the address out again in
 /// between, the second free releases that allocation, as with any allocator.
