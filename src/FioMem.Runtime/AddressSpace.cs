@@ -12,7 +12,7 @@ namespace FioMem;
 /// Blocks are carved from one region of address space reserved at start-up (mmap with MAP_NORESERVE, or
 /// VirtualAlloc MEM_RESERVE) and aligned on <see cref="Layout.BlockSize"/>. Only the blocks in use are committed.
 /// So "is this pointer a FioMem block's?" is one subtraction and one compare, which is what lets <c>Free</c>
-/// reject a foreign pointer on every call at no measurable cost.
+/// tell its own memory from memory it did not allocate (handed to NativeMemory) on every call at no measurable cost.
 /// </summary>
 /// <remarks>
 /// A block that goes back to the operating system is decommitted, not unmapped, and its slot is reused first

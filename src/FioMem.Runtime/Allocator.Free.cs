@@ -102,8 +102,31 @@ internal static unsafe partial class Allocator
         Recycle(block);
     }
 
+    /// <summary>
+    /// <see cref="Free(void*)"/> for <c>AlignedFree</c>: the same path for FioMem's memory; memory FioMem did not
+    /// allocate goes to <c>NativeMemory.AlignedFree</c> instead of <c>NativeMemory.Free</c>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AlignedFree(void* ptr)
+    {
+        if (AddressSpace.InRegion(ptr))
+            FreeSlice(ptr);
+        else if (ptr != null)
+            AlignedFreeOther(ptr);
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void FreeOther(void* ptr)
+    private static void FreeOther(void* ptr) => ReleaseOther(ptr, aligned: false);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AlignedFreeOther(void* ptr) => ReleaseOther(ptr, aligned: true);
+
+    /// <summary>
+    /// A pointer outside the region: a portable block's slice, a large or long-lived allocation, or memory FioMem did
+    /// not allocate, which <see cref="ForeignMemory"/> hands to <c>NativeMemory</c>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ReleaseOther(void* ptr, bool aligned)
     {
         if (AddressSpace.IsPortable && AddressSpace.OwnsBlockOf(ptr))
         {
@@ -111,6 +134,6 @@ internal static unsafe partial class Allocator
             return;
         }
         if (!LargeAllocations.TryFree(ptr))
-            ThrowHelper.ThrowForeignPointer(ptr);
+            ForeignMemory.Free(ptr, aligned);
     }
 }

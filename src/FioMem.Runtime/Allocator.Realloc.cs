@@ -1,5 +1,6 @@
 // Realloc and AlignedRealloc: in place when the allocation shrinks or can grow over free slices, else a move.
 using System;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace FioMem;
@@ -7,13 +8,13 @@ namespace FioMem;
 internal static unsafe partial class Allocator
 {
     public static void* Realloc(void* ptr, nuint byteCount, nuint copyLength) =>
-        Resize(ptr, byteCount, copyLength, Layout.SliceSize);
+        Resize(ptr, byteCount, copyLength, Layout.SliceSize, aligned: false);
 
     public static void* AlignedRealloc(void* ptr, nuint byteCount, nuint alignment)
     {
         if (!System.Numerics.BitOperations.IsPow2(alignment))
             ThrowHelper.ThrowAlignmentNotPowerOfTwo(alignment);
-        return Resize(ptr, byteCount, nuint.MaxValue, alignment);
+        return Resize(ptr, byteCount, nuint.MaxValue, alignment, aligned: true);
     }
 
     /// <summary>
@@ -21,14 +22,15 @@ internal static unsafe partial class Allocator
     /// of two), keeping its first min(old size, new size, <paramref name="copyLength"/>) bytes. A small allocation stays
     /// where it is when it shrinks, or grows over free slices after it, and is already aligned; otherwise it moves.
     /// Nothing is changed until the new memory is had, so an <see cref="OutOfMemoryException"/> leaves
-    /// <paramref name="ptr"/> as it was.
+    /// <paramref name="ptr"/> as it was. <paramref name="aligned"/> says which <c>NativeMemory</c> call memory FioMem did
+    /// not allocate goes to (<c>AlignedRealloc</c> or <c>Realloc</c>).
     /// </summary>
-    private static void* Resize(void* ptr, nuint byteCount, nuint copyLength, nuint alignment)
+    private static void* Resize(void* ptr, nuint byteCount, nuint copyLength, nuint alignment, bool aligned)
     {
         if (ptr == null)
             return AlignedAlloc(byteCount, alignment);
         if (!AddressSpace.OwnsBlockOf(ptr))
-            return LargeAllocations.Reallocate(ptr, byteCount, copyLength, alignment);
+            return ResizeOther(ptr, byteCount, copyLength, alignment, aligned);
 
         byte* block = Block.Of(ptr);
         int slice = ValidateSliceAndEnd(ptr, block, out int oldEnd);
@@ -72,5 +74,16 @@ internal static unsafe partial class Allocator
         if (oldEnd < cache.DirtyEnd)
             SliceClear.Clear(block + ((nuint)oldEnd << Layout.SliceShift), (nuint)(Math.Min(newEnd, cache.DirtyEnd) - oldEnd) << Layout.SliceShift);
         return true;
+    }
+
+    /// <summary>A pointer outside every block: a large or long-lived allocation, or memory FioMem did not allocate.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void* ResizeOther(void* ptr, nuint byteCount, nuint copyLength, nuint alignment, bool aligned)
+    {
+        if (LargeAllocations.TryReallocate(ptr, byteCount, copyLength, alignment, out void* result))
+            return result;
+        return aligned
+            ? ForeignMemory.AlignedRealloc(ptr, byteCount, alignment)
+            : ForeignMemory.Realloc(ptr, byteCount, copyLength);
     }
 }

@@ -28,6 +28,7 @@ internal static unsafe partial class Allocator
             TrimDelay = TimeSpan.FromMilliseconds(FioMemoryOptions.TrimDelayMilliseconds),
             MemoryPoolRentals = FioMemoryOwner.Rentals,
             MemoryPoolBuffers = FioMemoryOwner.Outstanding,
+            NativeMemoryHandoffs = ForeignMemory.Handoffs,
             CheckedMode = FioMemoryOptions.Checked,
         };
     }

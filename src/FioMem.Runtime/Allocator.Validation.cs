@@ -1,4 +1,5 @@
-// Pointer validation on the free and realloc paths: a pointer FioMem did not hand out is named, never followed.
+// Pointer validation on the free and realloc paths: a pointer into FioMem's blocks that is not a live allocation's start
+// is named, never followed.
 using System.Runtime.CompilerServices;
 using System.Threading;
 
@@ -53,7 +54,7 @@ internal static unsafe partial class Allocator
         // Acquire: a retired block's UsedEnd, written before its state, is read after it.
         int state = Volatile.Read(ref header->State);
         if (!AddressSpace.IsCarved(ptr) || (uint)(state - (int)BlockState.Active) > 1u)
-            ThrowHelper.ThrowForeignPointer(ptr);
+            ThrowHelper.ThrowNoLiveAllocation(ptr);
         return state;
     }
 
@@ -68,7 +69,7 @@ internal static unsafe partial class Allocator
         nuint offset = (nuint)ptr & Layout.BlockMask;
         int slice = (int)(offset >> Layout.SliceShift);
         if ((offset & (Layout.SliceSize - 1)) != 0 || slice < Layout.FirstDataSlice)
-            ThrowHelper.ThrowForeignPointer(ptr);
+            ThrowHelper.ThrowNoLiveAllocation(ptr);
         boundaryWord = Block.Boundaries(block)[slice >> 6];
         if ((boundaryWord & (1UL << slice)) == 0)
             ThrowHelper.ThrowNotAnAllocationStart(ptr, block);

@@ -21,9 +21,31 @@ namespace FioMem;
 /// Use <see cref="AllocLongLived(nuint)"/> (or <c>NativeMemory</c>, or the GC) for data that lives long.
 /// </para>
 /// <para>
-/// Any thread may free memory that any other thread allocated. A pointer that FioMem did not hand out is rejected
-/// with an <see cref="ArgumentException"/> that names it; checked mode (<c>FioMem.Checked</c> /
-/// <c>FIOMEM_CHECKED=1</c>) also catches double and interior frees and writes after free.
+/// Any thread may free memory that any other thread allocated. A pointer into FioMem's memory that is not a live
+/// allocation's start (an interior pointer, one past the latest allocation, the latest allocation freed twice) is
+/// rejected with an <see cref="ArgumentException"/> that names it; checked mode (<c>FioMem.Checked</c> /
+/// <c>FIOMEM_CHECKED=1</c>) also catches every double free of a small allocation and writes after free.
+/// </para>
+/// <para>
+/// Memory FioMem did not allocate — outside its blocks and not one of its live large or long-lived allocations — is
+/// handed to the matching <see cref="System.Runtime.InteropServices.NativeMemory"/> call: <see cref="Free(void*)"/>
+/// to <c>NativeMemory.Free</c>, <see cref="AlignedFree(void*)"/> to <c>NativeMemory.AlignedFree</c>,
+/// <see cref="Realloc(void*, nuint)"/> to <c>NativeMemory.Realloc</c>, <see cref="AlignedRealloc(void*, nuint, nuint)"/>
+/// to <c>NativeMemory.AlignedRealloc</c>. So code moved from <c>NativeMemory</c> does not break where an allocation
+/// and its release ended up on different allocators; memory resized that way stays <c>NativeMemory</c>'s. It must
+/// still be what that <c>NativeMemory</c> call accepts (<c>AlignedAlloc</c> memory to the aligned pair;
+/// <c>Marshal.AllocHGlobal</c> memory is not <c>NativeMemory</c>'s on Windows). What FioMem can tell no allocator
+/// handed out is rejected with an <see cref="ArgumentException"/> naming it instead: a pointer into the calling
+/// thread's stack, one not aligned as every <c>NativeMemory</c> allocation is (twice a pointer's size; a pointer's
+/// size for the aligned pair), one inside a live large allocation, and a page-aligned one where no memory is mapped.
+/// </para>
+/// <para>
+/// A second free of a large or long-lived allocation: its address is no longer FioMem's, so it counts as memory FioMem
+/// did not allocate. Where the allocation was mapped page by page (at least a page in size and aligned on at most a
+/// page, where the system can map memory: every large allocation on 4 KiB and 16 KiB pages) and nothing was mapped at that address since, no memory is mapped there and an
+/// <see cref="ArgumentException"/> says so; otherwise the pointer goes to <c>NativeMemory</c>, and what happens is the
+/// C runtime's (glibc aborts the process on a double free it detects). If FioMem handed the address out again in
+/// between, the second free releases that allocation, as with any allocator.
 /// </para>
 /// </remarks>
 public static unsafe class FioMemory
@@ -76,12 +98,16 @@ public static unsafe class FioMemory
     /// A small allocation stays in place when it shrinks, and when it is the calling thread's latest allocation in the
     /// block that thread is slicing and the free slices after it hold the new size (so a buffer grown step by step by
     /// its own thread does not copy); otherwise it moves (a copy). A large allocation may grow or shrink in place where
-    /// the system can remap it (Linux).
+    /// the system can remap it (Linux). Memory FioMem did not allocate goes to <c>NativeMemory.Realloc</c> and the
+    /// result stays <c>NativeMemory</c>'s: what is past the old size is then <c>NativeMemory</c>'s business (not zeroed).
     /// </remarks>
-    /// <param name="ptr">A pointer FioMem returned, or <see langword="null"/>.</param>
+    /// <param name="ptr">A pointer FioMem returned, memory from <c>NativeMemory.Alloc</c>/<c>AllocZeroed</c>/<c>Realloc</c>,
+    /// or <see langword="null"/>.</param>
     /// <param name="byteCount">The new size in bytes.</param>
     /// <returns>The resized allocation; <paramref name="ptr"/> is no longer valid unless it is returned.</returns>
-    /// <exception cref="ArgumentException"><paramref name="ptr"/> is not a live FioMem allocation.</exception>
+    /// <exception cref="ArgumentException"><paramref name="ptr"/> lies in FioMem's memory but is not a live
+    /// allocation's start, or is no allocator's: on the calling thread's stack, not aligned on twice a pointer's size,
+    /// or where no memory is mapped (the message names it).</exception>
     /// <exception cref="OutOfMemoryException">The memory could not be allocated; <paramref name="ptr"/> stays valid.</exception>
     public static void* Realloc(void* ptr, nuint byteCount) => Allocator.Realloc(ptr, byteCount, nuint.MaxValue);
 
@@ -89,11 +115,19 @@ public static unsafe class FioMemory
     /// Resizes an allocation, copying only its first <paramref name="copyLength"/> bytes (facil.io's <c>fio_realloc2</c>);
     /// everything else in the result reads as zero.
     /// </summary>
-    /// <param name="ptr">A pointer FioMem returned, or <see langword="null"/>.</param>
+    /// <remarks>Memory FioMem did not allocate goes to <c>NativeMemory.Realloc</c>, which keeps min(old, new) bytes;
+    /// the bytes from min(<paramref name="copyLength"/>, <paramref name="byteCount"/>) to the end are then zeroed, so
+    /// everything past <paramref name="copyLength"/> still reads as zero (bytes past the old size but before
+    /// <paramref name="copyLength"/> are whatever <c>NativeMemory.Realloc</c> left there). The result stays
+    /// <c>NativeMemory</c>'s.</remarks>
+    /// <param name="ptr">A pointer FioMem returned, memory from <c>NativeMemory.Alloc</c>/<c>AllocZeroed</c>/<c>Realloc</c>,
+    /// or <see langword="null"/>.</param>
     /// <param name="byteCount">The new size in bytes.</param>
     /// <param name="copyLength">How many leading bytes to keep; capped at the old and the new size.</param>
     /// <returns>The resized allocation.</returns>
-    /// <exception cref="ArgumentException"><paramref name="ptr"/> is not a live FioMem allocation.</exception>
+    /// <exception cref="ArgumentException"><paramref name="ptr"/> lies in FioMem's memory but is not a live
+    /// allocation's start, or is no allocator's: on the calling thread's stack, not aligned on twice a pointer's size,
+    /// or where no memory is mapped (the message names it).</exception>
     /// <exception cref="OutOfMemoryException">The memory could not be allocated; <paramref name="ptr"/> stays valid.</exception>
     public static void* Realloc(void* ptr, nuint byteCount, nuint copyLength) => Allocator.Realloc(ptr, byteCount, copyLength);
 
@@ -120,26 +154,39 @@ public static unsafe class FioMemory
     /// <paramref name="ptr"/> allocates, as <see cref="AlignedAlloc(nuint, nuint)"/>.
     /// </summary>
     /// <remarks>It stays in place under the same conditions as <see cref="Realloc(void*, nuint)"/>, when the
-    /// allocation is already aligned; otherwise it moves.</remarks>
-    /// <param name="ptr">A pointer FioMem returned (from any of its allocation methods), or <see langword="null"/>.</param>
+    /// allocation is already aligned; otherwise it moves. Memory FioMem did not allocate goes to
+    /// <c>NativeMemory.AlignedRealloc</c> (after the alignment is checked) and the result stays <c>NativeMemory</c>'s:
+    /// what is past the old size is then <c>NativeMemory</c>'s business (not zeroed).</remarks>
+    /// <param name="ptr">A pointer FioMem returned (from any of its allocation methods), memory from
+    /// <c>NativeMemory.AlignedAlloc</c>/<c>AlignedRealloc</c>, or <see langword="null"/>.</param>
     /// <param name="byteCount">The new size in bytes.</param>
     /// <param name="alignment">The alignment in bytes: a power of two.</param>
     /// <returns>The resized allocation; <paramref name="ptr"/> is no longer valid unless it is returned.</returns>
     /// <exception cref="ArgumentException"><paramref name="alignment"/> is not a power of two, or
-    /// <paramref name="ptr"/> is not a live FioMem allocation.</exception>
+    /// <paramref name="ptr"/> lies in FioMem's memory but is not a live allocation's start, or is no allocator's: on
+    /// the calling thread's stack, not aligned on a pointer's size, or where no memory is mapped (the message names
+    /// it).</exception>
     /// <exception cref="OutOfMemoryException">The memory could not be allocated; <paramref name="ptr"/> stays valid.</exception>
     public static void* AlignedRealloc(void* ptr, nuint byteCount, nuint alignment) => Allocator.AlignedRealloc(ptr, byteCount, alignment);
 
     /// <summary>Frees memory that FioMem allocated, as <see cref="Free(void*)"/> does: kept so migrating from
-    /// <c>NativeMemory.AlignedFree</c> is a rename. <see langword="null"/> does nothing.</summary>
-    /// <param name="ptr">A pointer FioMem returned, or <see langword="null"/>.</param>
-    /// <exception cref="ArgumentException"><paramref name="ptr"/> is not a live FioMem allocation (the message names it).</exception>
+    /// <c>NativeMemory.AlignedFree</c> is a rename. Memory FioMem did not allocate goes to
+    /// <c>NativeMemory.AlignedFree</c>. <see langword="null"/> does nothing.</summary>
+    /// <param name="ptr">A pointer FioMem returned, memory from <c>NativeMemory.AlignedAlloc</c>/<c>AlignedRealloc</c>,
+    /// or <see langword="null"/>.</param>
+    /// <exception cref="ArgumentException"><paramref name="ptr"/> lies in FioMem's memory but is not a live
+    /// allocation's start, or is no allocator's: on the calling thread's stack, not aligned on a pointer's size, or
+    /// where no memory is mapped (the message names it).</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void AlignedFree(void* ptr) => Allocator.Free(ptr);
+    public static void AlignedFree(void* ptr) => Allocator.AlignedFree(ptr);
 
-    /// <summary>Frees memory that FioMem allocated, on any thread. <see langword="null"/> does nothing.</summary>
-    /// <param name="ptr">A pointer FioMem returned, or <see langword="null"/>.</param>
-    /// <exception cref="ArgumentException"><paramref name="ptr"/> is not a live FioMem allocation (the message names it).</exception>
+    /// <summary>Frees memory that FioMem allocated, on any thread; memory FioMem did not allocate goes to
+    /// <c>NativeMemory.Free</c>. <see langword="null"/> does nothing.</summary>
+    /// <param name="ptr">A pointer FioMem returned, memory from <c>NativeMemory.Alloc</c>/<c>AllocZeroed</c>/<c>Realloc</c>,
+    /// or <see langword="null"/>.</param>
+    /// <exception cref="ArgumentException"><paramref name="ptr"/> lies in FioMem's memory but is not a live
+    /// allocation's start, or is no allocator's: on the calling thread's stack, not aligned on twice a pointer's size,
+    /// or where no memory is mapped (the message names it).</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Free(void* ptr) => Allocator.Free(ptr);
 

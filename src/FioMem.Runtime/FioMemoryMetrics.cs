@@ -31,6 +31,7 @@ public static class FioMemoryMetrics
         ("fiomem.blocks.trimmed", "{block}", "Pooled blocks returned to the operating system by the automatic trims since start-up.", true, s => s.BlocksTrimmed),
         ("fiomem.memory_pool.rentals", "{buffer}", "Buffers rented from FioMemoryPool since start-up.", true, s => s.MemoryPoolRentals),
         ("fiomem.memory_pool.buffers", "{buffer}", "Buffers rented from FioMemoryPool and not returned.", false, s => s.MemoryPoolBuffers),
+        ("fiomem.native_memory.handoffs", "{call}", "Releases and reallocations of memory FioMem did not allocate, handed to NativeMemory since start-up.", true, s => s.NativeMemoryHandoffs),
         ("fiomem.thread_caches", "{thread}", "Threads that own a block to slice.", false, s => s.ThreadCaches),
     ];
 

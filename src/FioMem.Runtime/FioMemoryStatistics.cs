@@ -55,6 +55,11 @@ public readonly record struct FioMemoryStatistics
     /// <summary>Buffers rented from a <see cref="FioMemoryPool"/> and not returned yet.</summary>
     public long MemoryPoolBuffers { get; init; }
 
+    /// <summary>Releases and reallocations of memory FioMem did not allocate that <c>Free</c>, <c>AlignedFree</c>,
+    /// <c>Realloc</c> and <c>AlignedRealloc</c> handed to the matching <see cref="System.Runtime.InteropServices.NativeMemory"/>
+    /// call since start-up. Code fully moved to FioMem keeps it at zero.</summary>
+    public long NativeMemoryHandoffs { get; init; }
+
     /// <summary>Whether checked mode (double-free, interior-free and write-after-free detection) is on.</summary>
     public bool CheckedMode { get; init; }
 }

@@ -92,19 +92,46 @@ internal static unsafe class LargeAllocations
     }
 
     /// <summary>
-    /// Resizes a large or long-lived allocation (see <c>Allocator.Resize</c>). A large, paged one whose new size is
-    /// still large grows or shrinks where the system allows (Linux <c>mremap</c>); anything else moves to a new
-    /// allocation of the same kind. The old allocation is changed only once the new size is had: an
-    /// <see cref="OutOfMemoryException"/> leaves it as it was.
+    /// The start of the live large or long-lived allocation that <paramref name="ptr"/> lies inside of without being
+    /// its start, or 0. A look at every live one: meant for the path that hands memory FioMem did not allocate to
+    /// <c>NativeMemory</c>, never for FioMem's own.
     /// </summary>
-    public static void* Reallocate(void* ptr, nuint byteCount, nuint copyLength, nuint alignment)
+    public static nuint FindContaining(void* ptr)
+    {
+        lock (s_lock)
+        {
+            foreach (KeyValuePair<nuint, Entry> pair in s_entries)
+            {
+                if ((nuint)ptr - pair.Key - 1 < pair.Value.Mapped - 1)
+                    return pair.Key;
+            }
+        }
+        return 0;
+    }
+
+    /// <summary>
+    /// Resizes a large or long-lived allocation (see <c>Allocator.Resize</c>); false, with nothing done, when
+    /// <paramref name="ptr"/> is neither. A large, paged one whose new size is still large grows or shrinks where the
+    /// system allows (Linux <c>mremap</c>); anything else moves to a new allocation of the same kind. The old
+    /// allocation is changed only once the new size is had: an <see cref="OutOfMemoryException"/> leaves it as it was.
+    /// </summary>
+    public static bool TryReallocate(void* ptr, nuint byteCount, nuint copyLength, nuint alignment, out void* result)
     {
         Entry entry;
         lock (s_lock)
         {
             if (!s_entries.TryGetValue((nuint)ptr, out entry))
-                ThrowHelper.ThrowForeignPointer(ptr);
+            {
+                result = null;
+                return false;
+            }
         }
+        result = Reallocate(ptr, entry, byteCount, copyLength, alignment);
+        return true;
+    }
+
+    private static void* Reallocate(void* ptr, Entry entry, nuint byteCount, nuint copyLength, nuint alignment)
+    {
         nuint keep = Math.Min(Math.Min(entry.Size, byteCount), copyLength);
 
         if (entry is { Kind: Kind.Large, Paged: true } && byteCount >= Layout.LargeThreshold && alignment <= SystemMemory.PageSize)

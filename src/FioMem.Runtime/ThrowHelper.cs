@@ -33,9 +33,33 @@ internal static unsafe class ThrowHelper
             parameterName);
 
     [DoesNotReturn]
-    public static void ThrowForeignPointer(void* ptr, string? parameterName = "ptr") =>
+    public static void ThrowNoLiveAllocation(void* ptr, string? parameterName = "ptr") =>
         throw new ArgumentException(
-            $"The pointer 0x{(nuint)ptr:X} was not allocated by FioMem, or was already freed: it is not the start of any live block or large allocation FioMem holds.",
+            $"The pointer 0x{(nuint)ptr:X} lies in FioMem's blocks but is not the start of a live allocation: it is not on a slice boundary, it lies in a block's header, or its block holds no allocations (already freed).",
+            parameterName);
+
+    [DoesNotReturn]
+    public static void ThrowStackPointer(void* ptr, string? parameterName = "ptr") =>
+        throw new ArgumentException(
+            $"The pointer 0x{(nuint)ptr:X} lies on the calling thread's stack: no allocator handed it out, so neither FioMem nor NativeMemory can release it.",
+            parameterName);
+
+    [DoesNotReturn]
+    public static void ThrowMisalignedForeign(void* ptr, nuint alignment, string? parameterName = "ptr") =>
+        throw new ArgumentException(
+            $"The pointer 0x{(nuint)ptr:X} is not FioMem's and is not aligned on {alignment} bytes, as every NativeMemory allocation it could have come from is: no allocator handed it out (an interior pointer?).",
+            parameterName);
+
+    [DoesNotReturn]
+    public static void ThrowInsideLargeAllocation(void* ptr, nuint start, string? parameterName = "ptr") =>
+        throw new ArgumentException(
+            $"The pointer 0x{(nuint)ptr:X} lies inside FioMem's large allocation at 0x{start:X} but is not its start (an interior pointer).",
+            parameterName);
+
+    [DoesNotReturn]
+    public static void ThrowUnmapped(void* ptr, string? parameterName = "ptr") =>
+        throw new ArgumentException(
+            $"The pointer 0x{(nuint)ptr:X} is not FioMem's and no memory is mapped there, so no allocator holds it: a FioMem large allocation freed a second time, or a pointer to memory already given back.",
             parameterName);
 
     [DoesNotReturn]

@@ -1,5 +1,6 @@
 // Checked mode: double free, interior free and write after free are named; freed slices are poisoned.
 using System;
+using System.Runtime.InteropServices;
 using System.Threading;
 using Xunit;
 
@@ -23,6 +24,27 @@ public unsafe class CheckedModeTests
         Assert.Contains($"0x{(nuint)p:X}", error.Message);
         Assert.Contains("double free", error.Message);
         Assert.Contains($"block 0x{(nuint)p & ~(nuint)(FioMemory.BlockSize - 1):X}", error.Message);
+        FioMemory.Free(keep);
+    }
+
+    [Fact]
+    public void NativeMemory_memory_goes_back_to_NativeMemory_unpoisoned_and_double_frees_are_still_named()
+    {
+        // Checked mode poisons FioMem's freed slices only: NativeMemory's memory is resized with its bytes as they were.
+        byte* foreign = (byte*)NativeMemory.Alloc(64);
+        new Span<byte>(foreign, 64).Fill(0x11);
+        byte* grown = (byte*)FioMemory.Realloc(foreign, 4096);
+        Assert.True(new ReadOnlySpan<byte>(grown, 64).IndexOfAnyExcept((byte)0x11) < 0);
+        FioMemory.Free(grown);
+        FioMemory.AlignedFree(NativeMemory.AlignedAlloc(100, 64));
+
+        void* keep = FioMemory.Alloc(32);
+        void* p = FioMemory.Alloc(48);
+        void* q = FioMemory.Alloc(48);
+        FioMemory.Free(p);
+        var error = Assert.Throws<ArgumentException>(() => FioMemory.AlignedFree(p));
+        Assert.Contains("double free", error.Message);
+        FioMemory.Free(q);
         FioMemory.Free(keep);
     }
 

@@ -39,6 +39,9 @@ internal enum AllocatorFamily
 
     /// <summary><c>Marshal.AllocHGlobal</c>, <c>ReAllocHGlobal</c>; released by <c>FreeHGlobal</c>.</summary>
     HGlobal,
+
+    /// <summary><c>Marshal.AllocCoTaskMem</c>, <c>ReAllocCoTaskMem</c>; released by <c>FreeCoTaskMem</c>.</summary>
+    CoTaskMem,
 }
 
 /// <summary>One row of <see cref="FioMemCalls"/>: what a call does, with whose memory.</summary>
@@ -190,6 +193,9 @@ internal static class FioMemCalls
         new(Owner.Marshal, "AllocHGlobal", Foreign(MemoryCallRole.Allocate, AllocatorFamily.HGlobal)),
         new(Owner.Marshal, "ReAllocHGlobal", Foreign(MemoryCallRole.Reallocate, AllocatorFamily.HGlobal)),
         new(Owner.Marshal, "FreeHGlobal", Foreign(MemoryCallRole.Release, AllocatorFamily.HGlobal)),
+        new(Owner.Marshal, "AllocCoTaskMem", Foreign(MemoryCallRole.Allocate, AllocatorFamily.CoTaskMem)),
+        new(Owner.Marshal, "ReAllocCoTaskMem", Foreign(MemoryCallRole.Reallocate, AllocatorFamily.CoTaskMem)),
+        new(Owner.Marshal, "FreeCoTaskMem", Foreign(MemoryCallRole.Release, AllocatorFamily.CoTaskMem)),
     };
 
     /// <summary>The rows by owner, then by method name.</summary>

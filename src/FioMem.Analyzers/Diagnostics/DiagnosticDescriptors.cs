@@ -45,7 +45,7 @@ internal static class DiagnosticDescriptors
         category: Usage,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        description: "Each allocator can only release its own memory. Passing FioMem memory to NativeMemory or Marshal, or their memory to FioMemory, corrupts the heap or throws.",
+        description: "Each allocator can only release its own memory. Passing FioMem memory to NativeMemory or Marshal corrupts the heap. FioMemory hands NativeMemory's memory to the matching NativeMemory call, which is not reported; Marshal's memory (HGlobal, CoTaskMem), or aligned and plain NativeMemory memory swapped, reaches the wrong allocator.",
         helpLinkUri: HelpBase + "FIO002.md");
 
     public static readonly DiagnosticDescriptor NativeMemoryMigration = new(

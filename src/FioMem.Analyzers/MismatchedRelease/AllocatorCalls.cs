@@ -42,6 +42,7 @@ internal static class AllocatorCalls
         (AllocatorFamily.NativeMemory, true) => "System.Runtime.InteropServices.NativeMemory.Realloc",
         (AllocatorFamily.NativeMemoryAligned, false) => "System.Runtime.InteropServices.NativeMemory.AlignedFree",
         (AllocatorFamily.HGlobal, false) => "System.Runtime.InteropServices.Marshal.FreeHGlobal",
+        (AllocatorFamily.CoTaskMem, false) => "System.Runtime.InteropServices.Marshal.FreeCoTaskMem",
         _ => null,
     };
 
@@ -53,8 +54,25 @@ internal static class AllocatorCalls
         release is AllocatorFamily.FioMem or AllocatorFamily.NativeMemory
         && realloc.Name == "Realloc" && realloc.Parameters.Length == 2;
 
-    /// <summary>True when releasing memory of <paramref name="origin"/> with <paramref name="release"/> mixes FioMem with another allocator.</summary>
-    public static bool IsMismatch(AllocatorFamily origin, AllocatorFamily release) =>
+    /// <summary>
+    /// True when releasing (or reallocating) memory of <paramref name="origin"/> with <paramref name="releaseMethod"/>, of
+    /// family <paramref name="release"/>, mixes FioMem with another allocator in a way that breaks: FioMem memory given
+    /// to anything else, and memory of another allocator given to FioMem unless FioMem hands it on to the right call
+    /// (<see cref="FioMemHandsBack"/>).
+    /// </summary>
+    public static bool IsMismatch(AllocatorFamily origin, AllocatorFamily release, IMethodSymbol releaseMethod) =>
         origin != AllocatorFamily.Unknown && release != AllocatorFamily.Unknown && origin != release
-        && (origin == AllocatorFamily.FioMem || release == AllocatorFamily.FioMem);
+        && (origin == AllocatorFamily.FioMem || release == AllocatorFamily.FioMem)
+        && !(release == AllocatorFamily.FioMem && FioMemHandsBack(origin, releaseMethod));
+
+    /// <summary>
+    /// Whether FioMem's <paramref name="releaseMethod"/> hands memory of <paramref name="origin"/> to the
+    /// <c>NativeMemory</c> call that takes it: <c>FioMemory.Free</c> and <c>Realloc</c> (and the typed frees and
+    /// resizes, which call them) go to <c>NativeMemory.Free</c> and <c>Realloc</c>, so they take
+    /// <c>Alloc</c>/<c>AllocZeroed</c>/<c>Realloc</c> memory; <c>FioMemory.AlignedFree</c> and <c>AlignedRealloc</c> go to
+    /// <c>NativeMemory.AlignedFree</c> and <c>AlignedRealloc</c>, so they take <c>AlignedAlloc</c>/<c>AlignedRealloc</c>
+    /// memory. Marshal's memory is not <c>NativeMemory</c>'s on Windows, and a plain/aligned mix-up breaks there too.
+    /// </summary>
+    private static bool FioMemHandsBack(AllocatorFamily origin, IMethodSymbol releaseMethod) =>
+        origin == (releaseMethod.Name is "AlignedFree" or "AlignedRealloc" ? AllocatorFamily.NativeMemoryAligned : AllocatorFamily.NativeMemory);
 }

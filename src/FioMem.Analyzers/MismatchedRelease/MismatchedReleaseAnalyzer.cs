@@ -13,8 +13,11 @@ namespace FioMem.Analyzers.MismatchedRelease;
 /// <summary>
 /// Reports FioMem memory (from any allocation of <see cref="FioMemCalls"/>: <c>FioMemory</c>, <c>FioAlloc&lt;T&gt;</c>,
 /// a <c>[FioAllocated]</c> struct's <c>T.New()</c>, an owner's <c>Pointer</c>) passed to <c>NativeMemory</c>'s or
-/// <c>Marshal</c>'s release or reallocation, and their memory passed to one of FioMem's (<c>FioMemory.Free</c>,
-/// <c>AlignedFree</c>, <c>Realloc</c>, <c>AlignedRealloc</c>, <c>FioAlloc&lt;T&gt;.Free</c>, <c>T.Free</c>).
+/// <c>Marshal</c>'s release or reallocation, and <c>Marshal</c>'s memory (HGlobal, CoTaskMem) passed to one of FioMem's
+/// (<c>FioMemory.Free</c>, <c>AlignedFree</c>, <c>Realloc</c>, <c>AlignedRealloc</c>, <c>FioAlloc&lt;T&gt;.Free</c>,
+/// <c>T.Free</c>). <c>NativeMemory</c>'s memory passed to FioMem is reported only where FioMem would hand it to the
+/// wrong <c>NativeMemory</c> call (aligned memory to <c>Free</c>/<c>Realloc</c>, plain memory to <c>AlignedFree</c>/
+/// <c>AlignedRealloc</c>): FioMem takes the rest back (<see cref="AllocatorCalls.IsMismatch"/>).
 /// </summary>
 /// <remarks>
 /// The pointer is followed back through casts, locals (any number of hops) and <c>FioOwned&lt;T&gt;.Pointer</c> within
@@ -79,7 +82,7 @@ public sealed class MismatchedReleaseAnalyzer : DiagnosticAnalyzer
         writes ??= LocalWrites.Of(operations);
         var origin = new Origin(invocation);
         origin.Trace(pointer.Value, symbols, writes, new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default));
-        if (origin.Conflicting || origin.Family is not { } family || !AllocatorCalls.IsMismatch(family, release))
+        if (origin.Conflicting || origin.Family is not { } family || !AllocatorCalls.IsMismatch(family, release, invocation.TargetMethod))
             return;
 
         // Only the two-argument Realloc has a like-for-like replacement (not FioMemory.Realloc's three-argument overload,
@@ -105,14 +108,14 @@ public sealed class MismatchedReleaseAnalyzer : DiagnosticAnalyzer
             replacement is null ? "the allocator that made it" : ShortName(replacement)));
     }
 
-    // FreeHGlobal takes an IntPtr, FioMemory and NativeMemory a void*: the written argument may need a cast.
+    // FreeHGlobal and FreeCoTaskMem take an IntPtr, FioMemory and NativeMemory a void*: the written argument may need a cast.
     private static string? ArgumentCast(IOperation argumentValue, AllocatorFamily target)
     {
         var written = argumentValue;
         while (written is IConversionOperation { IsImplicit: true } implicitConversion)
             written = implicitConversion.Operand;
 
-        bool wantsIntPtr = target == AllocatorFamily.HGlobal;
+        bool wantsIntPtr = target is AllocatorFamily.HGlobal or AllocatorFamily.CoTaskMem;
         bool isPointer = written.Type is IPointerTypeSymbol;
         if (wantsIntPtr && isPointer)
             return "nint";

@@ -20,7 +20,7 @@ namespace FioMem.CodeFixes.MismatchedRelease;
 /// Replaces the release call with the one the analyzer named in <see cref="MismatchedReleaseAnalyzer.ReplacementProperty"/>
 /// (the title names it as <see cref="MismatchedReleaseAnalyzer.ReplacementNameProperty"/> says),
 /// casting the pointer when the two calls take it as different types (<c>void*</c> and <c>IntPtr</c>). No fix is offered
-/// when there is no like-for-like call (reallocating aligned or HGlobal memory, three-argument <c>FioMemory.Realloc</c>).
+/// when there is no like-for-like call (reallocating aligned, HGlobal or CoTaskMem memory, three-argument <c>FioMemory.Realloc</c>).
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UseMatchingReleaseCodeFix)), Shared]
 public sealed class UseMatchingReleaseCodeFix : CodeFixProvider

@@ -67,6 +67,13 @@ internal static unsafe class SystemMemory
     public static void* TryRemap(void* address, nuint oldSize, nuint newSize) =>
         OperatingSystem.IsLinux() && UnixMemory.IsAvailable ? UnixMemory.Remap(address, oldSize, newSize) : null;
 
+    /// <summary>
+    /// Whether the page at <paramref name="page"/> (page aligned) is certainly neither mapped nor committed, so no live
+    /// allocation of any allocator starts there. False when the system cannot tell.
+    /// </summary>
+    public static bool IsCertainlyUnmapped(void* page) =>
+        OperatingSystem.IsWindows() ? WindowsMemory.IsCertainlyUnmapped(page) : UnixMemory.IsAvailable && UnixMemory.IsCertainlyUnmapped(page);
+
     /// <summary>Rounds up to a whole number of pages, or returns 0 when that overflows.</summary>
     public static nuint RoundToPages(nuint size)
     {

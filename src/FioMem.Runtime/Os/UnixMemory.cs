@@ -1,4 +1,5 @@
-// mmap, munmap, madvise and mremap from the C library, bound at run time (glibc, musl and macOS name it differently).
+// mmap, munmap, madvise, mremap and mincore from the C library, bound at run time (glibc, musl and macOS name it
+// differently).
 using System;
 using System.Runtime.InteropServices;
 
@@ -12,14 +13,19 @@ internal static unsafe class UnixMemory
     private const int BsdMapAnonymous = 0x1000;
     private const int LinuxMadvDontNeed = 4;
     private const int MremapMayMove = 1;
+    private const int ErrNoMemory = 12; // ENOMEM on Linux, macOS and the BSDs.
 
     private static readonly delegate* unmanaged<void*, nuint, int, int, int, nint, void*> s_mmap;
     private static readonly delegate* unmanaged<void*, nuint, int> s_munmap;
     private static readonly delegate* unmanaged<void*, nuint, int, int> s_madvise;
     private static readonly delegate* unmanaged<void*, nuint, nuint, int, void*> s_mremap;
+    private static readonly delegate* unmanaged<void*, nuint, byte*, int> s_mincore;
 
     /// <summary>Whether the C library's memory-mapping functions were found.</summary>
     public static readonly bool IsAvailable;
+
+    /// <summary>The C library they were found in (0 when <see cref="IsAvailable"/> is false), for other bindings.</summary>
+    public static readonly nint Library;
 
     private static readonly int s_anonymous = OperatingSystem.IsLinux() ? LinuxMapAnonymous : BsdMapAnonymous;
     private static readonly int s_noReserve = OperatingSystem.IsLinux() ? LinuxMapNoReserve : 0;
@@ -43,6 +49,9 @@ internal static unsafe class UnixMemory
                 s_madvise = (delegate* unmanaged<void*, nuint, int, int>)madvise;
                 if (OperatingSystem.IsLinux() && NativeLibrary.TryGetExport(lib, "mremap", out nint mremap))
                     s_mremap = (delegate* unmanaged<void*, nuint, nuint, int, void*>)mremap;
+                if (NativeLibrary.TryGetExport(lib, "mincore", out nint mincore))
+                    s_mincore = (delegate* unmanaged<void*, nuint, byte*, int>)mincore;
+                Library = lib;
                 IsAvailable = true;
                 return;
             }
@@ -82,5 +91,18 @@ internal static unsafe class UnixMemory
             return null;
         void* p = s_mremap(address, oldSize, newSize, MremapMayMove);
         return Failed(p) ? null : p;
+    }
+
+    /// <summary>
+    /// Whether the page at <paramref name="page"/> (page aligned) is certainly not mapped: <c>mincore</c> failed with
+    /// ENOMEM. Any other outcome, including an error it could not read, answers false.
+    /// </summary>
+    public static bool IsCertainlyUnmapped(void* page)
+    {
+        if (s_mincore == null)
+            return false;
+        byte resident;
+        Marshal.SetLastSystemError(0);
+        return s_mincore(page, 1, &resident) != 0 && Marshal.GetLastSystemError() == ErrNoMemory;
     }
 }

@@ -123,15 +123,17 @@ public class FioMemCallsTests
                     void* a = FioMem.FioMemory.AlignedAlloc(64, 64);
                     {|#0:NativeMemory.AlignedFree(a)|};
                     void* n = NativeMemory.AlignedAlloc(64, 64);
-                    {|#1:FioMem.FioMemory.AlignedFree(n)|};
-                    // Either of FioMem's frees takes either of its allocations.
+                    {|#1:FioMem.FioMemory.Free(n)|};
+                    // Either of FioMem's frees takes either of its allocations; FioMemory.AlignedFree hands NativeMemory's
+                    // aligned memory to NativeMemory.AlignedFree.
                     FioMem.FioMemory.Free(FioMem.FioMemory.AlignedAlloc(64, 64));
                     FioMem.FioMemory.AlignedFree(FioMem.FioMemory.Alloc(64));
+                    FioMem.FioMemory.AlignedFree(NativeMemory.AlignedAlloc(64, 64));
                 }
             }
             """, referenceFioMem: false,
             VerifyMismatch.Diagnostic("FIO002").WithLocation(0).WithArguments("FioMemory.AlignedAlloc", "NativeMemory.AlignedFree", "FioMemory.Free"),
-            VerifyMismatch.Diagnostic("FIO002").WithLocation(1).WithArguments("NativeMemory.AlignedAlloc", "FioMemory.AlignedFree", "NativeMemory.AlignedFree"));
+            VerifyMismatch.Diagnostic("FIO002").WithLocation(1).WithArguments("NativeMemory.AlignedAlloc", "FioMemory.Free", "NativeMemory.AlignedFree"));
 
     [Fact]
     public Task FIO006_counts_FioMemory_AlignedFree_as_a_free() =>

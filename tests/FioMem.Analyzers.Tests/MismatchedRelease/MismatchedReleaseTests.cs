@@ -84,7 +84,7 @@ public class MismatchedReleaseTests
             """);
 
     [Fact]
-    public Task NativeMemory_and_HGlobal_memory_freed_by_FioMemory_use_their_own_release() =>
+    public Task Aligned_HGlobal_and_CoTaskMem_memory_freed_by_FioMemory_use_their_own_release() =>
         VerifyFix.VerifyCodeFixAsync(Usings + """
             unsafe class C
             {
@@ -94,10 +94,12 @@ public class MismatchedReleaseTests
                     void* b = NativeMemory.AlignedAlloc(8, 64);
                     void* c = Marshal.AllocHGlobal(8).ToPointer();
                     void* d = (void*)Marshal.AllocHGlobal(8);
-                    {|FIO002:FioMemory.Free(a)|};
+                    void* e = (void*)Marshal.AllocCoTaskMem(8);
+                    {|FIO002:FioMemory.AlignedFree(a)|};
                     {|FIO002:FioMemory.Free(b)|};
                     {|FIO002:FioMemory.Free(c)|};
-                    {|FIO002:FioMemory.Free(d)|};
+                    {|FIO002:FioMemory.AlignedFree(d)|};
+                    {|FIO002:FioMemory.Free(e)|};
                 }
             }
             """, Usings + """
@@ -109,23 +111,100 @@ public class MismatchedReleaseTests
                     void* b = NativeMemory.AlignedAlloc(8, 64);
                     void* c = Marshal.AllocHGlobal(8).ToPointer();
                     void* d = (void*)Marshal.AllocHGlobal(8);
+                    void* e = (void*)Marshal.AllocCoTaskMem(8);
                     NativeMemory.Free(a);
                     NativeMemory.AlignedFree(b);
                     Marshal.FreeHGlobal((nint)c);
                     Marshal.FreeHGlobal((nint)d);
+                    Marshal.FreeCoTaskMem((nint)e);
                 }
             }
             """);
 
     [Fact]
-    public Task Realloc_across_allocators_is_swapped_when_two_arguments() =>
-        VerifyFix.VerifyCodeFixAsync(Usings + """
+    public Task NativeMemory_memory_released_or_reallocated_by_FioMem_is_not_reported() =>
+        // FioMemory hands it to the matching NativeMemory call: Free/Realloc take Alloc memory, the aligned pair takes
+        // AlignedAlloc memory; the typed frees and resizes go through FioMemory.Free and Realloc.
+        VerifyAnalyzer.VerifyAnalyzerAsync(Usings + Particle + """
             unsafe class C
             {
                 void M()
                 {
                     void* a = NativeMemory.Alloc(8);
-                    a = {|FIO002:FioMemory.Realloc(a, 16)|};
+                    a = FioMemory.Realloc(a, 16);
+                    a = FioMemory.Realloc(a, 32, 8);
+                    FioMemory.Free(a);
+                    void* z = NativeMemory.AllocZeroed(2, 8);
+                    FioMemory.Free(z);
+                    void* r = NativeMemory.Realloc(null, 8);
+                    FioMemory.Free(r);
+
+                    void* b = NativeMemory.AlignedAlloc(8, 64);
+                    b = FioMemory.AlignedRealloc(b, 128, 64);
+                    FioMemory.AlignedFree(b);
+                    void* c = NativeMemory.AlignedRealloc(null, 8, 64);
+                    FioMemory.AlignedFree(c);
+
+                    Particle* p = (Particle*)NativeMemory.AllocZeroed(16);
+                    Particle.Free(p);
+                    Particle* q = (Particle*)NativeMemory.Alloc(16);
+                    FioAlloc<Particle>.Free(q);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Plain_and_aligned_NativeMemory_memory_swapped_on_FioMem_is_reported() =>
+        VerifyAnalyzer.VerifyAnalyzerAsync(Usings + """
+            unsafe class C
+            {
+                void M()
+                {
+                    void* a = NativeMemory.Alloc(8);
+                    {|#0:FioMemory.AlignedFree(a)|};
+                    void* b = NativeMemory.AlignedAlloc(8, 64);
+                    {|#1:FioMemory.Free(b)|};
+                    void* c = NativeMemory.Alloc(8);
+                    c = {|#2:FioMemory.AlignedRealloc(c, 16, 16)|};
+                    void* d = NativeMemory.AlignedAlloc(8, 64);
+                    d = {|#3:FioMemory.Realloc(d, 16)|};
+                }
+            }
+            """,
+            VerifyAnalyzer.Diagnostic("FIO002").WithLocation(0).WithArguments("NativeMemory.Alloc", "FioMemory.AlignedFree", "NativeMemory.Free"),
+            VerifyAnalyzer.Diagnostic("FIO002").WithLocation(1).WithArguments("NativeMemory.AlignedAlloc", "FioMemory.Free", "NativeMemory.AlignedFree"),
+            VerifyAnalyzer.Diagnostic("FIO002").WithLocation(2).WithArguments("NativeMemory.Alloc", "FioMemory.AlignedRealloc", "the allocator that made it"),
+            VerifyAnalyzer.Diagnostic("FIO002").WithLocation(3).WithArguments("NativeMemory.AlignedAlloc", "FioMemory.Realloc", "the allocator that made it"));
+
+    [Fact]
+    public Task FioMem_memory_passed_to_FreeCoTaskMem_gets_a_pointer_cast() =>
+        VerifyFix.VerifyCodeFixAsync(Usings + """
+            unsafe class C
+            {
+                void M()
+                {
+                    IntPtr h = (IntPtr)FioMemory.Alloc(8);
+                    {|FIO002:Marshal.FreeCoTaskMem(h)|};
+                }
+            }
+            """, Usings + """
+            unsafe class C
+            {
+                void M()
+                {
+                    IntPtr h = (IntPtr)FioMemory.Alloc(8);
+                    FioMemory.Free((void*)h);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Realloc_of_FioMem_memory_by_NativeMemory_is_swapped_when_two_arguments() =>
+        VerifyFix.VerifyCodeFixAsync(Usings + """
+            unsafe class C
+            {
+                void M()
+                {
                     void* b = FioMemory.Alloc(8);
                     b = {|FIO002:NativeMemory.Realloc(b, 16)|};
                 }
@@ -135,8 +214,6 @@ public class MismatchedReleaseTests
             {
                 void M()
                 {
-                    void* a = NativeMemory.Alloc(8);
-                    a = NativeMemory.Realloc(a, 16);
                     void* b = FioMemory.Alloc(8);
                     b = FioMemory.Realloc(b, 16);
                 }
@@ -146,18 +223,20 @@ public class MismatchedReleaseTests
     [Fact]
     public Task No_fix_is_offered_without_a_like_for_like_call()
     {
-        // Three-argument FioMemory.Realloc, and reallocating HGlobal or aligned memory, have no direct equivalent.
+        // Three-argument FioMemory.Realloc, and reallocating HGlobal, CoTaskMem or aligned memory, have no direct equivalent.
         var source = Usings + """
             unsafe class C
             {
                 void M()
                 {
-                    void* a = NativeMemory.Alloc(8);
+                    void* a = (void*)Marshal.AllocHGlobal(8);
                     a = {|FIO002:FioMemory.Realloc(a, 16, 8)|};
                     void* b = (void*)Marshal.AllocHGlobal(8);
                     b = {|FIO002:FioMemory.Realloc(b, 16)|};
                     void* c = NativeMemory.AlignedAlloc(8, 64);
                     c = {|FIO002:FioMemory.Realloc(c, 16)|};
+                    IntPtr g = (IntPtr)FioMemory.Alloc(8);
+                    g = {|FIO002:Marshal.ReAllocCoTaskMem(g, 16)|};
                 }
             }
             """;
@@ -175,7 +254,7 @@ public class MismatchedReleaseTests
                 {
                     Node* n = FioAlloc<Node>.New();
                     {|FIO002:NativeMemory.Free(n)|};
-                    Node* m = (Node*)NativeMemory.Alloc((nuint)sizeof(Node));
+                    Node* m = (Node*)Marshal.AllocHGlobal(sizeof(Node));
                     {|FIO002:FioAlloc<Node>.Free(m)|};
                 }
             }
@@ -188,8 +267,8 @@ public class MismatchedReleaseTests
                 {
                     Node* n = FioAlloc<Node>.New();
                     FioMemory.Free(n);
-                    Node* m = (Node*)NativeMemory.Alloc((nuint)sizeof(Node));
-                    NativeMemory.Free(m);
+                    Node* m = (Node*)Marshal.AllocHGlobal(sizeof(Node));
+                    Marshal.FreeHGlobal((nint)m);
                 }
             }
             """);
@@ -314,27 +393,27 @@ public class MismatchedReleaseTests
             """);
 
     [Fact]
-    public Task NativeMemory_memory_freed_by_the_generated_Free_is_reported() =>
+    public Task Aligned_NativeMemory_memory_freed_by_the_generated_Free_is_reported() =>
         VerifyAnalyzer.VerifyAnalyzerAsync(Usings + Particle + """
             unsafe class C
             {
                 void M()
                 {
-                    Particle* p = (Particle*)NativeMemory.AllocZeroed(16);
+                    Particle* p = (Particle*)NativeMemory.AlignedAlloc(16, 64);
                     {|#0:Particle.Free(p)|};
                 }
             }
             """,
-            VerifyAnalyzer.Diagnostic("FIO002").WithLocation(0).WithArguments("NativeMemory.AllocZeroed", "Particle.Free", "NativeMemory.Free"));
+            VerifyAnalyzer.Diagnostic("FIO002").WithLocation(0).WithArguments("NativeMemory.AlignedAlloc", "Particle.Free", "NativeMemory.AlignedFree"));
 
     [Fact]
-    public Task NativeMemory_memory_freed_by_the_generated_Free_is_freed_by_NativeMemory() =>
+    public Task Aligned_NativeMemory_memory_freed_by_the_generated_Free_is_freed_by_NativeMemory() =>
         VerifyFix.VerifyCodeFixAsync(Usings + Particle + """
             unsafe class C
             {
                 void M()
                 {
-                    Particle* p = (Particle*)NativeMemory.AllocZeroed(16);
+                    Particle* p = (Particle*)NativeMemory.AlignedAlloc(16, 64);
                     {|FIO002:Particle.Free(p)|};
                 }
             }
@@ -343,8 +422,8 @@ public class MismatchedReleaseTests
             {
                 void M()
                 {
-                    Particle* p = (Particle*)NativeMemory.AllocZeroed(16);
-                    NativeMemory.Free(p);
+                    Particle* p = (Particle*)NativeMemory.AlignedAlloc(16, 64);
+                    NativeMemory.AlignedFree(p);
                 }
             }
             """);
