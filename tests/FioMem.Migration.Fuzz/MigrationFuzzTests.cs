@@ -7,9 +7,11 @@
 //   Migrated     after FIO003's code fix, Fix All over every FIO003 diagnostic (what
 //                `dotnet format analyzers --diagnostics FIO003 --severity info` does);
 //   Intercepted  compiled with the NativeMemory interceptor generator on (FioMemInterceptNativeMemory=true).
-// Each assembly runs in tests/FioMem.Migration.Fuzz.Runner, in FioMem's normal mode and in checked mode
-// (FIOMEM_CHECKED=1), a process each. A program fails when a migrated or intercepted build has a compile error or a
-// FIO002 diagnostic, or when its run there crashes, throws, or prints other than it printed as written. The failure
+// Each assembly runs in tests/FioMem.Migration.Fuzz.Runner, in FioMem's normal mode, in checked mode
+// (FIOMEM_CHECKED=1) and, where glibc ships libc_malloc_debug.so, in normal mode with glibc's checking malloc (a free()
+// of memory FioMem made then aborts instead of going unseen), a process each. A program fails when a migrated or
+// intercepted build has a compile error or a FIO002 diagnostic, or when its run there crashes, throws, or prints other
+// than it printed as written. The failure
 // report names the seed, the program, the variant and mode, and shows the program, the migration's diff and the
 // intercepted calls; the first few failing programs are also shrunk to a smaller program that fails the same way.
 //
@@ -70,6 +72,7 @@ public sealed class MigrationFuzzTests(ITestOutputHelper output)
         try
         {
             var result = await FuzzRun.RunAsync(programs, directory, only: null, CancellationToken.None);
+            output.WriteLine($"built the 3 variants in {result.BuildTime.TotalSeconds:F1} s ({string.Join(", ", result.Built.Values.Select(b => $"{b.Variant} {b.Elapsed.TotalSeconds:F1} s"))}), ran them in {FuzzRun.Modes.Length} modes ({string.Join(", ", FuzzRun.Modes)}) in {result.RunTime.TotalSeconds:F1} s");
             if (keep is not null)
                 KeepSources(result, keep);
 
@@ -89,18 +92,29 @@ public sealed class MigrationFuzzTests(ITestOutputHelper output)
             for (int i = 0; i < failing.Count && i < DetailedPrograms; i++)
                 report.Append(Details(failing[i], result));
 
-            // Shrink the first failing programs, preferring ones that fail in different ways.
-            var toShrink = failing.GroupBy(p => Signature(result.Problems[p.TypeName])).Select(g => g.OrderBy(p => p.Flows.Length).First())
-                .Take(shrink).ToList();
+            // Shrink the first failing programs (the smallest of each way of failing first), then show each smaller
+            // program once.
+            var toShrink = failing.GroupBy(p => Signature(p, result.Problems[p.TypeName])).Select(g => g.OrderBy(p => p.Flows.Length).First())
+                .OrderBy(p => p.Flows.Length).Take(shrink).ToList();
+            var shown = new HashSet<string>(StringComparer.Ordinal);
             foreach (var program in toShrink)
             {
                 var first = result.Problems[program.TypeName].OrderBy(p => p.Variant == Variant.AsWritten ? 1 : 0).First();
                 if (first.Variant == Variant.AsWritten)
                     continue;
                 var (smaller, tried) = await Shrinker.ShrinkAsync(program, first, Path.Combine(directory, "shrink-" + program.Index), ShrinkAttempts, CancellationToken.None);
+                string key = string.Join("\n", smaller.Flows.Select(f => f.Describe(smaller.Allocators)));
+                if (!shown.Add(key))
+                {
+                    report.Append(CultureInfo.InvariantCulture, $"\n##### program {program.Index} shrinks to the same flows as a program above\n");
+                    continue;
+                }
+
                 var again = await FuzzRun.RunAsync([smaller], Path.Combine(directory, "shrunk-" + program.Index), only: null, CancellationToken.None);
                 report.Append(CultureInfo.InvariantCulture,
                     $"\n##### program {program.Index} shrunk ({tried} tries) for \"{first.Variant}/{first.Mode}: {first.Kind}\": {program.Flows.Length} flows -> {smaller.Flows.Length}\n");
+                if (!again.Problems.ContainsKey(smaller.TypeName))
+                    report.Append("(it does not fail when it runs alone: in the run above, what failed may be damage an earlier program's wrong release did)\n");
                 report.Append(Details(smaller, again));
             }
 
@@ -119,8 +133,10 @@ public sealed class MigrationFuzzTests(ITestOutputHelper output)
     private static int? Number(string variable) =>
         Environment.GetEnvironmentVariable(variable) is { Length: > 0 } text ? int.Parse(text, CultureInfo.InvariantCulture) : null;
 
-    private static string Signature(List<Problem> problems) =>
-        string.Join(";", problems.Select(p => p.Variant + "/" + p.Kind).Distinct().OrderBy(s => s, StringComparer.Ordinal));
+    // How a program fails and which allocators and carriers it uses.
+    private static string Signature(ProgramSpec program, List<Problem> problems) =>
+        string.Join(";", problems.Select(p => p.Variant + "/" + p.Kind).Concat(program.Shapes.Where(s => !s.StartsWith("use:", StringComparison.Ordinal)))
+            .Distinct().OrderBy(s => s, StringComparer.Ordinal));
 
     private static string Summary(ProgramSpec program, List<Problem> problems)
     {

@@ -33,14 +33,26 @@ internal static class ChildRunner
         }
     }
 
-    public static Dictionary<string, ProgramRun> Run(string assembly, IReadOnlyList<string> programs, bool checkedMode)
+    /// <summary>glibc's checking malloc, when this system has it.</summary>
+    public static readonly string? MallocDebugLibrary = FindMallocDebugLibrary();
+
+    private static string? FindMallocDebugLibrary()
+    {
+        if (!OperatingSystem.IsLinux())
+            return null;
+        string[] directories = ["/lib", "/usr/lib", "/lib64", "/usr/lib64", "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu",
+            "/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu"];
+        return directories.Select(d => Path.Combine(d, "libc_malloc_debug.so.0")).FirstOrDefault(File.Exists);
+    }
+
+    public static Dictionary<string, ProgramRun> Run(string assembly, IReadOnlyList<string> programs, string mode)
     {
         var results = new Dictionary<string, ProgramRun>(StringComparer.Ordinal);
         int next = 0;
         while (next < programs.Count)
         {
             var batch = programs.Skip(next).ToList();
-            var (exitCode, stdout, stderr) = Start(assembly, batch, checkedMode);
+            var (exitCode, stdout, stderr) = Start(assembly, batch, mode);
             string? current = null;
             var output = new StringBuilder();
             foreach (var line in stdout.Split('\n'))
@@ -83,7 +95,7 @@ internal static class ChildRunner
         return results;
     }
 
-    private static (int ExitCode, string Stdout, string Stderr) Start(string assembly, IReadOnlyList<string> programs, bool checkedMode)
+    private static (int ExitCode, string Stdout, string Stderr) Start(string assembly, IReadOnlyList<string> programs, string mode)
     {
         string? host = Environment.ProcessPath;
         var start = new ProcessStartInfo(host is not null && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet")
@@ -102,8 +114,14 @@ internal static class ChildRunner
                 start.Environment.Remove(name);
         }
 
-        if (checkedMode)
+        if (mode == FuzzRun.Checked)
             start.Environment["FIOMEM_CHECKED"] = "1";
+        if (mode == FuzzRun.MallocCheck)
+        {
+            start.Environment["LD_PRELOAD"] = MallocDebugLibrary;
+            start.Environment["MALLOC_CHECK_"] = "3";
+        }
+
         // A crash should end the process, not start a dump.
         start.Environment["DOTNET_DbgEnableMiniDump"] = "0";
 

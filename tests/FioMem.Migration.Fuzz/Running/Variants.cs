@@ -55,6 +55,9 @@ internal sealed class BuiltVariant
 
     public List<Problem> Problems { get; } = new();
 
+    /// <summary>How long the build took (shown, never asserted).</summary>
+    public TimeSpan Elapsed { get; set; }
+
     /// <summary>Programs left out of the assembly because they did not compile in this variant.</summary>
     public HashSet<string> Excluded { get; } = new(StringComparer.Ordinal);
 }
@@ -84,6 +87,7 @@ internal static class Variants
     public static async Task<BuiltVariant> BuildAsync(Variant variant, IReadOnlyDictionary<string, string> files, IReadOnlyDictionary<string, string> programOfFile,
         string directory, CancellationToken cancellationToken)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var built = new BuiltVariant(variant);
         if (variant == Variant.Migrated)
         {
@@ -137,6 +141,7 @@ internal static class Variants
             }
         }
 
+        built.Elapsed = clock.Elapsed;
         return built;
     }
 
