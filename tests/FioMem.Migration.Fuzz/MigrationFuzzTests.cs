@@ -19,7 +19,7 @@
 //   FIOMEM_FUZZ_SEED=<int>     the run's seed (default: a new one each run; every run prints it)
 //   FIOMEM_FUZZ_COUNT=<n>      how many programs (default 40)
 //   FIOMEM_FUZZ_ONLY=<i,j,..>  only these programs of the seed (a failing program's report says which)
-//   FIOMEM_FUZZ_SHRINK=<n>     how many failing programs to shrink (default 3; 0 for none)
+//   FIOMEM_FUZZ_SHRINK=<n>     how many failing programs to shrink (default 2; 0 for none)
 //   FIOMEM_FUZZ_KEEP=<dir>     keep the sources (as written and migrated) and assemblies there
 // For example:
 //   dotnet build tests/FioMem.Migration.Fuzz
@@ -45,8 +45,8 @@ namespace FioMem.Migration.Fuzz;
 public sealed class MigrationFuzzTests(ITestOutputHelper output)
 {
     private const int DefaultCount = 40;
-    private const int DefaultShrink = 3;
-    private const int ShrinkAttempts = 60;
+    private const int DefaultShrink = 2;
+    private const int ShrinkAttempts = 40;
     private const int DetailedPrograms = 8;
 
     [Fact]

@@ -100,7 +100,7 @@ internal sealed class StrlenUse : Use
     }
 }
 
-/// <summary>Writes an int and a long at the start, through typed pointers.</summary>
+/// <summary>Writes the first 16 bytes as two ints and a long, through typed pointers.</summary>
 internal sealed class TypedWriteUse : Use
 {
     private readonly int _value;
@@ -114,6 +114,7 @@ internal sealed class TypedWriteUse : Use
     public override void Apply(FlowContext f, string p)
     {
         f.W.Line($"*(int*){p} = {_value};");
+        f.W.Line($"((int*){p})[1] = {_value} ^ 0x5A5A;");
         f.W.Line($"((long*){p})[1] = {_value}L * 3;");
         f.Initialized = Math.Max(f.Initialized, 16);
     }

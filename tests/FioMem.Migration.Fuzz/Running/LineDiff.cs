@@ -1,4 +1,5 @@
-// A line diff of two texts (longest common subsequence), shown with two lines of context around each change.
+// A line diff of two texts (longest common subsequence), shown with two lines of context around each change; a removed or
+// unchanged line shows its number in the first text, an added line its number in the second.
 using System;
 using System.Collections.Generic;
 using System.Text;
@@ -28,15 +29,15 @@ internal static class LineDiff
                 x++;
                 y++;
             }
-            else if (y < b.Length && (x == a.Length || lcs[x, y + 1] >= lcs[x + 1, y]))
-            {
-                lines.Add(('+', x + 1, b[y]));
-                y++;
-            }
-            else
+            else if (x < a.Length && (y == b.Length || lcs[x + 1, y] >= lcs[x, y + 1]))
             {
                 lines.Add(('-', x + 1, a[x]));
                 x++;
+            }
+            else
+            {
+                lines.Add(('+', y + 1, b[y]));
+                y++;
             }
         }
 
