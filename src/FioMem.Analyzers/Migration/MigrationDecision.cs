@@ -34,8 +34,10 @@ internal readonly struct CallVerdict
 /// <para>
 /// An allocation moves only when its memory stays with FioMem: no outflow reaches its group (<see cref="CallGroup.Reason"/>),
 /// and every release and reallocation the group has moves too. A reallocation is an allocation when it is given
-/// <see langword="null"/>, so it moves with the group's allocations. Memory that is never freed moves to
-/// <c>AllocLongLived</c> where that twin fits (plain <c>Alloc</c> would keep a block reserved for good), or stays.
+/// <see langword="null"/>, so an outflow keeps it with the group's allocations; otherwise it moves (FioMemory.Realloc
+/// hands NativeMemory's memory back to NativeMemory.Realloc), also where the memory is never freed. Memory that is
+/// never freed moves to <c>AllocLongLived</c> where that twin fits (plain <c>Alloc</c> would keep a block reserved for
+/// good), or stays.
 /// </para>
 /// </remarks>
 internal static class MigrationDecision
@@ -82,19 +84,22 @@ internal static class MigrationDecision
             }
         }
 
-        // Allocations and reallocations: the group's outflow, a release or reallocation that stays, memory never freed.
-        LeftAloneReason blocker = group.Reason != LeftAloneReason.None ? group.Reason
+        // What keeps allocations and reallocations: an outflow, a release or reallocation that stays, memory handed out.
+        LeftAloneReason escapes = group.Reason != LeftAloneReason.None ? group.Reason
             : takerStays ? LeftAloneReason.ReleaseStaysOnNativeMemory
+            : group.HasPublicOutput && !releases ? LeftAloneReason.ReturnedFromPublicMember // other assemblies would free it
             : LeftAloneReason.None;
+
+        // Memory never freed keeps only allocations: plain Alloc would pin a block for good. A reallocation moves (given
+        // NativeMemory's memory, FioMemory.Realloc hands it back; given FioMem's or null, FioMem keeps the result).
+        LeftAloneReason neverFreed = LeftAloneReason.None;
         bool longLived = false;
-        if (blocker == LeftAloneReason.None && !releases)
+        if (escapes == LeftAloneReason.None && !releases)
         {
-            if (group.HasPublicOutput)
-                blocker = LeftAloneReason.ReturnedFromPublicMember; // other assemblies get it and would free it themselves
-            else if (reallocates || !longLivedShape || !hasLongLivedTwin)
-                blocker = LeftAloneReason.NeverFreedWithoutLongLivedTwin;
+            if (reallocates || !longLivedShape || !hasLongLivedTwin)
+                neverFreed = LeftAloneReason.NeverFreedWithoutLongLivedTwin;
             else if (isMultiTarget)
-                blocker = LeftAloneReason.NeverFreedInMultiTargetProject;
+                neverFreed = LeftAloneReason.NeverFreedInMultiTargetProject;
             else
                 longLived = true;
         }
@@ -104,8 +109,11 @@ internal static class MigrationDecision
             var call = calls[i];
             if (call.Role == NativeMemoryCallRole.Release || verdicts[i].Reason != LeftAloneReason.None)
                 continue;
-            verdicts[i] = blocker != LeftAloneReason.None ? new CallVerdict(null, blocker)
-                : new CallVerdict(longLived ? "AllocLongLived" : call.FioMethod, LeftAloneReason.None);
+            var stays = escapes != LeftAloneReason.None ? escapes
+                : call.Role == NativeMemoryCallRole.Allocate ? neverFreed
+                : LeftAloneReason.None;
+            verdicts[i] = stays != LeftAloneReason.None ? new CallVerdict(null, stays)
+                : new CallVerdict(longLived && call.Role == NativeMemoryCallRole.Allocate ? "AllocLongLived" : call.FioMethod, LeftAloneReason.None);
         }
 
         return verdicts;

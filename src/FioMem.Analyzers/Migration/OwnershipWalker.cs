@@ -773,6 +773,11 @@ internal sealed class OwnershipWalker
             case IFunctionPointerInvocationOperation:
                 sources.AddForeign(LeftAloneReason.FromDelegateOrFunctionPointer);
                 return;
+            case IAddressOfOperation { Reference: { } reference } when IsRefVariable(reference.StripConversions())
+                || reference.StripConversions() is IInvocationOperation { TargetMethod.ReturnsByRef: true } or IInvocationOperation { TargetMethod.ReturnsByRefReadonly: true }:
+                // &MemoryMarshal.GetReference(span), &r: the address the reference holds.
+                Collect(reference, sources);
+                return;
             case { Kind: OperationKind.None, Parent: IVariableInitializerOperation } pinned when pinned.ChildOperations.Count == 1:
                 // fixed (byte* p = span): the span's memory (an array's or a string's is no address the walk follows).
                 Collect(pinned.ChildOperations.First(), sources);
@@ -781,7 +786,7 @@ internal sealed class OwnershipWalker
                 Collect(creation.Arguments[0].Value, sources);
                 return;
             case IObjectCreationOperation { Constructor: { } constructor } creation when IsSpan(constructor.ContainingType)
-                && creation.Arguments.Length == 2 && creation.Arguments[0].Value.StripConversions().Type?.TypeKind == TypeKind.Pointer:
+                && creation.Arguments.Length == 2 && constructor.Parameters[0].Type.TypeKind == TypeKind.Pointer:
                 Collect(creation.Arguments[0].Value, sources); // new Span<T>(p, n): the memory at p
                 return;
             case IBinaryOperation binary:
@@ -1048,6 +1053,11 @@ internal sealed class OwnershipWalker
         if (statement.Parent is not IBlockOperation block)
             return false;
 
+        // The local must still hold what was passed when it is freed: p = realloc(p, n) or q = realloc(p, n); p = q moved
+        // the memory, and the free is then of what native code returned.
+        if (Assigns(statement, local))
+            return false;
+
         bool after = false;
         foreach (var operation in block.Operations)
         {
@@ -1066,6 +1076,28 @@ internal sealed class OwnershipWalker
             {
                 return true;
             }
+
+            if (Assigns(operation, local))
+                return false;
+        }
+
+        return false;
+    }
+
+    // Whether an operation writes a local: an assignment, ++/+=, a ref or out argument.
+    private static bool Assigns(IOperation operation, ILocalSymbol local)
+    {
+        foreach (var part in operation.DescendantsAndSelf())
+        {
+            var target = part switch
+            {
+                IAssignmentOperation assignment => assignment.Target,
+                IIncrementOrDecrementOperation increment => increment.Target,
+                IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => argument.Value,
+                _ => null,
+            };
+            if (target?.StripConversions() is ILocalReferenceOperation written && SymbolEqualityComparer.Default.Equals(written.Local, local))
+                return true;
         }
 
         return false;
@@ -1207,7 +1239,7 @@ internal sealed class OwnershipWalker
     // ReleaseBuffer, av_buffer_unref, AdoptPointer...): what it is given is its own from then on, whatever else the group
     // releases. Any other native function is taken to read or write the memory during the call, or to keep a pointer
     // for as long as the program keeps the memory (the group must then release it itself).
-    private static readonly string[] s_ownershipWords = { "free", "release", "destroy", "delete", "dispose", "dealloc", "unref", "adopt" };
+    private static readonly string[] s_ownershipWords = { "free", "release", "destroy", "delete", "dispose", "dealloc", "realloc", "unref", "adopt" };
 
     private static bool MayTakeOwnership(IMethodSymbol method)
     {
