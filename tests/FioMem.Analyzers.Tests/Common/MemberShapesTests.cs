@@ -44,15 +44,15 @@ public class MemberShapesTests
             static void* s_p;
             static void* s_a = null, s_b = FioMemory.Alloc(8); // expect: FIO001
             static Shapes() { s_p = FioMemory.Alloc(8); } // expect: FIO001
-            Shapes() : base(NativeMemory.Realloc(FioMemory.Alloc(8), 16)) { } // expect: FIO002
+            Shapes() : base(NativeMemory.Realloc(FioMemory.Alloc(8), 16)) { } // expect: FIO002 FIO003
             Shapes(int n) : this() { s_p = n > 0 ? Alloc(8) : null; } // expect: FIO001
             ~Shapes() { void* p = Fio.Alloc(8); Fio.Free(p); Fio.Free(p); } // expect: FIO006
             public static Shapes operator +(Shapes a, Shapes b) { NativeMemory.Free(FioMemory.Alloc(8)); return a; } // expect: FIO002 FIO003
             public static explicit operator int(Shapes s) { void* p = null, q; for (int i = 0; i < 3; i++) { p = FioMemory.Realloc(p, 8); q = FioMemory.Alloc(8); } return 0; } // expect: FIO007
             int Getter { get { s_p = FioMemory.Alloc(8); return 0; } } // expect: FIO001
             int Setter { set { void* p = FioMemory.Alloc(8); FioMemory.Free(p); FioMemory.Free(p); } } // expect: FIO006
-            void* Arrow => NativeMemory.Realloc(FioMemory.Alloc(8), 16); // expect: FIO002
-            void* this[int i] => NativeMemory.Realloc(FioMemory.Alloc(8), 16); // expect: FIO002
+            void* Arrow => NativeMemory.Realloc(FioMemory.Alloc(8), 16); // expect: FIO002 FIO003
+            void* this[int i] => NativeMemory.Realloc(FioMemory.Alloc(8), 16); // expect: FIO002 FIO003
             event Action Event { add { s_p = FioMemory.Alloc(8); } remove { } } // expect: FIO001
             static nint Initialized { get; } = (nint)FioAlloc<Node>.New(); // expect: FIO001
             void Method() => s_p = FioMemory.Alloc(8); // expect: FIO001
@@ -68,7 +68,7 @@ public class MemberShapesTests
             static void* Escaped(int n) { void* p = null, q; for (int i = 0; i < n; i++) { p = @Realloc(p, 8); q = @Alloc(8); } return p; } // expect: FIO007
         }
 
-        unsafe class Primary() : Base(NativeMemory.Realloc(FioMemory.Alloc(8), 16)) { } // expect: FIO002
+        unsafe class Primary() : Base(NativeMemory.Realloc(FioMemory.Alloc(8), 16)) { } // expect: FIO002 FIO003
 
         unsafe class Migrates : IDisposable
         {

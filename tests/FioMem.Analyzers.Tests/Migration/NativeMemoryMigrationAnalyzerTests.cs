@@ -164,14 +164,15 @@ public class NativeMemoryMigrationAnalyzerTests
                 .WithArguments("Alloc", "AllocLongLived", "group 'C.M: span', 1 call", "; the memory is never freed, so it becomes long-lived (plain Alloc would pin a block for good)"));
 
     [Fact]
-    public Task Never_freed_memory_with_no_long_lived_twin_is_left_alone() =>
+    // The reallocation moves: given NativeMemory's memory, FioMemory.Realloc hands it back.
+    public Task Never_freed_memory_with_no_long_lived_twin_keeps_its_allocations_and_moves_its_reallocation() =>
         Verify.VerifyAnalyzerAsync("""
             using System.Runtime.InteropServices;
             unsafe class C
             {
                 private static byte* s_table = (byte*)NativeMemory.Alloc(16, 16);
                 private static byte* s_grown;
-                void M() { s_grown = (byte*)NativeMemory.Alloc(8); s_grown = (byte*)NativeMemory.Realloc(s_grown, 16); }
+                void M() { s_grown = (byte*)NativeMemory.Alloc(8); s_grown = (byte*){|FIO003:NativeMemory.Realloc(s_grown, 16)|}; }
             }
             """);
 

@@ -231,6 +231,59 @@ public class ReferenceAndSpanShapesTests
             Verdicts(Usings + "[assembly: InternalsVisibleTo(\"Shapes.Tests\")]\n" + helper));
     }
 
+    [Fact]
+    public void A_reallocation_of_memory_pinned_through_a_span_moves_with_the_allocation()
+    {
+        var verdicts = Verdicts(Usings + """
+            static unsafe class C
+            {
+                static nint Allocate(nuint n) => (nint)NativeMemory.AllocZeroed(n);
+                static void M()
+                {
+                    Span<byte> span = new Span<byte>((byte*)Allocate(16), 16);
+                    byte* grown;
+                    fixed (byte* p = &MemoryMarshal.GetReference(span)) grown = (byte*)NativeMemory.Realloc(p, 64);
+                    span = new Span<byte>(grown, 64);
+                    fixed (byte* p = &MemoryMarshal.GetReference(span)) NativeMemory.Free(p);
+                }
+            }
+            """);
+        Assert.Equal(["AllocZeroed -> AllocZeroed", "Free -> Free", "Realloc -> Realloc"], verdicts);
+    }
+
+    [Fact]
+    public void A_reallocation_that_is_never_freed_moves_and_its_allocation_stays()
+    {
+        var verdicts = Verdicts(Usings + """
+            static unsafe class C
+            {
+                static byte* s_table;
+                static void Grow(nuint n) => s_table = (byte*)NativeMemory.Realloc(s_table, n);
+                static void Init() => s_table = (byte*)NativeMemory.Alloc(8);
+            }
+            """);
+        Assert.Equal(["Alloc stays: NeverFreedWithoutLongLivedTwin", "Realloc -> Realloc"], verdicts);
+    }
+
+    [Fact]
+    public void Memory_given_to_a_native_realloc_keeps_its_allocation_even_when_the_result_is_freed_later()
+    {
+        var verdicts = Verdicts(Usings + """
+            static unsafe class C
+            {
+                [DllImport("libc", EntryPoint = "realloc")] static extern void* Resize(void* p, nuint n);
+                static void M()
+                {
+                    byte* p = (byte*)NativeMemory.AllocZeroed(1, 1);
+                    byte* grown = (byte*)Resize(p, 64);
+                    p = grown;
+                    NativeMemory.Free(p);
+                }
+            }
+            """);
+        Assert.Equal(["AllocZeroed stays: PassedToNativeCode", "Free -> Free"], verdicts);
+    }
+
     internal static string[] Verdicts(string source, string globalOptions = "")
     {
         var tree = CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest), path: "Test0.cs");
