@@ -55,11 +55,14 @@ internal static class InterceptionFactsCollector
 
     private static readonly SymbolDisplayFormat s_typeFormat = SymbolDisplayFormat.FullyQualifiedFormat;
 
-    /// <summary>Every tree of the compilation to walk, or none when interception is off or nothing names NativeMemory.</summary>
+    /// <summary>
+    /// Every tree of the compilation to walk, or none when neither interception nor the migration report is asked for,
+    /// or nothing names NativeMemory.
+    /// </summary>
     public static ImmutableArray<TreeToWalk> TreesToWalk(Compilation compilation, AnalyzerConfigOptionsProvider options,
         CancellationToken cancellationToken)
     {
-        if (!InterceptionSettingsReader.IsEnabled(options.GlobalOptions))
+        if (!InterceptionSettingsReader.Analyzes(options.GlobalOptions))
             return ImmutableArray<TreeToWalk>.Empty;
         var symbols = KnownSymbols.TryCreate(compilation);
         if (symbols?.NativeMemory is not { } nativeMemory || !NamesNativeMemory(compilation, cancellationToken))

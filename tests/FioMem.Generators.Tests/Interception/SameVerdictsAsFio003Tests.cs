@@ -354,6 +354,8 @@ public class SameVerdictsAsFio003Tests
 
     private static readonly Regex s_reportLine = new(@"^// (?<path>[^(\n]+)\((?<line>\d+),(?<column>\d+)\): NativeMemory\.\w+ (?<verdict>->|left alone)", RegexOptions.Multiline);
 
+    private static readonly Regex s_migrationLine = new(@"^// (?<path>[^:\n]+):(?<line>\d+):(?<column>\d+): NativeMemory\.\w+ \(in [^)]*\) (?<verdict>migrates to|stays on)", RegexOptions.Multiline);
+
     [Theory]
     [InlineData("Exe")]
     [InlineData("Library")]
@@ -420,6 +422,22 @@ public class SameVerdictsAsFio003Tests
             .WithAnalyzers([new NativeMemoryMigrationAnalyzer()], new AnalyzerOptions([], properties))
             .GetAnalyzerDiagnosticsAsync();
         var reported = diagnostics.Where(d => d.Id == "FIO003").Select(d => Where(d.Location)).ToHashSet();
+
+        // The migration report (without interception) lists the same calls and migrates those FIO003 reports.
+        var migrationRun = InterceptionHarness.Run(compilation, BuildProperties.MigrationReport(outputType));
+        Assert.DoesNotContain(migrationRun.Generated, g => g.HintName != NativeMemoryInterceptorGenerator.MigrationReportHintName);
+        var listed = new HashSet<string>();
+        var migrates = new HashSet<string>();
+        foreach (Match match in s_migrationLine.Matches(InterceptionHarness.MigrationReport(migrationRun)))
+        {
+            string where = $"{match.Groups["path"].Value}({match.Groups["line"].Value},{match.Groups["column"].Value})";
+            listed.Add(where);
+            if (match.Groups["verdict"].Value == "migrates to")
+                migrates.Add(where);
+        }
+
+        Assert.Equal(seen.Order(), listed.Order());
+        Assert.Equal(reported.Order(), migrates.Order());
         return new CallSets(report, inSource, seen, intercepted, reported);
     }
 
