@@ -58,10 +58,11 @@ public sealed class NativeMemoryInterceptorGenerator : IIncrementalGenerator
             .Select(static (pair, _) => InterceptionSettingsReader.Read(pair.Left, pair.Right))
             .WithTrackingName(TrackingNames.Settings);
 
-        // Walking is FIO003's per-member work; it runs only when the property is on and some file names NativeMemory.
+        // Walking is FIO003's per-member work; it runs only when a property asks for it and some file names NativeMemory,
+        // and only over the members that can bear on a NativeMemory call. Each file's facts are compared on their own.
         IncrementalValuesProvider<FileFacts> facts = input
-            .SelectMany(static (pair, cancellationToken) => InterceptionFactsCollector.TreesToWalk(pair.Left, pair.Right, cancellationToken))
-            .Select(static (tree, cancellationToken) => InterceptionFactsCollector.Collect(tree, cancellationToken))
+            .Select(static (pair, cancellationToken) => InterceptionFactsCollector.CollectAll(pair.Left, pair.Right, cancellationToken))
+            .SelectMany(static (files, _) => files)
             .WithTrackingName(TrackingNames.Facts);
 
         IncrementalValueProvider<InterceptionPlan> plan = facts

@@ -1,4 +1,5 @@
 // Feeds a whole syntax tree's members to FIO003's ownership walk, outside an analyzer host, as the analyzer driver does.
+using System;
 using System.Collections.Generic;
 using System.Threading;
 using FioMem.Analyzers.Common;
@@ -30,6 +31,328 @@ internal static class OwnershipTrees
             var roots = MemberOperations.Roots(block, owner, model, cancellationToken);
             if (!roots.IsEmpty)
                 walker.AnalyzeMember(owner, roots, isGeneratedCode || (mayHaveAttribute && HasGeneratedCodeAttribute(owner)));
+        }
+    }
+
+    /// <summary>
+    /// Walks, of the members of <paramref name="trees"/>, those that can bear on the group of a <c>NativeMemory</c> call,
+    /// and no other: the facts that decide each call's group are the ones a walk of every member records.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// A member's facts join places it touches; a member can change a call's group only by touching a place of that
+    /// group. Locals, lambdas and local functions belong to one member; every other place — a field, a property, a
+    /// method's parameters and return, a field's array elements — is spelled by its name in each member that touches
+    /// it, and overrides and implementations spell the name of what they link to. So the walk starts with the members
+    /// that spell <c>NativeMemory</c> (or an alias or <c>using static</c> of it), gathers the names of the places
+    /// connected to a call by the facts so far (every kind of fact taken as a link), walks the members that spell one
+    /// of those names, and repeats until no member is added.
+    /// </para>
+    /// <para>
+    /// Code reaches some places without spelling their names: constructors (<c>new()</c>, <c>base(...)</c>), operators,
+    /// conversions, indexers, the methods a pattern calls (<c>foreach</c>, <c>using</c>, <c>await</c>, deconstruction,
+    /// collection initializers...) and the opted-in public API's one place. When such a place is connected to a call,
+    /// every remaining member is walked.
+    /// </para>
+    /// </remarks>
+    /// <param name="trees">The trees to walk.</param>
+    /// <param name="assembly">The compilation's assembly (places of other assemblies are never walked).</param>
+    /// <param name="modelFor">The semantic model of a tree (one per tree, shared with the caller).</param>
+    /// <param name="walkerFor">The walker recording the facts of a tree's members.</param>
+    /// <param name="graphs">The graphs the walkers record into, to read the facts so far.</param>
+    /// <param name="isGeneratedFile">Whether a tree is generated code.</param>
+    /// <param name="cancellationToken">Cancels the walk.</param>
+    /// <returns>How many members were walked, of how many.</returns>
+    public static (int Walked, int Members) AnalyzeRelevantMembers(IEnumerable<SyntaxTree> trees, IAssemblySymbol assembly,
+        Func<SyntaxTree, SemanticModel> modelFor, Func<SyntaxTree, OwnershipWalker> walkerFor, Func<IEnumerable<OwnershipGraph>> graphs,
+        Func<SyntaxTree, bool> isGeneratedFile, CancellationToken cancellationToken)
+    {
+        var members = new List<Member>();
+        var seeds = new HashSet<string>(StringComparer.Ordinal) { NativeMemoryTypeName };
+        foreach (var tree in trees)
+        {
+            var model = modelFor(tree);
+            AddNativeMemoryAliases(model.SyntaxTree.GetRoot(cancellationToken), seeds);
+            bool generated = isGeneratedFile(tree);
+            bool mayHaveAttribute = !generated && MentionsGeneratedCodeAttribute(tree.GetRoot(cancellationToken));
+            foreach (var (block, owner) in CodeBlocks(model, cancellationToken))
+                members.Add(new Member(tree, block, owner, generated, mayHaveAttribute));
+        }
+
+        var names = new HashSet<string>(seeds, StringComparer.Ordinal);
+        bool everything = false;
+        int walked = 0;
+        while (true)
+        {
+            bool added = false;
+            foreach (var member in members)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (member.Walked || !(everything || Spells(member.Block, names)))
+                    continue;
+                member.Walked = true;
+                added = true;
+                walked++;
+                var model = modelFor(member.Tree);
+                var roots = MemberOperations.Roots(member.Block, member.Owner, model, cancellationToken);
+                if (!roots.IsEmpty)
+                {
+                    walkerFor(member.Tree).AnalyzeMember(member.Owner, roots,
+                        member.GeneratedFile || (member.MayHaveAttribute && HasGeneratedCodeAttribute(member.Owner)));
+                }
+            }
+
+            if (!added || everything)
+                break;
+
+            var reach = new Reach(assembly);
+            foreach (var graph in graphs())
+                graph.ExportFacts(reach);
+            everything = reach.NamesOfPlacesConnectedToCalls(names);
+        }
+
+        return (walked, members.Count);
+    }
+
+    private const string NativeMemoryTypeName = "NativeMemory";
+
+    // using NM = System.Runtime.InteropServices.NativeMemory; and using static ...NativeMemory; spell its calls otherwise.
+    private static void AddNativeMemoryAliases(SyntaxNode root, HashSet<string> seeds)
+    {
+        foreach (var node in root.DescendantNodes(static n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax or UsingDirectiveSyntax))
+        {
+            if (node is not UsingDirectiveSyntax { Name: { } name } directive || !name.ToString().EndsWith(NativeMemoryTypeName, StringComparison.Ordinal))
+                continue;
+            if (directive.Alias is { } alias)
+                seeds.Add(alias.Name.Identifier.ValueText);
+            else if (directive.StaticKeyword.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.StaticKeyword))
+            {
+                foreach (var method in CalledNames.NativeMemoryMethods.Names)
+                    seeds.Add(method);
+            }
+        }
+    }
+
+    // Whether the member's syntax spells one of the names: its executable code and the name it declares (an accessor or
+    // an expression body by its property's name), as MemberOperations reads a member.
+    private static bool Spells(SyntaxNode block, HashSet<string> names)
+    {
+        switch (block)
+        {
+            case CompilationUnitSyntax unit:
+                foreach (var member in unit.Members)
+                {
+                    if (member is GlobalStatementSyntax && SpellsIn(member, names))
+                        return true;
+                }
+
+                return false;
+            case TypeDeclarationSyntax type:
+                return names.Contains(type.Identifier.ValueText) || SpellsIn(type.ParameterList, names) || SpellsIn(type.BaseList, names);
+            case AccessorDeclarationSyntax accessor:
+                return SpellsIn(accessor, names) || accessor.Parent?.Parent is BasePropertyDeclarationSyntax property && DeclaresName(property, names);
+            case ArrowExpressionClauseSyntax arrow:
+                return SpellsIn(arrow, names) || arrow.Parent is BasePropertyDeclarationSyntax owner && DeclaresName(owner, names);
+            default:
+                return SpellsIn(block, names);
+        }
+    }
+
+    private static bool DeclaresName(BasePropertyDeclarationSyntax property, HashSet<string> names) => property switch
+    {
+        PropertyDeclarationSyntax p => names.Contains(p.Identifier.ValueText),
+        EventDeclarationSyntax e => names.Contains(e.Identifier.ValueText),
+        _ => false,
+    };
+
+    private static bool SpellsIn(SyntaxNode? node, HashSet<string> names)
+    {
+        if (node is null)
+            return false;
+        foreach (var token in node.DescendantTokens())
+        {
+            if (token.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.IdentifierToken) && names.Contains(token.ValueText))
+                return true;
+        }
+
+        return false;
+    }
+
+    private sealed class Member
+    {
+        public Member(SyntaxTree tree, SyntaxNode block, ISymbol owner, bool generatedFile, bool mayHaveAttribute)
+        {
+            Tree = tree;
+            Block = block;
+            Owner = owner;
+            GeneratedFile = generatedFile;
+            MayHaveAttribute = mayHaveAttribute;
+        }
+
+        public SyntaxTree Tree { get; }
+
+        public SyntaxNode Block { get; }
+
+        public ISymbol Owner { get; }
+
+        public bool GeneratedFile { get; }
+
+        public bool MayHaveAttribute { get; }
+
+        public bool Walked { get; set; }
+    }
+
+    /// <summary>
+    /// Which places the facts so far connect to a <c>NativeMemory</c> call, taking every kind of fact as a link (more
+    /// than the solver joins, so no place that matters is missed).
+    /// </summary>
+    private sealed class Reach : IOwnershipFacts
+    {
+        // The methods a pattern or the language calls without spelling their names.
+        private static readonly HashSet<string> s_calledUnspelled = new(StringComparer.Ordinal)
+        {
+            "GetEnumerator", "MoveNext", "Current", "Dispose", "DisposeAsync", "Deconstruct", "Add", "GetAwaiter", "GetResult",
+            "IsCompleted", "OnCompleted", "GetPinnableReference", "Slice", "Length", "Count", "AppendFormatted", "AppendLiteral",
+            "Invoke", "Equals", "Item",
+        };
+
+        private readonly IAssemblySymbol _assembly;
+        private readonly Dictionary<PointerLocation, PointerLocation> _parent = new();
+        private readonly List<PointerLocation> _calls = new();
+
+        public Reach(IAssemblySymbol assembly) => _assembly = assembly;
+
+        public void AddCall(MigrationCandidate call)
+        {
+            Root(call.Node);
+            _calls.Add(call.Node);
+        }
+
+        public void Union(PointerLocation a, PointerLocation b) => Link(a, b);
+
+        public void Taint(PointerLocation location, LeftAloneReason reason) => Root(location);
+
+        public void TaintUnlessSameGroup(PointerLocation place, PointerLocation origin) => Link(place, origin);
+
+        public void Derive(PointerLocation derived, PointerLocation origin) => Link(derived, origin);
+
+        public void PassArgument(PointerLocation parameter, PointerLocation argument) => Link(parameter, argument);
+
+        public void PublicInput(PointerLocation location) => Link(location, PointerLocation.PublicSurface);
+
+        public void PublicOutput(PointerLocation location) => Link(location, PointerLocation.PublicSurface);
+
+        public void LendToNativeCode(PointerLocation location) => Root(location);
+
+        /// <summary>
+        /// Adds to <paramref name="names"/> the name each place connected to a call is spelled by; true when such a place
+        /// is reached without spelling a name, so every member must be walked.
+        /// </summary>
+        public bool NamesOfPlacesConnectedToCalls(HashSet<string> names)
+        {
+            var withCalls = new HashSet<PointerLocation>();
+            foreach (var call in _calls)
+                withCalls.Add(Root(call));
+            foreach (var node in new List<PointerLocation>(_parent.Keys))
+            {
+                if (!withCalls.Contains(Root(node)))
+                    continue;
+                switch (NameOf(node, out bool unspelled))
+                {
+                    case { } name:
+                        names.Add(name);
+                        break;
+                    case null when unspelled:
+                        return true;
+                }
+            }
+
+            return false;
+        }
+
+        // The name code spells to reach the place; null for a place of one member or of another assembly, or (with
+        // unspelled) for a place reached without its name.
+        private string? NameOf(PointerLocation node, out bool unspelled)
+        {
+            unspelled = false;
+            switch (node.Kind)
+            {
+                case PointerLocationKind.PublicSurface:
+                    unspelled = true;
+                    return null;
+                case PointerLocationKind.Field:
+                case PointerLocationKind.ArrayElement when node.Symbol is IFieldSymbol:
+                    return Spelled(node.Symbol!, node.Symbol!.Name, out unspelled);
+                case PointerLocationKind.Property when node.Symbol is IPropertySymbol property:
+                    unspelled = property.IsIndexer && IsInCompilation(property);
+                    return unspelled ? null : Spelled(property, property.Name, out unspelled);
+                case PointerLocationKind.Parameter or PointerLocationKind.Return when node.Symbol is IMethodSymbol method:
+                    switch (method.MethodKind)
+                    {
+                        case MethodKind.LocalFunction or MethodKind.AnonymousFunction:
+                            return null;
+                        case MethodKind.Ordinary or MethodKind.ExplicitInterfaceImplementation or MethodKind.ReducedExtension:
+                            return Spelled(method, method.Name, out unspelled);
+                        case MethodKind.PropertyGet or MethodKind.PropertySet when method.AssociatedSymbol is IPropertySymbol { IsIndexer: false } accessed:
+                            return Spelled(method, accessed.Name, out unspelled);
+                        case MethodKind.DelegateInvoke:
+                            return null;
+                        default:
+                            unspelled = IsInCompilation(method);
+                            return null;
+                    }
+
+                default:
+                    return null;
+            }
+        }
+
+        private string? Spelled(ISymbol symbol, string name, out bool unspelled)
+        {
+            unspelled = false;
+            if (!IsInCompilation(symbol))
+                return null;
+            int dot = name.LastIndexOf('.');
+            if (dot >= 0)
+                name = name.Substring(dot + 1); // an explicit implementation: IFoo.Bar is spelled Bar
+            unspelled = s_calledUnspelled.Contains(name);
+            return unspelled ? null : name;
+        }
+
+        private bool IsInCompilation(ISymbol symbol) => SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, _assembly);
+
+        private void Link(PointerLocation a, PointerLocation b)
+        {
+            var ra = Root(a);
+            var rb = Root(b);
+            if (!ra.Equals(rb))
+                _parent[ra] = rb;
+        }
+
+        private PointerLocation Root(PointerLocation node)
+        {
+            if (!_parent.TryGetValue(node, out var parent))
+            {
+                _parent[node] = node;
+                return node;
+            }
+
+            var root = node;
+            while (!parent.Equals(root))
+            {
+                root = parent;
+                parent = _parent[root];
+            }
+
+            // Path compression.
+            while (!node.Equals(root))
+            {
+                var next = _parent[node];
+                _parent[node] = root;
+                node = next;
+            }
+
+            return root;
         }
     }
 

@@ -352,6 +352,86 @@ public class SameVerdictsAsFio003Tests
         static unsafe void* Make(nuint n) => NativeMemory.Alloc(n);
         """;
 
+    // Groups whose verdict is decided in members that never spell NativeMemory, several calls away from it and in other
+    // files: memory handed to native code three calls down, memory freed through an override's base method, and a
+    // wrapper family; the generator walks only the members that can bear on a call's group.
+    private const string Chains = """
+        using System.Runtime.InteropServices;
+
+        namespace App;
+
+        internal static unsafe class Pool
+        {
+            public static byte* Take() => (byte*)NativeMemory.Alloc(32);
+
+            public static void Give(byte* p) => NativeMemory.Free(p);
+
+            public static byte* TakeForNative() => (byte*)NativeMemory.Alloc(32);
+        }
+
+        internal abstract unsafe class Source
+        {
+            public abstract byte* Get();
+        }
+
+        internal sealed unsafe class NativeSource : Source
+        {
+            public override byte* Get() => (byte*)NativeMemory.AllocZeroed(8);
+        }
+        """;
+
+    private const string Users = """
+        namespace App;
+
+        internal static unsafe class Middle
+        {
+            public static byte* Borrow() => Pool.TakeForNative();
+
+            public static void Hand(byte* p) => Sink.Keep(p);
+
+            public static byte* Lend() => Pool.Take();
+        }
+
+        internal static unsafe class Sink
+        {
+            [System.Runtime.InteropServices.DllImport("libc")]
+            private static extern void keep(void* p);
+
+            public static void Keep(byte* p) => keep(p);
+        }
+
+        internal static unsafe class Users
+        {
+            public static void HandToNative()
+            {
+                byte* p = Middle.Borrow();
+                Middle.Hand(p);
+            }
+
+            public static void Release(Source source) => Pool.Give(source.Get());
+
+            public static void RoundTrip() => Pool.Give(Middle.Lend());
+        }
+
+        internal static class Unrelated
+        {
+            public static int Sum(int[] values)
+            {
+                int total = 0;
+                foreach (int value in values)
+                    total += value;
+                return total;
+            }
+
+            public static string Name(object o) => o.ToString() ?? string.Empty;
+        }
+
+        internal static class Entry
+        {
+            public static void Main() { }
+        }
+        """;
+
     private static readonly Regex s_reportLine = new(@"^// (?<path>[^(\n]+)\((?<line>\d+),(?<column>\d+)\): NativeMemory\.\w+ (?<verdict>->|left alone)", RegexOptions.Multiline);
 
     private static readonly Regex s_migrationLine = new(@"^// (?<path>[^:\n]+):(?<line>\d+):(?<column>\d+): NativeMemory\.\w+ \(in [^)]*\) (?<verdict>migrates to|stays on)", RegexOptions.Multiline);
@@ -383,6 +463,44 @@ public class SameVerdictsAsFio003Tests
         Assert.Equal(outputType == "Exe" ? 39 : 32, verdicts.Seen.Count);
         Assert.Equal(verdicts.Reported.Order(), verdicts.Intercepted.Order());
         Assert.True(verdicts.Intercepted.Count < verdicts.Seen.Count, "every call was intercepted:\n" + verdicts.Report);
+    }
+
+    [Theory]
+    [InlineData("Exe")]
+    [InlineData("Library")]
+    public async Task Groups_decided_where_NativeMemory_is_never_named_get_the_verdict_FIO003_gives(string outputType)
+    {
+        var verdicts = await Verdicts(outputType, [("Chains.cs", Chains), ("Users.cs", Users)]);
+
+        Assert.Equal(verdicts.InSource.Order(), verdicts.Seen.Order());
+        Assert.Equal(4, verdicts.Seen.Count);
+        Assert.Equal(verdicts.Reported.Order(), verdicts.Intercepted.Order());
+        // Take, Give and the override's AllocZeroed migrate together; the memory handed to native code stays.
+        Assert.Equal(3, verdicts.Intercepted.Count);
+        Assert.Contains("Chains.cs(11,51): NativeMemory.Alloc left alone (in Pool.TakeForNative): PassedToNativeCode", verdicts.Report);
+    }
+
+    [Fact]
+    public void The_walk_skips_members_that_cannot_bear_on_a_NativeMemory_call()
+    {
+        var compilation = InterceptionHarness.CreateCompilation([("Chains.cs", Chains), ("Users.cs", Users)]);
+        var symbols = FioMem.Analyzers.Common.KnownSymbols.TryCreate(compilation)!;
+        var scope = MigrationScope.Create(compilation, new AnalyzerOptions([], BuildProperties.Intercepting()));
+        var graphs = new Dictionary<SyntaxTree, OwnershipGraph>();
+        var walkers = new Dictionary<SyntaxTree, OwnershipWalker>();
+        var models = compilation.SyntaxTrees.ToDictionary(tree => tree, tree => compilation.GetSemanticModel(tree));
+        OwnershipWalker WalkerFor(SyntaxTree tree)
+        {
+            if (!walkers.TryGetValue(tree, out var walker))
+                walkers[tree] = walker = new OwnershipWalker(graphs[tree] = new OwnershipGraph(), symbols.NativeMemory!, symbols.FioMemory, compilation.Assembly, scope);
+            return walker;
+        }
+
+        var walked = OwnershipTrees.AnalyzeRelevantMembers(compilation.SyntaxTrees, compilation.Assembly, tree => models[tree], WalkerFor,
+            () => graphs.Values, _ => false, default);
+
+        // Every member but Unrelated.Sum, Unrelated.Name and Entry.Main.
+        Assert.Equal((11, 14), walked);
     }
 
     private sealed record CallSets(string Report, HashSet<string> InSource, HashSet<string> Seen, HashSet<string> Intercepted, HashSet<string> Reported);
