@@ -35,8 +35,31 @@ internal static class OwnershipTrees
     }
 
     /// <summary>
-    /// Walks, of the members of <paramref name="trees"/>, those that can bear on the group of a <c>NativeMemory</c> call,
-    /// and no other: the facts that decide each call's group are the ones a walk of every member records.
+    /// Walks, of the members of <paramref name="trees"/>, those that can bear on the group of a <c>NativeMemory</c> call
+    /// (see <see cref="RelevantMembers"/>), each tree's members with <paramref name="walkerFor"/>.
+    /// </summary>
+    /// <returns>How many members were walked, of how many.</returns>
+    public static (int Walked, int Members) AnalyzeRelevantMembers(IEnumerable<SyntaxTree> trees, IAssemblySymbol assembly,
+        Func<SyntaxTree, SemanticModel> modelFor, Func<SyntaxTree, OwnershipWalker> walkerFor, Func<IEnumerable<OwnershipGraph>> graphs,
+        Func<SyntaxTree, bool> isGeneratedFile, CancellationToken cancellationToken)
+    {
+        var relevant = new RelevantMembers(assembly);
+        foreach (var tree in trees)
+        {
+            var model = modelFor(tree);
+            relevant.AddAliases(tree.GetRoot(cancellationToken));
+            bool generated = isGeneratedFile(tree);
+            bool mayHaveAttribute = !generated && MentionsGeneratedCodeAttribute(tree.GetRoot(cancellationToken));
+            foreach (var (block, owner) in CodeBlocks(model, cancellationToken))
+                relevant.Add(block, owner, model, generated, mayHaveAttribute);
+        }
+
+        return relevant.Walk(walkerFor, graphs, cancellationToken);
+    }
+
+    /// <summary>
+    /// The members of a compilation, and the walk of those that can bear on the group of a <c>NativeMemory</c> call, and
+    /// no other: the facts that decide each call's group are the ones a walk of every member records.
     /// </summary>
     /// <remarks>
     /// <para>
@@ -55,63 +78,72 @@ internal static class OwnershipTrees
     /// every remaining member is walked.
     /// </para>
     /// </remarks>
-    /// <param name="trees">The trees to walk.</param>
-    /// <param name="assembly">The compilation's assembly (places of other assemblies are never walked).</param>
-    /// <param name="modelFor">The semantic model of a tree (one per tree, shared with the caller).</param>
-    /// <param name="walkerFor">The walker recording the facts of a tree's members.</param>
-    /// <param name="graphs">The graphs the walkers record into, to read the facts so far.</param>
-    /// <param name="isGeneratedFile">Whether a tree is generated code.</param>
-    /// <param name="cancellationToken">Cancels the walk.</param>
-    /// <returns>How many members were walked, of how many.</returns>
-    public static (int Walked, int Members) AnalyzeRelevantMembers(IEnumerable<SyntaxTree> trees, IAssemblySymbol assembly,
-        Func<SyntaxTree, SemanticModel> modelFor, Func<SyntaxTree, OwnershipWalker> walkerFor, Func<IEnumerable<OwnershipGraph>> graphs,
-        Func<SyntaxTree, bool> isGeneratedFile, CancellationToken cancellationToken)
+    internal sealed class RelevantMembers
     {
-        var members = new List<Member>();
-        var seeds = new HashSet<string>(StringComparer.Ordinal) { NativeMemoryTypeName };
-        foreach (var tree in trees)
+        private readonly IAssemblySymbol _assembly;
+        private readonly List<Member> _members = new();
+        private readonly HashSet<string> _seeds = new(StringComparer.Ordinal) { NativeMemoryTypeName };
+
+        /// <param name="assembly">The compilation's assembly (places of other assemblies are never walked).</param>
+        public RelevantMembers(IAssemblySymbol assembly) => _assembly = assembly;
+
+        /// <summary>Reads a tree's <c>using</c> aliases and <c>using static</c> of <c>NativeMemory</c>.</summary>
+        public void AddAliases(SyntaxNode root)
         {
-            var model = modelFor(tree);
-            AddNativeMemoryAliases(model.SyntaxTree.GetRoot(cancellationToken), seeds);
-            bool generated = isGeneratedFile(tree);
-            bool mayHaveAttribute = !generated && MentionsGeneratedCodeAttribute(tree.GetRoot(cancellationToken));
-            foreach (var (block, owner) in CodeBlocks(model, cancellationToken))
-                members.Add(new Member(tree, block, owner, generated, mayHaveAttribute));
+            lock (_seeds)
+                AddNativeMemoryAliases(root, _seeds);
         }
 
-        var names = new HashSet<string>(seeds, StringComparer.Ordinal);
-        bool everything = false;
-        int walked = 0;
-        while (true)
+        /// <summary>A member: the node a code block action gets, its owning symbol and the semantic model to walk it with.</summary>
+        public void Add(SyntaxNode block, ISymbol owner, SemanticModel model, bool isGeneratedCode, bool mayHaveGeneratedCodeAttribute = false)
         {
-            bool added = false;
-            foreach (var member in members)
+            lock (_members)
+                _members.Add(new Member(block, owner, model, isGeneratedCode, mayHaveGeneratedCodeAttribute));
+        }
+
+        /// <summary>Walks the members that can bear on a call's group; how many were walked, of how many.</summary>
+        public (int Walked, int Members) Walk(Func<SyntaxTree, OwnershipWalker> walkerFor, Func<IEnumerable<OwnershipGraph>> graphs,
+            CancellationToken cancellationToken)
+        {
+            // The driver hands members over in any order; walking them in source order keeps the facts' order stable.
+            _members.Sort(static (x, y) =>
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (member.Walked || !(everything || Spells(member.Block, names)))
-                    continue;
-                member.Walked = true;
-                added = true;
-                walked++;
-                var model = modelFor(member.Tree);
-                var roots = MemberOperations.Roots(member.Block, member.Owner, model, cancellationToken);
-                if (!roots.IsEmpty)
+                int byPath = string.CompareOrdinal(x.Block.SyntaxTree.FilePath, y.Block.SyntaxTree.FilePath);
+                return byPath != 0 ? byPath : x.Block.SpanStart.CompareTo(y.Block.SpanStart);
+            });
+            var names = new HashSet<string>(_seeds, StringComparer.Ordinal);
+            bool everything = false;
+            int walked = 0;
+            while (true)
+            {
+                bool added = false;
+                foreach (var member in _members)
                 {
-                    walkerFor(member.Tree).AnalyzeMember(member.Owner, roots,
-                        member.GeneratedFile || (member.MayHaveAttribute && HasGeneratedCodeAttribute(member.Owner)));
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (member.Walked || !(everything || Spells(member.Block, names)))
+                        continue;
+                    member.Walked = true;
+                    added = true;
+                    walked++;
+                    var roots = MemberOperations.Roots(member.Block, member.Owner, member.Model, cancellationToken);
+                    if (!roots.IsEmpty)
+                    {
+                        walkerFor(member.Block.SyntaxTree).AnalyzeMember(member.Owner, roots,
+                            member.IsGeneratedCode || (member.MayHaveAttribute && HasGeneratedCodeAttribute(member.Owner)));
+                    }
                 }
+
+                if (!added || everything)
+                    break;
+
+                var reach = new Reach(_assembly);
+                foreach (var graph in graphs())
+                    graph.ExportFacts(reach);
+                everything = reach.NamesOfPlacesConnectedToCalls(names);
             }
 
-            if (!added || everything)
-                break;
-
-            var reach = new Reach(assembly);
-            foreach (var graph in graphs())
-                graph.ExportFacts(reach);
-            everything = reach.NamesOfPlacesConnectedToCalls(names);
+            return (walked, _members.Count);
         }
-
-        return (walked, members.Count);
     }
 
     private const string NativeMemoryTypeName = "NativeMemory";
@@ -180,22 +212,22 @@ internal static class OwnershipTrees
 
     private sealed class Member
     {
-        public Member(SyntaxTree tree, SyntaxNode block, ISymbol owner, bool generatedFile, bool mayHaveAttribute)
+        public Member(SyntaxNode block, ISymbol owner, SemanticModel model, bool isGeneratedCode, bool mayHaveAttribute)
         {
-            Tree = tree;
             Block = block;
             Owner = owner;
-            GeneratedFile = generatedFile;
+            Model = model;
+            IsGeneratedCode = isGeneratedCode;
             MayHaveAttribute = mayHaveAttribute;
         }
-
-        public SyntaxTree Tree { get; }
 
         public SyntaxNode Block { get; }
 
         public ISymbol Owner { get; }
 
-        public bool GeneratedFile { get; }
+        public SemanticModel Model { get; }
+
+        public bool IsGeneratedCode { get; }
 
         public bool MayHaveAttribute { get; }
 
