@@ -1,5 +1,6 @@
 // Build-time switch to FioMem: interceptors that send the NativeMemory calls FIO003 would migrate to FioMemory.
 using System.Text;
+using FioMem.Generators.Helpers;
 using FioMem.Generators.Interception;
 using FioMem.Generators.Models;
 using Microsoft.CodeAnalysis;
@@ -10,7 +11,9 @@ namespace FioMem.Generators;
 /// <summary>
 /// With the MSBuild property <c>FioMemInterceptNativeMemory</c> set to true, redirects every <c>NativeMemory</c>
 /// allocation, reallocation and release of a pointer group that FIO003 would migrate to the matching <c>FioMemory</c>
-/// method, through C# interceptors; the source stays as it is. Without the property it emits nothing.
+/// method, through C# interceptors; the source stays as it is. With <c>FioMemMigrationReport</c> it emits
+/// <see cref="MigrationReportHintName"/>, FIO003's verdict on each call in words, and no interceptor (unless both are
+/// set). With neither it emits nothing.
 /// </summary>
 /// <remarks>
 /// The analysis is FIO003's own (its ownership walk, graph and decision are compiled into this assembly). Each file's
@@ -26,6 +29,9 @@ public sealed class NativeMemoryInterceptorGenerator : IIncrementalGenerator
 
     /// <summary>The hint name of the generated report.</summary>
     public const string ReportHintName = "FioMem.Interception.g.cs";
+
+    /// <summary>The hint name of the generated migration report (<c>FioMemMigrationReport</c>).</summary>
+    public const string MigrationReportHintName = "FioMem.Migration.g.cs";
 
     /// <summary>The hint name of the generated interceptors.</summary>
     public const string InterceptorsHintName = "FioMem.Interceptors.g.cs";
@@ -52,10 +58,11 @@ public sealed class NativeMemoryInterceptorGenerator : IIncrementalGenerator
             .Select(static (pair, _) => InterceptionSettingsReader.Read(pair.Left, pair.Right))
             .WithTrackingName(TrackingNames.Settings);
 
-        // Walking is FIO003's per-member work; it runs only when the property is on and some file names NativeMemory.
+        // Walking is FIO003's per-member work; it runs only when a property asks for it and some file names NativeMemory,
+        // and only over the members that can bear on a NativeMemory call. Each file's facts are compared on their own.
         IncrementalValuesProvider<FileFacts> facts = input
-            .SelectMany(static (pair, cancellationToken) => InterceptionFactsCollector.TreesToWalk(pair.Left, pair.Right, cancellationToken))
-            .Select(static (tree, cancellationToken) => InterceptionFactsCollector.Collect(tree, cancellationToken))
+            .Select(static (pair, cancellationToken) => InterceptionFactsCollector.CollectAll(pair.Left, pair.Right, cancellationToken))
+            .SelectMany(static (files, _) => files)
             .WithTrackingName(TrackingNames.Facts);
 
         IncrementalValueProvider<InterceptionPlan> plan = facts
@@ -66,19 +73,21 @@ public sealed class NativeMemoryInterceptorGenerator : IIncrementalGenerator
 
         context.RegisterSourceOutput(plan, static (productionContext, item) =>
         {
+            if (item.MigrationReportLines.Length > 0)
+                productionContext.AddSource(MigrationReportHintName, SourceText.From(EmitReport(item.MigrationReportLines), Encoding.UTF8));
             if (!item.Enabled)
                 return;
-            productionContext.AddSource(ReportHintName, SourceText.From(EmitReport(item), Encoding.UTF8));
+            productionContext.AddSource(ReportHintName, SourceText.From(EmitReport(item.ReportLines), Encoding.UTF8));
             if (item.Interceptors.Length > 0)
                 productionContext.AddSource(InterceptorsHintName, SourceText.From(EmitInterceptors(item), Encoding.UTF8));
         });
     }
 
-    /// <summary>The report: comment lines only, read back by FioMem's build file.</summary>
-    internal static string EmitReport(InterceptionPlan plan)
+    /// <summary>A report: comment lines only, read back by FioMem's build file.</summary>
+    internal static string EmitReport(EquatableArray<string> lines)
     {
         var builder = new StringBuilder();
-        foreach (string line in plan.ReportLines)
+        foreach (string line in lines)
             builder.Append("// ").Append(line).Append('\n');
         return builder.ToString();
     }

@@ -49,6 +49,27 @@ public sealed class InterceptionPackageTests(PackageFixture fixture)
     }
 
     [Fact]
+    public void The_migration_report_alone_gives_every_call_its_verdict_in_words_and_intercepts_nothing()
+    {
+        CliResult build = Build("App", "--no-incremental", "-p:FioMemMigrationReport=true");
+        Assert.True(build.ExitCode == 0, "App did not build:\n" + build);
+        string relativeReport = Path.Combine("obj", "Debug", "net10.0", "FioMem.Migration.txt");
+        Assert.Single(Regex.Matches(build.Output, Regex.Escape($"App: FioMem migrates 5 of 7 NativeMemory calls to FioMemory; see {relativeReport}")));
+        Assert.DoesNotContain("FioMem intercepts", build.Output);
+        Assert.Empty(Directory.GetFiles(Path.Combine(fixture.ConsumerDirectory, "App", "obj"), "FioMem.Interceptors.g.cs", SearchOption.AllDirectories));
+
+        string[] report = File.ReadAllLines(Path.Combine(fixture.ConsumerDirectory, "App", relativeReport));
+        Assert.Equal("FioMem migrates 5 of 7 NativeMemory calls to FioMemory", report[0]);
+        Assert.Equal(8, report.Length);
+        Assert.Equal(5, report.Count(l => l.Contains(" migrates to FioMemory.", StringComparison.Ordinal)));
+        foreach (int line in HandToNativeLines())
+        {
+            Assert.Contains(report, l => l.StartsWith($"NativeBuffers.cs:{line}:", StringComparison.Ordinal)
+                && l.EndsWith("(in NativeBuffers.HandToNative) stays on NativeMemory: the memory is passed to native code, which may free it", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public void Memory_given_to_a_PInvoke_that_frees_it_keeps_its_NativeMemory_calls()
     {
         CliResult build = Build("Intercept");

@@ -1,6 +1,7 @@
-// Times the NativeMemory interception generator (FioMemInterceptNativeMemory=true) in one process, as process CPU
-// time, against the compiler binding the same sources (GetDiagnostics on a fresh compilation built without
-// concurrency): the generator binds every member again through its semantic models, so binding is the floor of its cost.
+// Times the NativeMemory interception generator (FioMemInterceptNativeMemory=true) and FIO003 (the same analysis, run
+// alone through CompilationWithAnalyzers without concurrency) in one process, as process CPU time, against the compiler
+// binding the same sources (GetDiagnostics on a fresh compilation built without concurrency): each binds the members it
+// walks again through its own semantic models.
 //
 // Usage: AnalyzerCost.InterceptionInProcess <source-directory> [rounds] [--exe]
 using System;
@@ -9,7 +10,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Collections.Immutable;
 using FioMem;
+using FioMem.Analyzers.Migration;
 using FioMem.Generators;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -41,16 +44,19 @@ for (int round = 0; round <= rounds; round++)
     double off = Cpu(() => Run(Fresh(), enabled: false));
     string summary = string.Empty;
     double on = Cpu(() => summary = Run(Fresh(), enabled: true));
-    Console.WriteLine($"{(round == 0 ? "cold   " : "round " + round)}: compiler binding {bind:F2} s, generator with the property {on:F2} s, without {off:F3} s CPU ({summary})");
+    var (reported, fio003) = RunFio003(Fresh());
+    Console.WriteLine($"{(round == 0 ? "cold   " : "round " + round)}: compiler binding {bind:F2} s, generator with the property {on:F2} s, without {off:F3} s CPU ({summary}); FIO003 {fio003:F2} s ({reported} diagnostics)");
     if (round == 0)
         continue; // the first round JIT-compiles the compiler and the generator
     Add("bind", bind);
     Add("on", on);
     Add("off", off);
+    Add("fio003", fio003);
 }
 
 Console.WriteLine($"medians over {rounds} warm rounds: compiler binding {Median("bind"):F2} s, generator with the property {Median("on"):F2} s " +
-                  $"({100 * Median("on") / Median("bind"):F0}% of binding), without {Median("off"):F3} s");
+                  $"({100 * Median("on") / Median("bind"):F0}% of binding), without {Median("off"):F3} s; " +
+                  $"FIO003 {Median("fio003"):F2} s ({100 * Median("fio003") / Median("bind"):F0}% of binding)");
 return 0;
 
 static string Run(CSharpCompilation compilation, bool enabled)
@@ -61,6 +67,19 @@ static string Run(CSharpCompilation compilation, bool enabled)
     var result = driver.RunGenerators(compilation).GetRunResult().Results[0];
     var report = result.GeneratedSources.FirstOrDefault(s => s.HintName == NativeMemoryInterceptorGenerator.ReportHintName);
     return report.SourceText is { } text ? text.Lines[0].ToString().TrimStart('/', ' ') : "nothing generated";
+}
+
+// FIO003 alone, one action at a time, as the IDE or dotnet format runs it (it is Info: command-line builds skip it):
+// the time spent in its actions (the driver's own binding of the compilation, which any analyzer host does anyway, is
+// not charged to it; the operation trees it asks for are).
+static (int Reported, double Seconds) RunFio003(CSharpCompilation compilation)
+{
+    var analyzer = new NativeMemoryMigrationAnalyzer();
+    var analyzers = compilation.WithAnalyzers([analyzer],
+        new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty, new BuildProperties(false)),
+            onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: true));
+    int reported = analyzers.GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult().Count(d => d.Id == "FIO003");
+    return (reported, analyzers.GetAnalyzerTelemetryInfoAsync(analyzer, default).GetAwaiter().GetResult().ExecutionTime.TotalSeconds);
 }
 
 static double Cpu(Action action)

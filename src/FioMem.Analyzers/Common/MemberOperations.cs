@@ -91,6 +91,14 @@ internal static class MemberOperations
     public static ImmutableArray<IOperation> Roots(CodeBlockAnalysisContext block) =>
         Roots(ExecutableSyntax(block.CodeBlock, block.OwningSymbol), block.SemanticModel, block.CancellationToken);
 
+    /// <summary>
+    /// The operation roots of the member <paramref name="owner"/> that <paramref name="codeBlock"/> declares: the node
+    /// and symbol the analyzer driver hands a code block action (for hosts that enumerate members themselves).
+    /// </summary>
+    public static ImmutableArray<IOperation> Roots(SyntaxNode codeBlock, ISymbol owner, SemanticModel model,
+        System.Threading.CancellationToken cancellationToken) =>
+        Roots(ExecutableSyntax(codeBlock, owner), model, cancellationToken);
+
     /// <summary>Every operation under <paramref name="roots"/>, roots included, in tree order.</summary>
     [MethodImpl(Hot.Optimized)]
     public static List<IOperation> DescendantsAndSelf(ImmutableArray<IOperation> roots)

@@ -1,28 +1,529 @@
-// Feeds a whole syntax tree's members to FIO003's ownership walk, outside an analyzer host.
-using System.Collections.Immutable;
+// Feeds a whole syntax tree's members to FIO003's ownership walk, outside an analyzer host, as the analyzer driver does.
+using System;
+using System.Collections.Generic;
 using System.Threading;
+using FioMem.Analyzers.Common;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace FioMem.Analyzers.Migration;
 
 /// <summary>Walks the members of one syntax tree (for <c>MigrationExplainer</c> and the build-time interception).</summary>
+/// <remarks>
+/// FIO003 walks what the analyzer driver hands its code block action: one declaration node and its symbol per member.
+/// <see cref="CodeBlocks"/> enumerates the same pairs — the same nodes and the same owning symbols (the getter, not the
+/// property, for an expression-bodied property; the synthesized entry point for top-level statements; the primary
+/// constructor for a type's base call) — and <see cref="MemberOperations"/> turns each into the same operation roots, so
+/// both hosts record the same facts. Members in generated code are flagged as the driver flags them: the whole file, or
+/// a declaration under <c>[GeneratedCode]</c>.
+/// </remarks>
 internal static class OwnershipTrees
 {
+    private const string GeneratedCodeAttribute = "System.CodeDom.Compiler.GeneratedCodeAttribute";
+
     /// <summary>Records the facts of every member (method, accessor, initializer...) declared in the tree of <paramref name="model"/>.</summary>
     public static void AnalyzeTree(OwnershipWalker walker, SemanticModel model, bool isGeneratedCode, CancellationToken cancellationToken)
     {
-        foreach (var node in model.SyntaxTree.GetRoot(cancellationToken).DescendantNodes())
+        bool mayHaveAttribute = !isGeneratedCode && MentionsGeneratedCodeAttribute(model.SyntaxTree.GetRoot(cancellationToken));
+        foreach (var (block, owner) in CodeBlocks(model, cancellationToken))
         {
             cancellationToken.ThrowIfCancellationRequested();
+            var roots = MemberOperations.Roots(block, owner, model, cancellationToken);
+            if (!roots.IsEmpty)
+                walker.AnalyzeMember(owner, roots, isGeneratedCode || (mayHaveAttribute && HasGeneratedCodeAttribute(owner)));
+        }
+    }
 
-            // The member a root belongs to: the declaration itself (a method), or the one holding it (a field's
-            // initializer, an expression body).
-            if (model.GetOperation(node, cancellationToken) is { Parent: null } root
-                && (model.GetDeclaredSymbol(node, cancellationToken) ?? (node.Parent is { } parent ? model.GetDeclaredSymbol(parent, cancellationToken) : null)
-                    ?? model.GetEnclosingSymbol(node.Span.End, cancellationToken)) is { } owner)
+    /// <summary>
+    /// Walks, of the members of <paramref name="trees"/>, those that can bear on the group of a <c>NativeMemory</c> call
+    /// (see <see cref="RelevantMembers"/>), each tree's members with <paramref name="walkerFor"/>.
+    /// </summary>
+    /// <returns>How many members were walked, of how many.</returns>
+    public static (int Walked, int Members) AnalyzeRelevantMembers(IEnumerable<SyntaxTree> trees, IAssemblySymbol assembly,
+        Func<SyntaxTree, SemanticModel> modelFor, Func<SyntaxTree, OwnershipWalker> walkerFor, Func<IEnumerable<OwnershipGraph>> graphs,
+        Func<SyntaxTree, bool> isGeneratedFile, CancellationToken cancellationToken)
+    {
+        var relevant = new RelevantMembers(assembly);
+        foreach (var tree in trees)
+        {
+            var model = modelFor(tree);
+            relevant.AddAliases(tree.GetRoot(cancellationToken));
+            bool generated = isGeneratedFile(tree);
+            bool mayHaveAttribute = !generated && MentionsGeneratedCodeAttribute(tree.GetRoot(cancellationToken));
+            foreach (var (block, owner) in CodeBlocks(model, cancellationToken))
+                relevant.Add(block, owner, model, generated, mayHaveAttribute);
+        }
+
+        return relevant.Walk(walkerFor, graphs, cancellationToken);
+    }
+
+    /// <summary>
+    /// The members of a compilation, and the walk of those that can bear on the group of a <c>NativeMemory</c> call, and
+    /// no other: the facts that decide each call's group are the ones a walk of every member records.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// A member's facts join places it touches; a member can change a call's group only by touching a place of that
+    /// group. Locals, lambdas and local functions belong to one member; every other place — a field, a property, a
+    /// method's parameters and return, a field's array elements — is spelled by its name in each member that touches
+    /// it, and overrides and implementations spell the name of what they link to. So the walk starts with the members
+    /// that spell <c>NativeMemory</c> (or an alias or <c>using static</c> of it), gathers the names of the places
+    /// connected to a call by the facts so far (every kind of fact taken as a link), walks the members that spell one
+    /// of those names, and repeats until no member is added.
+    /// </para>
+    /// <para>
+    /// Code reaches some places without spelling their names: constructors (<c>new()</c>, <c>base(...)</c>), operators,
+    /// conversions, indexers, the methods a pattern calls (<c>foreach</c>, <c>using</c>, <c>await</c>, deconstruction,
+    /// collection initializers...) and the opted-in public API's one place. When such a place is connected to a call,
+    /// every remaining member is walked.
+    /// </para>
+    /// </remarks>
+    internal sealed class RelevantMembers
+    {
+        private readonly IAssemblySymbol _assembly;
+        private readonly List<Member> _members = new();
+        private readonly HashSet<string> _seeds = new(StringComparer.Ordinal) { NativeMemoryTypeName };
+
+        /// <param name="assembly">The compilation's assembly (places of other assemblies are never walked).</param>
+        public RelevantMembers(IAssemblySymbol assembly) => _assembly = assembly;
+
+        /// <summary>Reads a tree's <c>using</c> aliases and <c>using static</c> of <c>NativeMemory</c>.</summary>
+        public void AddAliases(SyntaxNode root)
+        {
+            lock (_seeds)
+                AddNativeMemoryAliases(root, _seeds);
+        }
+
+        /// <summary>A member: the node a code block action gets, its owning symbol and the semantic model to walk it with.</summary>
+        public void Add(SyntaxNode block, ISymbol owner, SemanticModel model, bool isGeneratedCode, bool mayHaveGeneratedCodeAttribute = false)
+        {
+            lock (_members)
+                _members.Add(new Member(block, owner, model, isGeneratedCode, mayHaveGeneratedCodeAttribute));
+        }
+
+        /// <summary>Walks the members that can bear on a call's group; how many were walked, of how many.</summary>
+        public (int Walked, int Members) Walk(Func<SyntaxTree, OwnershipWalker> walkerFor, Func<IEnumerable<OwnershipGraph>> graphs,
+            CancellationToken cancellationToken)
+        {
+            // The driver hands members over in any order; walking them in source order keeps the facts' order stable.
+            _members.Sort(static (x, y) =>
             {
-                walker.AnalyzeMember(owner, ImmutableArray.Create(root), isGeneratedCode);
+                int byPath = string.CompareOrdinal(x.Block.SyntaxTree.FilePath, y.Block.SyntaxTree.FilePath);
+                return byPath != 0 ? byPath : x.Block.SpanStart.CompareTo(y.Block.SpanStart);
+            });
+            var names = new HashSet<string>(_seeds, StringComparer.Ordinal);
+            bool everything = false;
+            int walked = 0;
+            while (true)
+            {
+                bool added = false;
+                foreach (var member in _members)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (member.Walked || !(everything || Spells(member.Block, names)))
+                        continue;
+                    member.Walked = true;
+                    added = true;
+                    walked++;
+                    var roots = MemberOperations.Roots(member.Block, member.Owner, member.Model, cancellationToken);
+                    if (!roots.IsEmpty)
+                    {
+                        walkerFor(member.Block.SyntaxTree).AnalyzeMember(member.Owner, roots,
+                            member.IsGeneratedCode || (member.MayHaveAttribute && HasGeneratedCodeAttribute(member.Owner)));
+                    }
+                }
+
+                if (!added || everything)
+                    break;
+
+                var reach = new Reach(_assembly);
+                foreach (var graph in graphs())
+                    graph.ExportFacts(reach);
+                everything = reach.NamesOfPlacesConnectedToCalls(names);
+            }
+
+            return (walked, _members.Count);
+        }
+    }
+
+    private const string NativeMemoryTypeName = "NativeMemory";
+
+    // using NM = System.Runtime.InteropServices.NativeMemory; and using static ...NativeMemory; spell its calls otherwise.
+    private static void AddNativeMemoryAliases(SyntaxNode root, HashSet<string> seeds)
+    {
+        foreach (var node in root.DescendantNodes(static n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax or UsingDirectiveSyntax))
+        {
+            if (node is not UsingDirectiveSyntax { Name: { } name } directive || !name.ToString().EndsWith(NativeMemoryTypeName, StringComparison.Ordinal))
+                continue;
+            if (directive.Alias is { } alias)
+                seeds.Add(alias.Name.Identifier.ValueText);
+            else if (directive.StaticKeyword.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.StaticKeyword))
+            {
+                foreach (var method in CalledNames.NativeMemoryMethods.Names)
+                    seeds.Add(method);
             }
         }
+    }
+
+    // Whether the member's syntax spells one of the names: its executable code and the name it declares (an accessor or
+    // an expression body by its property's name), as MemberOperations reads a member.
+    private static bool Spells(SyntaxNode block, HashSet<string> names)
+    {
+        switch (block)
+        {
+            case CompilationUnitSyntax unit:
+                foreach (var member in unit.Members)
+                {
+                    if (member is GlobalStatementSyntax && SpellsIn(member, names))
+                        return true;
+                }
+
+                return false;
+            case TypeDeclarationSyntax type:
+                return names.Contains(type.Identifier.ValueText) || SpellsIn(type.ParameterList, names) || SpellsIn(type.BaseList, names);
+            case AccessorDeclarationSyntax accessor:
+                return SpellsIn(accessor, names) || accessor.Parent?.Parent is BasePropertyDeclarationSyntax property && DeclaresName(property, names);
+            case ArrowExpressionClauseSyntax arrow:
+                return SpellsIn(arrow, names) || arrow.Parent is BasePropertyDeclarationSyntax owner && DeclaresName(owner, names);
+            default:
+                return SpellsIn(block, names);
+        }
+    }
+
+    private static bool DeclaresName(BasePropertyDeclarationSyntax property, HashSet<string> names) => property switch
+    {
+        PropertyDeclarationSyntax p => names.Contains(p.Identifier.ValueText),
+        EventDeclarationSyntax e => names.Contains(e.Identifier.ValueText),
+        _ => false,
+    };
+
+    private static bool SpellsIn(SyntaxNode? node, HashSet<string> names)
+    {
+        if (node is null)
+            return false;
+        foreach (var token in node.DescendantTokens())
+        {
+            if (token.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.IdentifierToken) && names.Contains(token.ValueText))
+                return true;
+        }
+
+        return false;
+    }
+
+    private sealed class Member
+    {
+        public Member(SyntaxNode block, ISymbol owner, SemanticModel model, bool isGeneratedCode, bool mayHaveAttribute)
+        {
+            Block = block;
+            Owner = owner;
+            Model = model;
+            IsGeneratedCode = isGeneratedCode;
+            MayHaveAttribute = mayHaveAttribute;
+        }
+
+        public SyntaxNode Block { get; }
+
+        public ISymbol Owner { get; }
+
+        public SemanticModel Model { get; }
+
+        public bool IsGeneratedCode { get; }
+
+        public bool MayHaveAttribute { get; }
+
+        public bool Walked { get; set; }
+    }
+
+    /// <summary>
+    /// Which places the facts so far connect to a <c>NativeMemory</c> call, taking every kind of fact as a link (more
+    /// than the solver joins, so no place that matters is missed).
+    /// </summary>
+    private sealed class Reach : IOwnershipFacts
+    {
+        // The methods a pattern or the language calls without spelling their names.
+        private static readonly HashSet<string> s_calledUnspelled = new(StringComparer.Ordinal)
+        {
+            "GetEnumerator", "MoveNext", "Current", "Dispose", "DisposeAsync", "Deconstruct", "Add", "GetAwaiter", "GetResult",
+            "IsCompleted", "OnCompleted", "GetPinnableReference", "Slice", "Length", "Count", "AppendFormatted", "AppendLiteral",
+            "Invoke", "Equals", "Item",
+        };
+
+        private readonly IAssemblySymbol _assembly;
+        private readonly Dictionary<PointerLocation, PointerLocation> _parent = new();
+        private readonly List<PointerLocation> _calls = new();
+
+        public Reach(IAssemblySymbol assembly) => _assembly = assembly;
+
+        public void AddCall(MigrationCandidate call)
+        {
+            Root(call.Node);
+            _calls.Add(call.Node);
+        }
+
+        public void Union(PointerLocation a, PointerLocation b) => Link(a, b);
+
+        public void Taint(PointerLocation location, LeftAloneReason reason) => Root(location);
+
+        public void TaintUnlessSameGroup(PointerLocation place, PointerLocation origin) => Link(place, origin);
+
+        public void Derive(PointerLocation derived, PointerLocation origin) => Link(derived, origin);
+
+        public void PassArgument(PointerLocation parameter, PointerLocation argument) => Link(parameter, argument);
+
+        public void PublicInput(PointerLocation location) => Link(location, PointerLocation.PublicSurface);
+
+        public void PublicOutput(PointerLocation location) => Link(location, PointerLocation.PublicSurface);
+
+        public void LendToNativeCode(PointerLocation location) => Root(location);
+
+        /// <summary>
+        /// Adds to <paramref name="names"/> the name each place connected to a call is spelled by; true when such a place
+        /// is reached without spelling a name, so every member must be walked.
+        /// </summary>
+        public bool NamesOfPlacesConnectedToCalls(HashSet<string> names)
+        {
+            var withCalls = new HashSet<PointerLocation>();
+            foreach (var call in _calls)
+                withCalls.Add(Root(call));
+            foreach (var node in new List<PointerLocation>(_parent.Keys))
+            {
+                if (!withCalls.Contains(Root(node)))
+                    continue;
+                switch (NameOf(node, out bool unspelled))
+                {
+                    case { } name:
+                        names.Add(name);
+                        break;
+                    case null when unspelled:
+                        return true;
+                }
+            }
+
+            return false;
+        }
+
+        // The name code spells to reach the place; null for a place of one member or of another assembly, or (with
+        // unspelled) for a place reached without its name.
+        private string? NameOf(PointerLocation node, out bool unspelled)
+        {
+            unspelled = false;
+            switch (node.Kind)
+            {
+                case PointerLocationKind.PublicSurface:
+                    unspelled = true;
+                    return null;
+                case PointerLocationKind.Field:
+                case PointerLocationKind.ArrayElement when node.Symbol is IFieldSymbol:
+                    return Spelled(node.Symbol!, node.Symbol!.Name, out unspelled);
+                case PointerLocationKind.Property when node.Symbol is IPropertySymbol property:
+                    unspelled = property.IsIndexer && IsInCompilation(property);
+                    return unspelled ? null : Spelled(property, property.Name, out unspelled);
+                case PointerLocationKind.Parameter or PointerLocationKind.Return when node.Symbol is IMethodSymbol method:
+                    switch (method.MethodKind)
+                    {
+                        case MethodKind.LocalFunction or MethodKind.AnonymousFunction:
+                            return null;
+                        case MethodKind.Ordinary or MethodKind.ExplicitInterfaceImplementation or MethodKind.ReducedExtension:
+                            return Spelled(method, method.Name, out unspelled);
+                        case MethodKind.PropertyGet or MethodKind.PropertySet when method.AssociatedSymbol is IPropertySymbol { IsIndexer: false } accessed:
+                            return Spelled(method, accessed.Name, out unspelled);
+                        case MethodKind.DelegateInvoke:
+                            return null;
+                        default:
+                            unspelled = IsInCompilation(method);
+                            return null;
+                    }
+
+                default:
+                    return null;
+            }
+        }
+
+        private string? Spelled(ISymbol symbol, string name, out bool unspelled)
+        {
+            unspelled = false;
+            if (!IsInCompilation(symbol))
+                return null;
+            int dot = name.LastIndexOf('.');
+            if (dot >= 0)
+                name = name.Substring(dot + 1); // an explicit implementation: IFoo.Bar is spelled Bar
+            unspelled = s_calledUnspelled.Contains(name);
+            return unspelled ? null : name;
+        }
+
+        private bool IsInCompilation(ISymbol symbol) => SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, _assembly);
+
+        private void Link(PointerLocation a, PointerLocation b)
+        {
+            var ra = Root(a);
+            var rb = Root(b);
+            if (!ra.Equals(rb))
+                _parent[ra] = rb;
+        }
+
+        private PointerLocation Root(PointerLocation node)
+        {
+            if (!_parent.TryGetValue(node, out var parent))
+            {
+                _parent[node] = node;
+                return node;
+            }
+
+            var root = node;
+            while (!parent.Equals(root))
+            {
+                root = parent;
+                parent = _parent[root];
+            }
+
+            // Path compression.
+            while (!node.Equals(root))
+            {
+                var next = _parent[node];
+                _parent[node] = root;
+                node = next;
+            }
+
+            return root;
+        }
+    }
+
+    /// <summary>
+    /// Each member declared in the tree of <paramref name="model"/> with executable code: the node a code block action
+    /// gets and the symbol that owns it.
+    /// </summary>
+    public static IEnumerable<(SyntaxNode Block, ISymbol Owner)> CodeBlocks(SemanticModel model, CancellationToken cancellationToken)
+    {
+        var unit = (CompilationUnitSyntax)model.SyntaxTree.GetRoot(cancellationToken);
+        foreach (var member in unit.Members)
+        {
+            // Top-level statements are one member, the synthesized entry point, declared by the compilation unit.
+            if (member is GlobalStatementSyntax global)
+            {
+                if (model.GetEnclosingSymbol(global.Statement.SpanStart, cancellationToken) is IMethodSymbol entryPoint)
+                    yield return (unit, entryPoint);
+                break;
+            }
+        }
+
+        var pending = new Stack<MemberDeclarationSyntax>();
+        for (int i = unit.Members.Count - 1; i >= 0; i--)
+            pending.Push(unit.Members[i]);
+        while (pending.Count > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var member = pending.Pop();
+            switch (member)
+            {
+                case BaseNamespaceDeclarationSyntax ns:
+                    for (int i = ns.Members.Count - 1; i >= 0; i--)
+                        pending.Push(ns.Members[i]);
+                    break;
+
+                case TypeDeclarationSyntax type:
+                    if (type.ParameterList is not null
+                        && type.BaseList is { Types: { Count: > 0 } types } && types[0] is PrimaryConstructorBaseTypeSyntax
+                        && PrimaryConstructor(type, model, cancellationToken) is { } primary)
+                    {
+                        yield return (type, primary);
+                    }
+
+                    for (int i = type.Members.Count - 1; i >= 0; i--)
+                        pending.Push(type.Members[i]);
+                    break;
+
+                case BaseMethodDeclarationSyntax method:
+                    if ((method.Body is not null || method.ExpressionBody is not null || method is ConstructorDeclarationSyntax { Initializer: not null })
+                        && model.GetDeclaredSymbol(method, cancellationToken) is { } methodSymbol)
+                    {
+                        yield return (method, methodSymbol);
+                    }
+
+                    break;
+
+                case BasePropertyDeclarationSyntax property:
+                    if (property.AccessorList is { } accessors)
+                    {
+                        foreach (var accessor in accessors.Accessors)
+                        {
+                            if ((accessor.Body is not null || accessor.ExpressionBody is not null)
+                                && model.GetDeclaredSymbol(accessor, cancellationToken) is { } accessorSymbol)
+                            {
+                                yield return (accessor, accessorSymbol);
+                            }
+                        }
+                    }
+
+                    // int P => ...; and this[int i] => ...: the getter owns the expression.
+                    var arrow = property switch
+                    {
+                        PropertyDeclarationSyntax p => p.ExpressionBody,
+                        IndexerDeclarationSyntax indexer => indexer.ExpressionBody,
+                        _ => null,
+                    };
+                    if (arrow is not null && model.GetDeclaredSymbol(property, cancellationToken) is IPropertySymbol { GetMethod: { } getter })
+                        yield return (arrow, getter);
+
+                    if (property is PropertyDeclarationSyntax { Initializer: not null } initialized
+                        && model.GetDeclaredSymbol(initialized, cancellationToken) is { } initializedSymbol)
+                    {
+                        yield return (initialized, initializedSymbol);
+                    }
+
+                    break;
+
+                case BaseFieldDeclarationSyntax field:
+                    foreach (var declarator in field.Declaration.Variables)
+                    {
+                        if (declarator.Initializer is not null && model.GetDeclaredSymbol(declarator, cancellationToken) is { } fieldSymbol)
+                            yield return (declarator, fieldSymbol);
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    private static IMethodSymbol? PrimaryConstructor(TypeDeclarationSyntax type, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (model.GetDeclaredSymbol(type, cancellationToken) is not INamedTypeSymbol symbol)
+            return null;
+        foreach (var constructor in symbol.InstanceConstructors)
+        {
+            foreach (var reference in constructor.DeclaringSyntaxReferences)
+            {
+                if (reference.SyntaxTree == type.SyntaxTree && reference.Span == type.Span)
+                    return constructor;
+            }
+        }
+
+        return null;
+    }
+
+    // The driver's test for [GeneratedCode]: a file that never spells the attribute's name has none.
+    private static bool MentionsGeneratedCodeAttribute(SyntaxNode root)
+    {
+        foreach (var token in root.DescendantTokens())
+        {
+            if (token.ValueText is "GeneratedCode" or "GeneratedCodeAttribute")
+                return true;
+        }
+
+        return false;
+    }
+
+    // The driver treats a declaration under [GeneratedCode] (on it, or on a type or property holding it) as generated.
+    private static bool HasGeneratedCodeAttribute(ISymbol owner)
+    {
+        for (ISymbol? symbol = owner; symbol is not null and not INamespaceSymbol; symbol = symbol is IMethodSymbol { AssociatedSymbol: { } associated } ? associated : symbol.ContainingSymbol)
+        {
+            foreach (var attribute in symbol.GetAttributes())
+            {
+                if (attribute.AttributeClass?.ToDisplayString() == GeneratedCodeAttribute)
+                    return true;
+            }
+        }
+
+        return false;
     }
 }

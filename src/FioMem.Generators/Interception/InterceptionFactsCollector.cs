@@ -15,34 +15,6 @@ using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace FioMem.Generators.Interception;
 
-/// <summary>A syntax tree to walk, with what every tree of its compilation shares.</summary>
-internal sealed class TreeToWalk
-{
-    public TreeToWalk(SyntaxTree tree, Compilation compilation, KnownSymbols symbols, INamedTypeSymbol nativeMemory, MigrationScope scope,
-        AnalyzerConfigOptions treeOptions)
-    {
-        Tree = tree;
-        TreeOptions = treeOptions;
-        Compilation = compilation;
-        Symbols = symbols;
-        NativeMemory = nativeMemory;
-        Scope = scope;
-    }
-
-    public SyntaxTree Tree { get; }
-
-    public Compilation Compilation { get; }
-
-    public KnownSymbols Symbols { get; }
-
-    public INamedTypeSymbol NativeMemory { get; }
-
-    public MigrationScope Scope { get; }
-
-    /// <summary>The tree's <c>.editorconfig</c> options (<c>generated_code</c>).</summary>
-    public AnalyzerConfigOptions TreeOptions { get; }
-}
-
 /// <summary>
 /// Runs FIO003's ownership walk (the same <c>OwnershipWalker</c>) over one tree into a graph of its own, then exports
 /// the facts with keys that hold no symbols: a field, property or method by its documentation ID (stable when another
@@ -55,42 +27,76 @@ internal static class InterceptionFactsCollector
 
     private static readonly SymbolDisplayFormat s_typeFormat = SymbolDisplayFormat.FullyQualifiedFormat;
 
-    /// <summary>Every tree of the compilation to walk, or none when interception is off or nothing names NativeMemory.</summary>
-    public static ImmutableArray<TreeToWalk> TreesToWalk(Compilation compilation, AnalyzerConfigOptionsProvider options,
+    /// <summary>
+    /// The facts of every tree of the compilation, one <see cref="FileFacts"/> per tree in the compilation's order; none
+    /// when neither interception nor the migration report is asked for, or nothing names NativeMemory.
+    /// </summary>
+    /// <remarks>
+    /// Only the members that can bear on a NativeMemory call's group are walked (<c>OwnershipTrees.AnalyzeRelevantMembers</c>);
+    /// each tree's walk goes into a graph of its own, exported with keys that name no symbol.
+    /// </remarks>
+    public static EquatableArray<FileFacts> CollectAll(Compilation compilation, AnalyzerConfigOptionsProvider options,
         CancellationToken cancellationToken)
     {
-        if (!InterceptionSettingsReader.IsEnabled(options.GlobalOptions))
-            return ImmutableArray<TreeToWalk>.Empty;
+        if (!InterceptionSettingsReader.Analyzes(options.GlobalOptions))
+            return EquatableArray<FileFacts>.Empty;
         var symbols = KnownSymbols.TryCreate(compilation);
         if (symbols?.NativeMemory is not { } nativeMemory || !NamesNativeMemory(compilation, cancellationToken))
-            return ImmutableArray<TreeToWalk>.Empty;
+            return EquatableArray<FileFacts>.Empty;
 
         var scope = MigrationScope.Create(compilation, new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty, options));
-        var builder = ImmutableArray.CreateBuilder<TreeToWalk>();
+        var models = new Dictionary<SyntaxTree, SemanticModel>();
+        var graphs = new Dictionary<SyntaxTree, OwnershipGraph>();
+        var walkers = new Dictionary<SyntaxTree, OwnershipWalker>();
+        var generated = new Dictionary<SyntaxTree, bool>();
+        SemanticModel ModelFor(SyntaxTree tree)
+        {
+            if (!models.TryGetValue(tree, out var model))
+                models[tree] = model = compilation.GetSemanticModel(tree);
+            return model;
+        }
+
+        OwnershipWalker WalkerFor(SyntaxTree tree)
+        {
+            if (!walkers.TryGetValue(tree, out var walker))
+            {
+                var graph = graphs[tree] = new OwnershipGraph();
+                walkers[tree] = walker = new OwnershipWalker(graph, nativeMemory, symbols.FioMemory, compilation.Assembly, scope);
+            }
+
+            return walker;
+        }
+
+        bool IsGenerated(SyntaxTree tree)
+        {
+            if (!generated.TryGetValue(tree, out bool value))
+                generated[tree] = value = IsGeneratedFile(tree, options.GetOptions(tree), cancellationToken);
+            return value;
+        }
+
+        OwnershipTrees.AnalyzeRelevantMembers(compilation.SyntaxTrees, compilation.Assembly, ModelFor, WalkerFor, () => graphs.Values,
+            IsGenerated, cancellationToken);
+
+        var files = ImmutableArray.CreateBuilder<FileFacts>();
         foreach (var tree in compilation.SyntaxTrees)
-            builder.Add(new TreeToWalk(tree, compilation, symbols, nativeMemory, scope, options.GetOptions(tree)));
-        return builder.ToImmutable();
-    }
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var model = ModelFor(tree);
+            var keys = new Dictionary<PointerLocation, string>();
+            var sink = new KeyedFacts(place => Key(place, keys), candidate => CallFactOf(candidate, model, Key(candidate.Node, keys), cancellationToken));
+            if (graphs.TryGetValue(tree, out var graph))
+                graph.ExportFacts(sink);
 
-    /// <summary>The facts of one tree.</summary>
-    public static FileFacts Collect(TreeToWalk work, CancellationToken cancellationToken)
-    {
-        var graph = new OwnershipGraph();
-        var walker = new OwnershipWalker(graph, work.NativeMemory, work.Symbols.FioMemory, work.Compilation.Assembly, work.Scope);
-        var model = work.Compilation.GetSemanticModel(work.Tree);
-        OwnershipTrees.AnalyzeTree(walker, model, IsGeneratedFile(work.Tree, work.TreeOptions, cancellationToken), cancellationToken);
+            // A partial member declared here without an implementation is implemented by another generator, whose output
+            // this generator cannot see (FIO003, which runs after the generators, sees it as generated code): memory that
+            // reaches it stays, as FIO003 leaves it.
+            foreach (var place in PlacesImplementedElsewhere(model, cancellationToken))
+                sink.Taint(place, LeftAloneReason.GeneratedCode);
 
-        var keys = new Dictionary<PointerLocation, string>();
-        var sink = new KeyedFacts(place => Key(place, keys), candidate => CallFactOf(candidate, model, Key(candidate.Node, keys), cancellationToken));
-        graph.ExportFacts(sink);
+            files.Add(sink.ToFileFacts(tree.FilePath));
+        }
 
-        // A partial member declared here without an implementation is implemented by another generator, whose output
-        // this generator cannot see (FIO003, which runs after the generators, sees it as generated code): memory that
-        // reaches it stays, as FIO003 leaves it.
-        foreach (var place in PlacesImplementedElsewhere(model, cancellationToken))
-            sink.Taint(place, LeftAloneReason.GeneratedCode);
-
-        return sink.ToFileFacts(work.Tree.FilePath);
+        return new EquatableArray<FileFacts>(files.ToImmutable());
     }
 
     private static IEnumerable<PointerLocation> PlacesImplementedElsewhere(SemanticModel model, CancellationToken cancellationToken)

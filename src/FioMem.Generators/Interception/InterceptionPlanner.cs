@@ -13,28 +13,41 @@ using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace FioMem.Generators.Interception;
 
-/// <summary>Reads the build properties the interception depends on.</summary>
+/// <summary>Reads the build properties the interception and the migration report depend on.</summary>
 internal static class InterceptionSettingsReader
 {
     /// <summary>The MSBuild property that turns interception on.</summary>
     public const string PropertyName = "FioMemInterceptNativeMemory";
 
+    /// <summary>The MSBuild property that asks for the migration report alone (FIO003's verdict on each call).</summary>
+    public const string MigrationReportPropertyName = "FioMemMigrationReport";
+
     /// <summary>Whether the project sets <see cref="PropertyName"/> to true.</summary>
-    public static bool IsEnabled(AnalyzerConfigOptions globalOptions) =>
-        globalOptions.TryGetValue("build_property." + PropertyName, out var value)
+    public static bool IsEnabled(AnalyzerConfigOptions globalOptions) => IsTrue(globalOptions, PropertyName);
+
+    /// <summary>Whether the project sets <see cref="MigrationReportPropertyName"/> to true.</summary>
+    public static bool WantsMigrationReport(AnalyzerConfigOptions globalOptions) => IsTrue(globalOptions, MigrationReportPropertyName);
+
+    /// <summary>Whether the analysis runs at all: for interception, for the migration report, or both.</summary>
+    public static bool Analyzes(AnalyzerConfigOptions globalOptions) => IsEnabled(globalOptions) || WantsMigrationReport(globalOptions);
+
+    private static bool IsTrue(AnalyzerConfigOptions globalOptions, string property) =>
+        globalOptions.TryGetValue("build_property." + property, out var value)
         && value.Trim().Equals("true", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The settings of one compilation, as plain values.</summary>
     public static InterceptionSettings Read(Compilation compilation, AnalyzerConfigOptionsProvider options)
     {
-        if (!IsEnabled(options.GlobalOptions))
+        bool intercept = IsEnabled(options.GlobalOptions);
+        bool migrationReport = WantsMigrationReport(options.GlobalOptions);
+        if (!intercept && !migrationReport)
             return new InterceptionSettings(false, false, false, false, false, string.Empty);
 
         var fioMemory = compilation.GetTypeByMetadataName("FioMem.FioMemory");
         var scope = MigrationScope.Create(compilation, new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty, options));
         options.GlobalOptions.TryGetValue("build_property.ProjectDir", out var projectDirectory);
         return new InterceptionSettings(
-            Enabled: true,
+            Enabled: intercept,
             AllowUnsafe: compilation.Options is Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions { AllowUnsafe: true },
             HasLongLivedTwin: fioMemory is not null && MigrationDecision.HasLongLivedTwin(fioMemory),
             IsMultiTarget: scope.IsMultiTarget,
@@ -42,7 +55,8 @@ internal static class InterceptionSettingsReader
             ProjectDirectory: projectDirectory ?? string.Empty,
             LanguageVersion: compilation is CSharpCompilation { LanguageVersion: < LanguageVersion.CSharp11 } csharp
                 ? csharp.LanguageVersion.ToDisplayString()
-                : string.Empty);
+                : string.Empty,
+            MigrationReport: migrationReport);
     }
 }
 
@@ -54,11 +68,11 @@ internal static class InterceptionSettingsReader
 internal static class InterceptionPlanner
 {
     private static readonly InterceptionPlan s_disabled =
-        new(false, 0, 0, EquatableArray<InterceptorModel>.Empty, EquatableArray<string>.Empty);
+        new(false, 0, 0, EquatableArray<InterceptorModel>.Empty, EquatableArray<string>.Empty, EquatableArray<string>.Empty);
 
     public static InterceptionPlan Plan(ImmutableArray<FileFacts> files, InterceptionSettings settings)
     {
-        if (!settings.Enabled)
+        if (!settings.Enabled && !settings.MigrationReport)
             return s_disabled;
 
         var ids = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -99,16 +113,17 @@ internal static class InterceptionPlanner
             }
         }
 
-        // Each call: the FioMemory method it goes to, or why it stays.
-        var decisions = new List<(CallFact Call, string? Target, LeftAloneReason Reason)>();
+        // Each call: the FioMemory method FIO003 migrates it to, the one it is intercepted with, or why it stays.
+        var decisions = new List<(CallFact Call, string? Migration, string? Target, LeftAloneReason Reason)>();
         foreach (var group in graph.Solve())
         {
             var verdicts = MigrationDecision.Decide(group, settings.HasLongLivedTwin, settings.IsMultiTarget, settings.DefinesFioMemSymbol);
             for (int i = 0; i < group.Calls.Count; i++)
             {
                 var call = facts[group.Calls[i]];
-                bool moves = verdicts[i].Moves && settings.AllowUnsafe && settings.LanguageSupported && call.LocationVersion != 0;
-                decisions.Add((call, moves ? verdicts[i].Target : null, verdicts[i].Reason));
+                string? migration = verdicts[i].Target;
+                bool moves = migration is not null && settings.Enabled && settings.AllowUnsafe && settings.LanguageSupported && call.LocationVersion != 0;
+                decisions.Add((call, migration, moves ? migration : null, verdicts[i].Reason));
             }
         }
 
@@ -124,10 +139,20 @@ internal static class InterceptionPlanner
         var interceptors = new List<(string Signature, string ReturnType, string ParameterTypes, string NativeMethod, string Target, List<InterceptedLocation> Locations)>();
         var bySignature = new Dictionary<string, int>(StringComparer.Ordinal);
         var lines = new List<string>();
-        int intercepted = 0;
-        foreach (var (call, target, reason) in decisions)
+        var migrationLines = new List<string>();
+        int intercepted = 0, migrated = 0;
+        foreach (var (call, migration, target, reason) in decisions)
         {
             string where = Display(call, settings.ProjectDirectory);
+            if (settings.MigrationReport)
+            {
+                migrated += migration is null ? 0 : 1;
+                migrationLines.Add(MigrationLine(call, settings.ProjectDirectory)
+                    + (migration is not null ? " migrates to FioMemory." + migration : " stays on NativeMemory: " + LeftAloneReasons.Describe(reason)));
+            }
+
+            if (!settings.Enabled)
+                continue;
             if (target is not null)
             {
                 intercepted++;
@@ -148,7 +173,10 @@ internal static class InterceptionPlanner
             }
         }
 
-        lines.Insert(0, Summary(intercepted, decisions.Count) + (ProjectWideReason(settings) is { } why ? ": " + why : string.Empty));
+        if (settings.Enabled)
+            lines.Insert(0, Summary(intercepted, decisions.Count) + (ProjectWideReason(settings) is { } why ? ": " + why : string.Empty));
+        if (settings.MigrationReport)
+            migrationLines.Insert(0, MigrationSummary(migrated, decisions.Count));
 
         var models = ImmutableArray.CreateBuilder<InterceptorModel>(interceptors.Count);
         for (int i = 0; i < interceptors.Count; i++)
@@ -164,8 +192,9 @@ internal static class InterceptionPlanner
                 new EquatableArray<InterceptedLocation>(item.Locations.ToImmutableArray())));
         }
 
-        return new InterceptionPlan(true, intercepted, decisions.Count,
-            new EquatableArray<InterceptorModel>(models.MoveToImmutable()), new EquatableArray<string>(lines.ToImmutableArray()));
+        return new InterceptionPlan(settings.Enabled, intercepted, decisions.Count,
+            new EquatableArray<InterceptorModel>(models.MoveToImmutable()), new EquatableArray<string>(lines.ToImmutableArray()),
+            new EquatableArray<string>(migrationLines.ToImmutableArray()));
     }
 
     /// <summary>The report's first line (the build prints it).</summary>
@@ -173,15 +202,28 @@ internal static class InterceptionPlanner
         "FioMem intercepts " + intercepted.ToString(CultureInfo.InvariantCulture) + " of " + total.ToString(CultureInfo.InvariantCulture)
         + " NativeMemory " + (total == 1 ? "call" : "calls");
 
+    /// <summary>The migration report's first line (the build prints it).</summary>
+    public static string MigrationSummary(int migrated, int total) =>
+        "FioMem migrates " + migrated.ToString(CultureInfo.InvariantCulture) + " of " + total.ToString(CultureInfo.InvariantCulture)
+        + " NativeMemory " + (total == 1 ? "call" : "calls") + " to FioMemory";
+
     /// <summary>What keeps every call of the project where it is, or null when nothing does.</summary>
     private static string? ProjectWideReason(InterceptionSettings settings) =>
         !settings.LanguageSupported ? "the interceptors need C# 11 or later, and the project compiles C# " + settings.LanguageVersion
         : !settings.AllowUnsafe ? "the project does not allow unsafe code, which the interceptors need"
         : null;
 
-    private static string Display(CallFact call, string projectDirectory)
+    private static string Display(CallFact call, string projectDirectory) =>
+        RelativePath(call.FilePath, projectDirectory) + "(" + call.Line.ToString(CultureInfo.InvariantCulture) + ","
+        + call.Column.ToString(CultureInfo.InvariantCulture) + ")";
+
+    // The migration report's start of a line: file:line:column, the call and its member.
+    private static string MigrationLine(CallFact call, string projectDirectory) =>
+        RelativePath(call.FilePath, projectDirectory) + ":" + call.Line.ToString(CultureInfo.InvariantCulture) + ":"
+        + call.Column.ToString(CultureInfo.InvariantCulture) + ": NativeMemory." + call.NativeMethod + " (in " + call.Member + ")";
+
+    private static string RelativePath(string path, string projectDirectory)
     {
-        string path = call.FilePath;
         if (projectDirectory.Length > 0)
         {
             string directory = projectDirectory.EndsWith("/", StringComparison.Ordinal) || projectDirectory.EndsWith("\\", StringComparison.Ordinal)
@@ -191,10 +233,10 @@ internal static class InterceptionPlanner
                 path = path.Substring(directory.Length);
         }
 
-        return path + "(" + call.Line.ToString(CultureInfo.InvariantCulture) + "," + call.Column.ToString(CultureInfo.InvariantCulture) + ")";
+        return path;
     }
 
-    // One line per reason, the wording of FIO003's documentation.
+    // The interception report names the reason and says it in words.
     private static string Explain(LeftAloneReason reason, InterceptionSettings settings)
     {
         if (reason == LeftAloneReason.None)
@@ -202,7 +244,6 @@ internal static class InterceptionPlanner
             return ProjectWideReason(settings) ?? "the compiler gives no interceptable location for this call";
         }
 
-        string text = LeftAloneReasons.Describe(reason);
-        return reason.ToString() + " (" + text + ")";
+        return reason.ToString() + " (" + LeftAloneReasons.Describe(reason) + ")";
     }
 }

@@ -12,9 +12,11 @@ namespace FioMem.Generators.Models;
 /// <param name="ProjectDirectory">The project's directory (report paths are relative to it), or empty.</param>
 /// <param name="LanguageVersion">The compilation's C# version as the compiler names it (<c>10.0</c>), or empty when
 /// it is recent enough for the generated interceptors (C# 11: they are file-local types).</param>
+/// <param name="MigrationReport">The project sets <c>FioMemMigrationReport</c> to true: the migration report, with or
+/// without interception.</param>
 internal sealed record InterceptionSettings(
     bool Enabled, bool AllowUnsafe, bool HasLongLivedTwin, bool IsMultiTarget, bool DefinesFioMemSymbol, string ProjectDirectory,
-    string LanguageVersion = "")
+    string LanguageVersion = "", bool MigrationReport = false)
 {
     /// <summary>Whether the compilation's C# version compiles the generated interceptors.</summary>
     public bool LanguageSupported => LanguageVersion.Length == 0;
@@ -64,6 +66,10 @@ internal sealed record InterceptorModel(
     string Name, string ReturnType, EquatableArray<string> ParameterTypes, string NativeMethod, string FioMethod,
     EquatableArray<InterceptedLocation> Locations);
 
-/// <summary>What the generator emits: the interceptors and the report (nothing at all when not enabled).</summary>
+/// <summary>
+/// What the generator emits: with interception (<paramref name="Enabled"/>), the interceptors and their report; with the
+/// migration report asked for, its lines (else none); nothing at all when neither is.
+/// </summary>
 internal sealed record InterceptionPlan(
-    bool Enabled, int Intercepted, int Total, EquatableArray<InterceptorModel> Interceptors, EquatableArray<string> ReportLines);
+    bool Enabled, int Intercepted, int Total, EquatableArray<InterceptorModel> Interceptors, EquatableArray<string> ReportLines,
+    EquatableArray<string> MigrationReportLines);

@@ -71,6 +71,34 @@ public class InterceptionCachingTests
     }
 
     [Fact]
+    public void An_edit_inside_a_method_body_changes_that_files_facts_only()
+    {
+        const string helpers = """
+            namespace App;
+
+            internal static unsafe class Helpers
+            {
+                public static void Cycle() { Buffers.Open(); Buffers.Close(); }
+            }
+            """;
+        CSharpCompilation compilation = InterceptionHarness.CreateCompilation([("Buffers.cs", Buffers), ("Helpers.cs", helpers), ("Other.cs", Other)]);
+        GeneratorDriver driver = InterceptionHarness.CreateDriver(BuildProperties.Intercepting(), track: true).RunGenerators(compilation);
+
+        SyntaxTree old = compilation.SyntaxTrees.Single(t => t.FilePath == "Buffers.cs");
+        string edited = Buffers.Replace("public static void Close() => NativeMemory.Free(s_scratch);",
+            "public static void Close() { System.Console.WriteLine(); NativeMemory.Free(s_scratch); }");
+        GeneratorRunResult result = driver.RunGenerators(compilation.ReplaceSyntaxTree(old,
+            CSharpSyntaxTree.ParseText(edited, InterceptionHarness.ParseOptions, "Buffers.cs"))).GetRunResult().Results.Single();
+
+        // One file's facts moved (the free's position); the other two files' facts are the same as before.
+        ImmutableArray<IncrementalStepRunReason> facts = Reasons(result, NativeMemoryInterceptorGenerator.TrackingNames.Facts);
+        Assert.Equal(3, facts.Length);
+        Assert.Single(facts, r => r == IncrementalStepRunReason.Modified);
+        Assert.Equal(2, facts.Count(r => r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged));
+        Assert.Contains("FioMem intercepts 2 of 2 NativeMemory calls", result.GeneratedSources.Single(s => s.HintName == NativeMemoryInterceptorGenerator.ReportHintName).SourceText.ToString());
+    }
+
+    [Fact]
     public void Handing_the_memory_to_unseen_code_in_another_file_removes_the_allocations_interceptor()
     {
         // The other file's facts change the solution of this file's group: the plan follows.

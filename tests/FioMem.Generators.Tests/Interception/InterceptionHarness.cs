@@ -22,6 +22,10 @@ internal sealed class BuildProperties : AnalyzerConfigOptionsProvider
 
     public const string NativeMemoryInterceptorGeneratorName = "FioMemInterceptNativeMemory";
 
+    /// <summary>The migration report alone, without interception.</summary>
+    public static BuildProperties MigrationReport(string outputType = "Exe") =>
+        new(("FioMemMigrationReport", "true"), ("OutputType", outputType));
+
     public override AnalyzerConfigOptions GlobalOptions => _global;
 
     public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => Options.Empty;
@@ -70,6 +74,9 @@ internal static class InterceptionHarness
 
     public static string Report(GeneratorRun run) =>
         run.Generated.Single(g => g.HintName == NativeMemoryInterceptorGenerator.ReportHintName).Text;
+
+    public static string MigrationReport(GeneratorRun run) =>
+        run.Generated.Single(g => g.HintName == NativeMemoryInterceptorGenerator.MigrationReportHintName).Text;
 
     public static string Interceptors(GeneratorRun run) =>
         run.Generated.SingleOrDefault(g => g.HintName == NativeMemoryInterceptorGenerator.InterceptorsHintName).Text ?? string.Empty;
