@@ -264,8 +264,6 @@ internal static class OwnershipTrees
 
         public void Taint(PointerLocation location, LeftAloneReason reason) => Root(location);
 
-        public void TaintUnlessSameGroup(PointerLocation place, PointerLocation origin) => Link(place, origin);
-
         public void Derive(PointerLocation derived, PointerLocation origin) => Link(derived, origin);
 
         public void PassArgument(PointerLocation parameter, PointerLocation argument) => Link(parameter, argument);
@@ -310,6 +308,11 @@ internal static class OwnershipTrees
             switch (node.Kind)
             {
                 case PointerLocationKind.PublicSurface:
+                    unspelled = true;
+                    return null;
+                case PointerLocationKind.Field when !IsInCompilation(node.Symbol!):
+                    // Another assembly's field the walk follows (a SafeHandle's handle): reached through SetHandle,
+                    // DangerousGetHandle or a SafeHandle passed anywhere, without its name.
                     unspelled = true;
                     return null;
                 case PointerLocationKind.Field:

@@ -480,6 +480,46 @@ public class SameVerdictsAsFio003Tests
         Assert.Contains("Chains.cs(11,51): NativeMemory.Alloc left alone (in Pool.TakeForNative): PassedToNativeCode", verdicts.Report);
     }
 
+    private const string Handles = """
+        using System;
+        using System.Runtime.InteropServices;
+        namespace App;
+
+        internal sealed unsafe class Buffer : SafeHandle
+        {
+            public Buffer(int n) : base(IntPtr.Zero, true) => SetHandle((IntPtr)NativeMemory.Alloc((nuint)n));
+            public override bool IsInvalid => handle == IntPtr.Zero;
+            protected override bool ReleaseHandle() { NativeMemory.Free((void*)handle); return true; }
+        }
+
+        internal static unsafe class Owners
+        {
+            [DllImport("libc", EntryPoint = "free")] private static extern void release(IntPtr p);
+
+            // Names neither NativeMemory nor the handle: only the SafeHandle reaches native code here.
+            public static void Abandon(Buffer buffer) { release(buffer.DangerousGetHandle()); buffer.SetHandleAsInvalid(); }
+        }
+
+        internal static class Entry
+        {
+            public static void Main() { }
+        }
+        """;
+
+    [Theory]
+    [InlineData("Exe")]
+    [InlineData("Library")]
+    public async Task A_SafeHandle_whose_handle_reaches_native_code_far_from_NativeMemory_gets_the_verdict_FIO003_gives(string outputType)
+    {
+        var verdicts = await Verdicts(outputType, [("Handles.cs", Handles)]);
+
+        Assert.Equal(2, verdicts.Seen.Count);
+        Assert.Equal(verdicts.Reported.Order(), verdicts.Intercepted.Order());
+        // The release moves; the allocation stays, since native code frees the handle.
+        Assert.Single(verdicts.Intercepted);
+        Assert.Contains("NativeMemory.Alloc left alone", verdicts.Report);
+    }
+
     [Fact]
     public void The_walk_skips_members_that_cannot_bear_on_a_NativeMemory_call()
     {
