@@ -42,8 +42,10 @@ internal static class FuzzRun
     /// <summary>
     /// FioMem's normal mode with glibc's checking malloc (<c>libc_malloc_debug.so</c> preloaded, <c>MALLOC_CHECK_=3</c>):
     /// free() and realloc() of memory malloc did not hand out abort at once instead of damaging the heap unseen. Only
-    /// where glibc ships it; a program that fails this way as written (libc's own malloc, bound by
-    /// <c>[DllImport("libc")]</c>, bypasses the preloaded one) is compared in the other modes only.
+    /// where glibc ships it. A program that binds libc's own allocator (<c>[DllImport("libc", EntryPoint = "free")]</c>
+    /// and its kin) mixes that allocator with the preloaded one, which corrupts the heap whether it is migrated or not
+    /// (and sometimes only in a later variant's run): it is compared in the other modes only, as is any program that
+    /// fails this way as written.
     /// </summary>
     public const string MallocCheck = "malloc-check";
 
@@ -54,6 +56,7 @@ internal static class FuzzRun
         IReadOnlyCollection<(Variant Variant, string Mode)>? only, CancellationToken cancellationToken)
     {
         var files = programs.ToDictionary(p => p.FileName, p => p.Render(), StringComparer.Ordinal);
+        var bindsLibcAllocator = programs.Where(p => BindsLibcAllocator(files[p.FileName])).Select(p => p.TypeName).ToHashSet(StringComparer.Ordinal);
         var programOfFile = programs.ToDictionary(p => p.FileName, p => p.TypeName, StringComparer.Ordinal);
         var checks = only?.ToList() ?? (from v in Enum.GetValues<Variant>() from m in Modes select (Variant: v, Mode: m)).ToList();
         var variants = checks.Select(c => c.Variant).Append(Variant.AsWritten).Distinct().ToList();
@@ -86,8 +89,8 @@ internal static class FuzzRun
             {
                 if (!runs.TryGetValue((variant, mode), out var byProgram) || !byProgram.TryGetValue(type, out var run))
                     continue;
-                if (mode == MallocCheck && runs.TryGetValue((Variant.AsWritten, mode), out var asWritten)
-                    && asWritten.TryGetValue(type, out var reference) && reference.Status != ProgramRun.Ok)
+                if (mode == MallocCheck && (bindsLibcAllocator.Contains(type)
+                    || runs.TryGetValue((Variant.AsWritten, mode), out var asWritten) && asWritten.TryGetValue(type, out var reference) && reference.Status != ProgramRun.Ok))
                 {
                     continue;
                 }
@@ -101,4 +104,8 @@ internal static class FuzzRun
 
         return result;
     }
+
+    private static bool BindsLibcAllocator(string source) =>
+        source.Contains("EntryPoint = \"free\"", StringComparison.Ordinal) || source.Contains("EntryPoint = \"malloc\"", StringComparison.Ordinal)
+        || source.Contains("EntryPoint = \"realloc\"", StringComparison.Ordinal) || source.Contains("EntryPoint = \"calloc\"", StringComparison.Ordinal);
 }
