@@ -171,7 +171,9 @@ recipe_Sci.NET.Mathematics() { # net8.0 -> net10.0 (every project, from src/Dire
   # output would go to /Artifacts, shared by both trees): the props folder's parent instead. Versions the package
   # source here does not serve are named at served ones (a restore warning on the project would make dotnet format's
   # MSBuild workspace drop its references): System.Management 9.0.18, JetBrains.Annotations 2025.2.2, FluentAssertions
-  # [7.2.2] (an exact version), xunit.runner.visualstudio 3.1.5. The repository builds with its own analyzer packages
+  # [7.2.2] (an exact version), xunit.runner.visualstudio 3.1.5; its System.Threading.Tasks.Parallel reference, which the
+  # framework provides, raises NU1510 on the project (a restore warning) and is removed. Versions are managed centrally,
+  # so FioMem is named with VersionOverride. The repository builds with its own analyzer packages
   # (pinned at versions not all served) and warnings as errors: those analyzers are off and warnings stay warnings, so
   # FIO002 is counted like everywhere else instead of failing the build.
   CHECKOUT=Sci.NET PROJECT=src/Sci.NET.Mathematics/Sci.NET.Mathematics.csproj
@@ -182,7 +184,9 @@ recipe_Sci.NET.Mathematics() { # net8.0 -> net10.0 (every project, from src/Dire
     perl -pi -e 's#<(TreatWarningsAsErrors|CodeAnalysisTreatWarningsAsErrors)>true<#<$1>false<#' eng/build-props/AddAnalyzers.props
     perl -pi -e 's#"System.Management" Version="9.0.8"#"System.Management" Version="9.0.18"#; s#"JetBrains.Annotations" Version="2025.2.0"#"JetBrains.Annotations" Version="2025.2.2"#; s#"FluentAssertions" Version="\[7.1.0\]"#"FluentAssertions" Version="[7.2.2]"#; s#"xunit.runner.visualstudio" Version="3.1.4"#"xunit.runner.visualstudio" Version="3.1.5"#' src/Directory.Packages.props
     grep -q 'Version="9.0.18"' src/Directory.Packages.props || { echo "could not edit src/Directory.Packages.props" >&2; exit 1; }
+    perl -0pi -e 's#\s*<PackageReference Include="System.Threading.Tasks.Parallel"\s*/>##' src/Sci.NET.Mathematics/Sci.NET.Mathematics.csproj
     add_fiomem src/Sci.NET.Mathematics/Sci.NET.Mathematics.csproj
+    perl -pi -e 's#Include="FioMem" Version=#Include="FioMem" VersionOverride=#' src/Sci.NET.Mathematics/Sci.NET.Mathematics.csproj
   }
 }
 
