@@ -61,6 +61,8 @@ timed() { # timed LABEL LOGFILE command... : runs the command with its output in
 # retargeting and the FioMem reference; every change to the repository's own files is made here).
 # ---------------------------------------------------------------------------------------------------------------------
 RECIPES=(Frent Frent4 binary MoonWorks Wiaoj.Primitives NativeMemoryArray Arch.LowLevel Qommon)
+# Code bases measured first before the safe-by-construction migration (one recipe each, below the first eight).
+RECIPES+=(Checs BepuUtilities DragonLib NativeCollections Sci.NET.Mathematics)
 
 recipe_Frent() { # net10.0 only (one of its four targets)
   CHECKOUT=Frent PROJECT=Frent/Frent.csproj TESTS=Frent.Tests/Frent.Tests.csproj FLAKY= SMOKE=
@@ -125,6 +127,69 @@ recipe_Qommon() { # net6.0;net7.0 -> net10.0 (library and tests). On net10.0 one
   }
 }
 
+recipe_Checs() { # net6.0 -> net10.0 (library and tests)
+  CHECKOUT=Checs PROJECT=src/Checs/Checs.csproj TESTS=src/Checs.Tests/Checs.Tests.csproj FLAKY= SMOKE=
+  edit() {
+    set_targets src/Checs/Checs.csproj net10.0; add_fiomem src/Checs/Checs.csproj
+    set_targets src/Checs.Tests/Checs.Tests.csproj net10.0
+  }
+}
+recipe_BepuUtilities() { # bepuphysics2's BepuUtilities, net8.0 -> net10.0 (CommonSettings.props sets the target of every
+  # library project). Its tests are a console program (BepuUtilitiesTests: allocator churn, quick collections over the
+  # buffer pool, then math timings), run as the smoke program.
+  CHECKOUT=bepuphysics2 PROJECT=BepuUtilities/BepuUtilities.csproj TESTS= FLAKY= SMOKE=bepu_smoke
+  edit() {
+    perl -pi -e 's#<TargetFramework>net8.0</TargetFramework>#<TargetFramework>net10.0</TargetFramework>#' CommonSettings.props
+    add_fiomem BepuUtilities/BepuUtilities.csproj
+    set_targets BepuUtilitiesTests/BepuUtilitiesTests.csproj net10.0
+  }
+}
+recipe_DragonLib() { # net8.0 -> net10.0 (library and tests). The test project names Microsoft.NET.Test.Sdk 17.9.0 and
+  # NUnit.Analyzers 4.0.1, which the package source here does not serve: the restore warning (NU1603) is on the test
+  # project only, so nothing is changed for it. Its tests do not reach RuntimeArray, where the NativeMemory calls are.
+  CHECKOUT=DragonLib PROJECT=DragonLib/DragonLib.csproj TESTS=DragonLib.Tests/DragonLib.Tests.csproj FLAKY= SMOKE=
+  edit() {
+    set_targets DragonLib/DragonLib.csproj net10.0; add_fiomem DragonLib/DragonLib.csproj
+    set_targets DragonLib.Tests/DragonLib.Tests.csproj net10.0
+  }
+}
+recipe_NativeCollections() { # net10.0;net9.0;net8.0;net7.0;net6.0;net5.0;netstandard2.1 -> netstandard2.1;net10.0, FioMem
+  # for net10.0 only. No test suite: its Test program (concurrent queues, stack and dictionary, checked for matching
+  # sums) runs as the smoke program. That program first installs its own allocator (function pointers over NativeMemory
+  # in the program) in place of the library's; the call is removed so that the program runs the library's own
+  # NativeMemory path, the one the migration rewrites.
+  CHECKOUT=NativeCollections PROJECT=NativeCollections/NativeCollections.csproj TESTS= FLAKY= SMOKE=nativecollections_smoke
+  edit() {
+    set_targets NativeCollections/NativeCollections.csproj 'netstandard2.1;net10.0'
+    add_fiomem NativeCollections/NativeCollections.csproj net10.0
+    perl -pi -e 's#^(\s*)SimpleAllocator\.Custom\(\);#$1// SimpleAllocator.Custom();#' Test/Test/Program.cs
+    grep -q '// SimpleAllocator.Custom();' Test/Test/Program.cs || { echo "could not edit Test/Test/Program.cs" >&2; exit 1; }
+  }
+}
+recipe_Sci.NET.Mathematics() { # net8.0 -> net10.0 (every project, from src/Directory.Build.props). global.json pins SDK
+  # 8.0.100 (latestPatch): removed. The output path starts with $(SolutionDir), empty when a project is built alone (the
+  # output would go to /Artifacts, shared by both trees): the props folder's parent instead. Versions the package
+  # source here does not serve are named at served ones (a restore warning on the project would make dotnet format's
+  # MSBuild workspace drop its references): System.Management 9.0.18, JetBrains.Annotations 2025.2.2, FluentAssertions
+  # [7.2.2] (an exact version), xunit.runner.visualstudio 3.1.5; its System.Threading.Tasks.Parallel reference, which the
+  # framework provides, raises NU1510 on the project (a restore warning) and is removed. Versions are managed centrally,
+  # so FioMem is named with VersionOverride. The repository builds with its own analyzer packages
+  # (pinned at versions not all served) and warnings as errors: those analyzers are off and warnings stay warnings, so
+  # FIO002 is counted like everywhere else instead of failing the build.
+  CHECKOUT=Sci.NET PROJECT=src/Sci.NET.Mathematics/Sci.NET.Mathematics.csproj
+  TESTS=src/Sci.NET.Mathematics.UnitTests/Sci.NET.Mathematics.UnitTests.csproj FLAKY= SMOKE=
+  edit() {
+    rm -f global.json NuGet.config # its NuGet.config names a package source this machine does not reach
+    perl -pi -e 's#<TargetFramework>net8.0</TargetFramework>#<TargetFramework>net10.0</TargetFramework>#g; s#\$\(SolutionDir\)\\#\$(MSBuildThisFileDirectory)..\\#g; s#<EnableAnalyzers>true</EnableAnalyzers>#<EnableAnalyzers>false</EnableAnalyzers>#; s#<TreatWarningsAsErrors>true</TreatWarningsAsErrors>#<TreatWarningsAsErrors>false</TreatWarningsAsErrors>#' src/Directory.Build.props
+    perl -pi -e 's#<(TreatWarningsAsErrors|CodeAnalysisTreatWarningsAsErrors)>true<#<$1>false<#' eng/build-props/AddAnalyzers.props
+    perl -pi -e 's#"System.Management" Version="9.0.8"#"System.Management" Version="9.0.18"#; s#"JetBrains.Annotations" Version="2025.2.0"#"JetBrains.Annotations" Version="2025.2.2"#; s#"FluentAssertions" Version="\[7.1.0\]"#"FluentAssertions" Version="[7.2.2]"#; s#"xunit.runner.visualstudio" Version="3.1.4"#"xunit.runner.visualstudio" Version="3.1.5"#' src/Directory.Packages.props
+    grep -q 'Version="9.0.18"' src/Directory.Packages.props || { echo "could not edit src/Directory.Packages.props" >&2; exit 1; }
+    perl -0pi -e 's#\s*<PackageReference Include="System.Threading.Tasks.Parallel"\s*/>##' src/Sci.NET.Mathematics/Sci.NET.Mathematics.csproj
+    add_fiomem src/Sci.NET.Mathematics/Sci.NET.Mathematics.csproj
+    perl -pi -e 's#Include="FioMem" Version=#Include="FioMem" VersionOverride=#' src/Sci.NET.Mathematics/Sci.NET.Mathematics.csproj
+  }
+}
+
 # Replaces every <TargetFramework(s)> of a project with the given list.
 set_targets() {
   perl -0pi -e "s#<TargetFrameworks?>[^<]*</TargetFrameworks?>#<TargetFrameworks>$2</TargetFrameworks>#g" "$1"
@@ -186,6 +251,21 @@ unsafe
 EOF
   ( cd "$smoke" && dotnet build Smoke.csproj -c Release -nologo >"$out.build" 2>&1 &&
       FIOMEM_CHECKED=$3 dotnet bin/Release/net10.0/Smoke.dll ) >"$out" 2>&1
+}
+
+# Runs bepuphysics2's BepuUtilitiesTests program. Its output is kept without the timing lines and the string hash codes
+# (randomized per process), so that runs compare.
+bepu_smoke() { # bepu_smoke DIR LOG CHECKED
+  local dir=$1 out=$2
+  ( cd "$dir" && dotnet build BepuUtilitiesTests/BepuUtilitiesTests.csproj -c Release -nologo >"$out.build" 2>&1 &&
+      FIOMEM_CHECKED=$3 dotnet BepuUtilitiesTests/bin/Release/net10.0/BepuUtilitiesTests.dll >"$out.full" 2>&1 &&
+      grep -viE 'time:|hash' "$out.full" && echo done ) >"$out" 2>&1
+}
+# Runs NativeCollections' Test program (see the recipe); it prints "Success" or "Mismatch" for each check.
+nativecollections_smoke() { # nativecollections_smoke DIR LOG CHECKED
+  local dir=$1 out=$2
+  ( cd "$dir" && dotnet build Test/Test.csproj -c Release -nologo >"$out.build" 2>&1 &&
+      FIOMEM_CHECKED=$3 dotnet Test/bin/Release/net10.0/Test.dll && echo done ) >"$out" 2>&1
 }
 
 # ---------------------------------------------------------------------------------------------------------------------
