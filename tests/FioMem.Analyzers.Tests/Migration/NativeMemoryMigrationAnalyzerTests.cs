@@ -439,7 +439,7 @@ public class NativeMemoryMigrationAnalyzerTests
             """);
 
     [Fact]
-    public Task Null_in_any_spelling_is_not_a_foreign_value() =>
+    public Task Null_in_any_spelling_keeps_nothing_on_NativeMemory() =>
         Verify.VerifyAnalyzerAsync("""
             using System;
             using System.Runtime.InteropServices;

@@ -427,7 +427,7 @@ public class ReachShapesTests
 
     [Fact]
     // An empty array points at Unsafe.NullRef: a null pointer, not a value from elsewhere.
-    public Task A_null_reference_turned_into_a_pointer_is_null() =>
+    public Task A_null_reference_turned_into_a_pointer_keeps_nothing_on_NativeMemory() =>
         MigrationTest.LibraryAsync("""
             using System.Runtime.CompilerServices;
             using System.Runtime.InteropServices;

@@ -79,7 +79,10 @@ internal static class ProgramGenerator
         {
             int alloc = random.Next(allocators.Count);
             var family = allocators[alloc].Family;
-            var sameFamily = Enumerable.Range(0, allocators.Count).Where(i => allocators[i].Family == family).ToArray();
+            // Marshal's memory goes back to Marshal only (on Windows it is not the C runtime's heap), and nothing else to it.
+            bool marshal = allocators[alloc] is MarshalAllocator;
+            var sameFamily = Enumerable.Range(0, allocators.Count)
+                .Where(i => allocators[i].Family == family && (marshal ? i == alloc : allocators[i] is not MarshalAllocator)).ToArray();
             int Partner() => random.Next(2) == 0 ? alloc : sameFamily[random.Next(sameFamily.Length)];
 
             var stages = ImmutableArray.CreateBuilder<Stage>();
