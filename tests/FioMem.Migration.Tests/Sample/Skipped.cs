@@ -1,5 +1,6 @@
-// Calls FIO003 leaves alone on purpose: memory handed to a delegate, freed through a function pointer, freed through a
-// pointer computed from the allocation.
+// Allocations FIO003 leaves on NativeMemory on purpose: memory handed to a delegate, freed through a function pointer,
+// freed through a pointer computed from the allocation. Their releases move all the same: FioMemory hands memory it did
+// not allocate back to NativeMemory.
 using System;
 using System.Runtime.InteropServices;
 
