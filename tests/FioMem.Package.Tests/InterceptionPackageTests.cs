@@ -32,20 +32,21 @@ public sealed class InterceptionPackageTests(PackageFixture fixture)
         CliResult build = Build("Intercept", "--no-incremental");
         Assert.True(build.ExitCode == 0, "Intercept did not build:\n" + build);
         string relativeReport = Path.Combine("obj", "Debug", "net10.0", "FioMem.Interception.txt");
-        Assert.Single(Regex.Matches(build.Output, Regex.Escape($"Intercept: FioMem intercepts 5 of 7 NativeMemory calls; see {relativeReport}")));
+        Assert.Single(Regex.Matches(build.Output, Regex.Escape($"Intercept: FioMem intercepts 6 of 7 NativeMemory calls; see {relativeReport}")));
 
         string[] report = File.ReadAllLines(Path.Combine(fixture.ConsumerDirectory, "Intercept", relativeReport));
-        Assert.Equal("FioMem intercepts 5 of 7 NativeMemory calls", report[0]);
+        Assert.Equal("FioMem intercepts 6 of 7 NativeMemory calls", report[0]);
         Assert.Equal(8, report.Length);
-        Assert.Equal(5, report.Count(l => l.Contains(" -> FioMemory.", StringComparison.Ordinal)));
+        Assert.Equal(6, report.Count(l => l.Contains(" -> FioMemory.", StringComparison.Ordinal)));
         Assert.Contains(report, l => l.Contains("NativeMemory.Realloc -> FioMemory.Realloc (in NativeBuffers.SumOfSquares)", StringComparison.Ordinal));
 
-        // The two calls of the memory native code frees, at their lines, each with its reason.
-        foreach (int line in HandToNativeLines())
-        {
-            Assert.Contains(report, l => l.Contains($"NativeBuffers.cs({line},", StringComparison.Ordinal)
-                && l.Contains("left alone (in NativeBuffers.HandToNative): PassedToNativeCode", StringComparison.Ordinal));
-        }
+        // The memory native code frees keeps its allocation, with its reason; its own release moves (FioMemory hands
+        // memory it did not allocate back to NativeMemory).
+        var (allocation, release) = HandToNativeLines();
+        Assert.Contains(report, l => l.Contains($"NativeBuffers.cs({allocation},", StringComparison.Ordinal)
+            && l.Contains("left alone (in NativeBuffers.HandToNative): PassedToNativeCode", StringComparison.Ordinal));
+        Assert.Contains(report, l => l.Contains($"NativeBuffers.cs({release},", StringComparison.Ordinal)
+            && l.Contains("NativeMemory.Free -> FioMemory.Free (in NativeBuffers.HandToNative)", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -54,46 +55,45 @@ public sealed class InterceptionPackageTests(PackageFixture fixture)
         CliResult build = Build("App", "--no-incremental", "-p:FioMemMigrationReport=true");
         Assert.True(build.ExitCode == 0, "App did not build:\n" + build);
         string relativeReport = Path.Combine("obj", "Debug", "net10.0", "FioMem.Migration.txt");
-        Assert.Single(Regex.Matches(build.Output, Regex.Escape($"App: FioMem migrates 5 of 7 NativeMemory calls to FioMemory; see {relativeReport}")));
+        Assert.Single(Regex.Matches(build.Output, Regex.Escape($"App: FioMem migrates 6 of 7 NativeMemory calls to FioMemory; see {relativeReport}")));
         Assert.DoesNotContain("FioMem intercepts", build.Output);
         Assert.Empty(Directory.GetFiles(Path.Combine(fixture.ConsumerDirectory, "App", "obj"), "FioMem.Interceptors.g.cs", SearchOption.AllDirectories));
 
         string[] report = File.ReadAllLines(Path.Combine(fixture.ConsumerDirectory, "App", relativeReport));
-        Assert.Equal("FioMem migrates 5 of 7 NativeMemory calls to FioMemory", report[0]);
+        Assert.Equal("FioMem migrates 6 of 7 NativeMemory calls to FioMemory", report[0]);
         Assert.Equal(8, report.Length);
-        Assert.Equal(5, report.Count(l => l.Contains(" migrates to FioMemory.", StringComparison.Ordinal)));
-        foreach (int line in HandToNativeLines())
-        {
-            Assert.Contains(report, l => l.StartsWith($"NativeBuffers.cs:{line}:", StringComparison.Ordinal)
-                && l.EndsWith("(in NativeBuffers.HandToNative) stays on NativeMemory: the memory is passed to native code, which may free it", StringComparison.Ordinal));
-        }
+        Assert.Equal(6, report.Count(l => l.Contains(" migrates to FioMemory.", StringComparison.Ordinal)));
+        var (allocation, release) = HandToNativeLines();
+        Assert.Contains(report, l => l.StartsWith($"NativeBuffers.cs:{allocation}:", StringComparison.Ordinal)
+            && l.EndsWith("(in NativeBuffers.HandToNative) stays on NativeMemory: the memory is passed to native code, which may free it", StringComparison.Ordinal));
+        Assert.Contains(report, l => l.StartsWith($"NativeBuffers.cs:{release}:", StringComparison.Ordinal)
+            && l.EndsWith("(in NativeBuffers.HandToNative) migrates to FioMemory.Free", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void Memory_given_to_a_PInvoke_that_frees_it_keeps_its_NativeMemory_calls()
+    public void Memory_given_to_a_PInvoke_that_frees_it_keeps_its_NativeMemory_allocation()
     {
         CliResult build = Build("Intercept");
         Assert.True(build.ExitCode == 0, "Intercept did not build:\n" + build);
 
         string generated = Directory.GetFiles(Path.Combine(fixture.ConsumerDirectory, "Intercept", "obj"), "FioMem.Interceptors.g.cs", SearchOption.AllDirectories).Single();
         string interceptors = File.ReadAllText(generated);
-        Assert.Equal(5, Regex.Matches(interceptors, @"\[global::System\.Runtime\.CompilerServices\.InterceptsLocation\(1, ""[^""]+""\)\]").Count);
-        foreach (int line in HandToNativeLines())
-            Assert.DoesNotContain($"NativeBuffers.cs({line},", interceptors);
+        Assert.Equal(6, Regex.Matches(interceptors, @"\[global::System\.Runtime\.CompilerServices\.InterceptsLocation\(1, ""[^""]+""\)\]").Count);
+        var (allocation, release) = HandToNativeLines();
+        Assert.DoesNotContain($"NativeBuffers.cs({allocation},", interceptors);
+        Assert.Contains($"NativeBuffers.cs({release},", interceptors);
 
         // The run hands that memory to free(): had it been FioMem's, the process would not end well.
         CliResult run = Run("Intercept");
         Assert.True(run.ExitCode == 0, "Intercept failed:\n" + run);
     }
 
-    private int[] HandToNativeLines()
+    // The lines of HandToNative's allocation (its memory goes to native free()) and of its own release.
+    private (int Allocation, int Release) HandToNativeLines()
     {
         string[] source = File.ReadAllLines(Path.Combine(fixture.ConsumerDirectory, "App", "NativeBuffers.cs"));
-        int[] lines = source.Select((text, index) => (text, index))
-            .Where(l => l.text.Contains("NativeMemory.Alloc(16)", StringComparison.Ordinal) || l.text.Contains("NativeMemory.Free(text)", StringComparison.Ordinal))
-            .Select(l => l.index + 1).ToArray();
-        Assert.Equal(2, lines.Length);
-        return lines;
+        int LineOf(string text) => Array.FindIndex(source, l => l.Contains(text, StringComparison.Ordinal)) + 1;
+        return (LineOf("NativeMemory.Alloc(16)"), LineOf("NativeMemory.Free(text)"));
     }
 
     private static string WithoutAllocatorLine(string output) =>
