@@ -82,7 +82,7 @@ public class LeftAloneReasonTests
         return MigrationExplainer.Explain(compilation, options).ToArray();
     }
 
-    private sealed class TestOptionsProvider(string lines) : AnalyzerConfigOptionsProvider
+    internal sealed class TestOptionsProvider(string lines) : AnalyzerConfigOptionsProvider
     {
         private readonly Options _global = new(lines);
 

@@ -290,42 +290,10 @@ public class ReferenceAndSpanShapesTests
         var compilation = CSharpCompilation.Create("Shapes", [tree], TestReferences.WithFioMem,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: true));
         Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
-        var options = new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty, new TestOptions(globalOptions));
+        var options = new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty, new LeftAloneReasonTests.TestOptionsProvider(globalOptions));
         return MigrationExplainer.Explain(compilation, options)
             .Select(v => v.Call.NativeMethod + (v.Verdict.Target is { } target ? " -> " + target : " stays: " + v.Verdict.Reason))
             .OrderBy(s => s, System.StringComparer.Ordinal)
             .ToArray();
-    }
-
-    private sealed class TestOptions(string lines) : AnalyzerConfigOptionsProvider
-    {
-        private readonly Options _global = new(lines);
-
-        public override AnalyzerConfigOptions GlobalOptions => _global;
-
-        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => Options.Empty;
-
-        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => Options.Empty;
-
-        private sealed class Options(string lines) : AnalyzerConfigOptions
-        {
-            public static readonly Options Empty = new("");
-
-            public override bool TryGetValue(string key, out string value)
-            {
-                foreach (var line in lines.Split('\n'))
-                {
-                    var parts = line.Split('=', 2);
-                    if (parts.Length == 2 && parts[0].Trim() == key)
-                    {
-                        value = parts[1].Trim();
-                        return true;
-                    }
-                }
-
-                value = string.Empty;
-                return false;
-            }
-        }
     }
 }
