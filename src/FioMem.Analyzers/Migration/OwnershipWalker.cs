@@ -534,6 +534,8 @@ internal sealed class OwnershipWalker
     {
         if (placeType is not null && !CanCarryAddress(placeType))
             return; // An int, a struct, a class instance never holds an address (a pointer array is followed elsewhere).
+        if (placeType is not null && IsSpan(placeType) && place.Kind != PointerLocationKind.Local)
+            return; // A span is followed as a view inside one member: passed, returned or kept, it is lent (see FIO003.md).
 
         var sources = Sources.Rent();
         Collect(value, sources);
@@ -677,7 +679,7 @@ internal sealed class OwnershipWalker
                 or IIsPatternOperation or IIsTypeOperation or IPatternOperation or IInterpolationOperation
                 or IConditionalOperation or IConditionalAccessOperation or IAddressOfOperation or IForEachLoopOperation
                 or ISwitchOperation or ISwitchExpressionOperation or IDeconstructionAssignmentOperation
-                or IDeclarationExpressionOperation or INameOfOperation:
+                or IDeclarationExpressionOperation or INameOfOperation or IImplicitIndexerReferenceOperation:
                 return;
             case { Kind: OperationKind.None }:
                 return; // *p, p[i], p->F: the memory is used, the pointer goes nowhere.
@@ -784,6 +786,9 @@ internal sealed class OwnershipWalker
                 return;
             case IObjectCreationOperation creation when IsIdentityConstructor(creation.Constructor) && creation.Arguments.Length == 1:
                 Collect(creation.Arguments[0].Value, sources);
+                return;
+            case IImplicitIndexerReferenceOperation { Instance: { } indexed } when CanCarryAddress(value.Type):
+                CollectOrigins(indexed, sources); // span[a..b]: memory inside the span's
                 return;
             case IObjectCreationOperation { Constructor: { } constructor } creation when IsSpan(constructor.ContainingType)
                 && creation.Arguments.Length == 2 && constructor.Parameters[0].Type.TypeKind == TypeKind.Pointer:
@@ -961,7 +966,8 @@ internal sealed class OwnershipWalker
         var place = PointerLocation.ForParameter(method, ordinal);
         if (method.MethodKind == MethodKind.AnonymousFunction)
             _graph.Taint(place, LeftAloneReason.FromDelegateOrFunctionPointer);
-        else if (ordinal < method.Parameters.Length && CanCarryAddress(method.Parameters[ordinal].Type) && OnPublicSurface(place, method, LeftAloneReason.ParameterOfPublicMember))
+        else if (ordinal < method.Parameters.Length && CanCarryAddress(method.Parameters[ordinal].Type) && !IsSpan(method.Parameters[ordinal].Type)
+            && OnPublicSurface(place, method, LeftAloneReason.ParameterOfPublicMember))
             return place;
         else if (IsCalledByNativeCode(method))
             _graph.Taint(place, LeftAloneReason.ExternalValue);

@@ -70,22 +70,19 @@ public class ReferenceAndSpanShapesTests
     }
 
     [Fact]
-    public void A_span_over_native_memory_given_to_another_assembly_keeps_its_allocation()
+    public void A_span_over_native_memory_whose_reference_reaches_another_assembly_keeps_its_allocation()
     {
         var verdicts = Verdicts(Usings + """
             static unsafe class C
             {
-                static void M(int n, Action<int> other)
+                static void M(int n)
                 {
                     var span = new Span<byte>(NativeMemory.Alloc((nuint)n), n);
-                    Take(span, other);
-                }
-                static void Take(Span<byte> span, Action<int> other)
-                {
+                    span.Fill(1);
                     Keep(ref MemoryMarshal.GetReference(span));
-                    fixed (byte* p = span) NativeMemory.Free(p);
                 }
                 static void Keep(ref byte b) => Marshal.FreeHGlobal((IntPtr)Unsafe.AsPointer(ref b));
+                static void Done(byte* p) => NativeMemory.Free(p);
             }
             """);
         Assert.Equal(["Alloc stays: PassedToExternalMethod", "Free -> Free"], verdicts);
@@ -282,6 +279,28 @@ public class ReferenceAndSpanShapesTests
             }
             """);
         Assert.Equal(["AllocZeroed stays: PassedToNativeCode", "Free -> Free"], verdicts);
+    }
+
+    [Fact]
+    public void Indexing_a_span_from_the_end_or_by_a_range_uses_its_memory_and_moves()
+    {
+        var verdicts = Verdicts(Usings + """
+            static unsafe class C
+            {
+                static int M(int n)
+                {
+                    byte* buffer = (byte*)NativeMemory.Alloc((nuint)n + 1);
+                    var span = new Span<byte>(buffer, n + 1);
+                    span[^1] = 0;
+                    Span<byte> tail = span[1..];
+                    tail.Fill(2);
+                    int first = span[0];
+                    NativeMemory.Free(buffer);
+                    return first;
+                }
+            }
+            """);
+        Assert.Equal(["Alloc -> Alloc", "Free -> Free"], verdicts);
     }
 
     internal static string[] Verdicts(string source, string globalOptions = "")
