@@ -164,6 +164,11 @@ internal sealed class OwnershipWalker
             _ => null,
         };
 
+        // A span is a view lent to whatever managed code receives it (it cannot be kept on the heap): followed inside one
+        // member only. Native code gets the pointer behind it, and the lending rule below decides.
+        if (IsSpan(value.StripConversions().Type ?? value.Type!) && (method is null || !IsNativeCode(method)))
+            return;
+
         if (parameter is null || method is null)
         {
             // A function pointer call, an indexer: memory handed to code the walk does not follow.

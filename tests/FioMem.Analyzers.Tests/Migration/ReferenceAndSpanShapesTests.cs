@@ -303,6 +303,20 @@ public class ReferenceAndSpanShapesTests
         Assert.Equal(["Alloc -> Alloc", "Free -> Free"], verdicts);
     }
 
+    [Fact]
+    public void A_span_over_the_memory_lent_to_a_callback_moves()
+    {
+        var verdicts = Verdicts(Usings + """
+            unsafe sealed class Secret : IDisposable
+            {
+                readonly byte* _ptr = (byte*)NativeMemory.AllocZeroed(32);
+                public void Expose(Action<ReadOnlySpan<byte>> action) => action(new ReadOnlySpan<byte>(_ptr, 32));
+                public void Dispose() => NativeMemory.Free(_ptr);
+            }
+            """);
+        Assert.Equal(["AllocZeroed -> AllocZeroed", "Free -> Free"], verdicts);
+    }
+
     internal static string[] Verdicts(string source, string globalOptions = "")
     {
         var tree = CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest), path: "Test0.cs");
