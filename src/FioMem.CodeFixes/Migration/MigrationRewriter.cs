@@ -37,7 +37,7 @@ internal static class MigrationRewriter
     private const string NativeMemoryTargetsSymbol = "NET6_0_OR_GREATER";
 
     private static readonly Regex s_nativeMemoryDeclaration =
-        new(@"\b(class|struct)\s+NativeMemory\b", RegexOptions.CultureInvariant);
+        new(@"\b(class|struct)\s+NativeMemory\b(?!\s*<)", RegexOptions.CultureInvariant); // not a generic NativeMemory<T> of its own
 
     public static async Task<Document> RewriteAsync(Document document, IReadOnlyCollection<CallRewrite> calls, string? conditional,
         CancellationToken cancellationToken)

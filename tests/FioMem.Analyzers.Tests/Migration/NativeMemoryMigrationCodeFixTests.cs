@@ -621,6 +621,12 @@ public class NativeMemoryMigrationCodeFixTests
     public Task A_project_with_its_own_NativeMemory_for_older_targets_gets_the_NativeMemory_alias_on_every_other_target() =>
         VerifyConditionalAliasAsync("#else", ("/Polyfill.cs", Polyfill));
 
+    [Fact]
+    // A generic NativeMemory<T> of the project's own (a collection type) is no polyfill of NativeMemory: the alias for the
+    // other targets stays where .NET has NativeMemory (under #else it would not compile on .NET Standard).
+    public Task A_project_with_a_generic_type_named_NativeMemory_still_gets_the_alias_only_where_NET_has_it() =>
+        VerifyConditionalAliasAsync("#elif NET6_0_OR_GREATER", ("/Collections.cs", "namespace App.Collections { public readonly struct NativeMemory<T> where T : unmanaged { } }"));
+
     // One shared file of a project targeting net10.0 (with FioMem, FIOMEM defined) and netstandard2.1; otherTargets is
     // the directive the alias for the targets without FioMem must sit under.
     private static async Task VerifyConditionalAliasAsync(string otherTargets, params (string Path, string Source)[] extraSources)
