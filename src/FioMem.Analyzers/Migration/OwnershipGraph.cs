@@ -388,9 +388,6 @@ internal sealed class CallGroup
     /// <summary>True when an opted-in library's public API hands the group's memory to other assemblies.</summary>
     public bool HasPublicOutput { get; set; }
 
-    /// <summary>True when a call of the group releases or reallocates memory.</summary>
-    public bool TakesPointers => Calls.Exists(static c => c.Role is NativeMemoryCallRole.Release or NativeMemoryCallRole.Reallocate);
-
     /// <summary>The group's name in FIO003's message.</summary>
     public string Name => _nameText ??= _name?.DisplayName() is { Length: > 0 } text ? text : Calls[0].Member;
 

@@ -11,8 +11,8 @@ namespace FioMem.Analyzers.Migration;
 /// <summary>
 /// Walks every operation of a member and records, in the <see cref="OwnershipGraph"/>, where pointers go: stores
 /// (assignments, initializers, returns, arguments) union their value's places with the destination; reads used in a way
-/// the walk does not follow taint the place; values from outside (a P/Invoke's result, a parameter of a public member
-/// of a library) taint the place they land in. Fields and properties are one place for all their instances, struct
+/// the walk does not follow taint the place (an outflow); values from outside (a P/Invoke's result, a parameter of a
+/// public member of a library) add nothing, since FioMemory hands memory it did not allocate back to NativeMemory. Fields and properties are one place for all their instances, struct
 /// fields included; a method's parameter is one place for all its callers; array elements are one place per array
 /// field or local.
 /// </summary>
@@ -182,7 +182,7 @@ internal sealed class OwnershipWalker
         if (KnownSymbols.IsOn(method, _nativeMemory))
             return; // The pointer of a release is linked by the call; Clear/Copy/Fill only borrow it.
 
-        if (IsSafeHandleMethod(method, "SetHandle") && HandleField(method.ContainingType) is { } setField)
+        if (method is { Name: "SetHandle", ContainingType: { Name: "SafeHandle" } safeHandle } && HandleField(safeHandle) is { } setField)
         {
             Store(PointerLocation.ForField(setField), parameter.Type, value); // SetHandle(p): the handle field holds p
             return;
@@ -293,9 +293,6 @@ internal sealed class OwnershipWalker
 
         return null;
     }
-
-    private static bool IsSafeHandleMethod(IMethodSymbol method, string name) =>
-        method.Name == name && method.ContainingType is { } type && HandleField(type) is not null && !type.Locations.IsEmpty && type.Locations[0].IsInMetadata;
 
     private static bool IsFramework(IMethodSymbol method)
     {
@@ -566,7 +563,7 @@ internal sealed class OwnershipWalker
         foreach (var origin in sources.Origins)
             _graph.Derive(place, origin);
 
-        // A value from outside (sources.Foreign) keeps nothing: FioMemory hands memory it did not allocate back to
+        // A value from outside adds no source and keeps nothing: FioMemory hands memory it did not allocate back to
         // NativeMemory.
         Sources.Return(sources);
     }
@@ -748,9 +745,7 @@ internal sealed class OwnershipWalker
             && value is not (IDeclarationExpressionOperation or IObjectCreationOperation or IInvocationOperation or IBinaryOperation)
             && !IsRefVariable(value))
         {
-            // An int, a struct, a class instance: no place of its own joins the group, whatever it is turned into.
-            sources.AddForeign(LeftAloneReason.ExternalValue);
-            return;
+            return; // An int, a struct, a class instance: no place of its own joins the group, whatever it is turned into.
         }
 
         switch (value)
@@ -776,9 +771,6 @@ internal sealed class OwnershipWalker
                 return;
             case IInvocationOperation invocation:
                 CollectResult(invocation, sources);
-                return;
-            case IFunctionPointerInvocationOperation:
-                sources.AddForeign(LeftAloneReason.FromDelegateOrFunctionPointer);
                 return;
             case IAddressOfOperation { Reference: { } reference } when IsRefVariable(reference.StripConversions())
                 || reference.StripConversions() is IInvocationOperation { TargetMethod.ReturnsByRef: true } or IInvocationOperation { TargetMethod.ReturnsByRefReadonly: true }:
@@ -809,13 +801,9 @@ internal sealed class OwnershipWalker
                 or IPropertyReferenceOperation or IArrayElementReferenceOperation:
                 if (Place(value) is { } place)
                     sources.Nodes.Add(place);
-                else if (CanCarryAddress(value.Type))
-                    sources.AddForeign(LeftAloneReason.ExternalValue);
                 return;
             default:
-                if (CanCarryAddress(value.Type))
-                    sources.AddForeign(LeftAloneReason.ExternalValue);
-                return;
+                return; // A value from outside (a function pointer's result, another assembly's field...): nothing to follow.
         }
     }
 
@@ -823,17 +811,13 @@ internal sealed class OwnershipWalker
     private void CollectOrigins(IOperation operand, Sources sources)
     {
         if (operand.StripConversions().Type is { } type && !CanCarryAddress(type))
-        {
-            sources.AddArithmetic(); // An int offset: no memory of its own.
-            return;
-        }
+            return; // An int offset: no memory of its own.
 
         var inner = Sources.Rent();
         Collect(operand, inner);
         sources.Origins.AddRange(inner.Nodes);
         sources.Origins.AddRange(inner.Origins);
         Sources.Return(inner);
-        sources.AddArithmetic();
     }
 
     private void CollectResult(IInvocationOperation invocation, Sources sources)
@@ -858,25 +842,16 @@ internal sealed class OwnershipWalker
         {
             if (NativeMemoryCall.Classify(method, _fioMemory).Role is NativeMemoryCallRole.Allocate or NativeMemoryCallRole.Reallocate)
                 sources.Nodes.Add(PointerLocation.ForCall(invocation.Syntax));
-            else if (CanCarryAddress(invocation.Type))
-                sources.AddForeign(LeftAloneReason.ExternalValue);
             return;
         }
 
         if (!CanCarryAddress(invocation.Type))
             return;
 
-        if (method.MethodKind == MethodKind.DelegateInvoke)
-        {
-            sources.AddForeign(LeftAloneReason.FromDelegateOrFunctionPointer);
+        // A delegate's or a P/Invoke's result comes from outside (even when the delegate type or the extern is the
+        // compilation's): nothing to follow, and it keeps nothing.
+        if (method.MethodKind == MethodKind.DelegateInvoke || IsNativeCode(method))
             return;
-        }
-
-        if (IsNativeCode(method))
-        {
-            sources.AddForeign(LeftAloneReason.ExternalValue);
-            return;
-        }
 
         if (IsInCompilation(method))
         {
@@ -895,8 +870,6 @@ internal sealed class OwnershipWalker
             // The location's old value.
             if (InterlockedLocation(invocation) is { } location)
                 sources.Nodes.Add(location);
-            else
-                sources.AddForeign(LeftAloneReason.ExternalValue);
             return;
         }
 
@@ -915,8 +888,6 @@ internal sealed class OwnershipWalker
             if (CanCarryAddress(argument.Value.Type))
                 CollectOrigins(argument.Value, sources);
         }
-
-        sources.AddForeign(LeftAloneReason.ExternalValue);
     }
 
     // ---- Places -----------------------------------------------------------------------------------------------------
@@ -1339,36 +1310,7 @@ internal sealed class OwnershipWalker
 
         public List<PointerLocation> Origins { get; } = new();
 
-        public LeftAloneReason Foreign { get; private set; }
-
-        public bool IsEmpty => Nodes.Count == 0 && Origins.Count == 0 && Foreign == LeftAloneReason.None;
-
-        /// <summary>True when the only foreign part of the value is an address computed from its <see cref="Origins"/>.</summary>
-        public bool ArithmeticOnly { get; private set; }
-
-        public void AddForeign(LeftAloneReason reason)
-        {
-            if (Foreign == LeftAloneReason.None)
-            {
-                Foreign = reason;
-                ArithmeticOnly = false;
-            }
-            else if (ArithmeticOnly)
-            {
-                ArithmeticOnly = false;
-                Foreign = reason;
-            }
-        }
-
-        // p + n: foreign unless every origin turns out to be in the place's own group.
-        public void AddArithmetic()
-        {
-            if (Foreign == LeftAloneReason.None)
-            {
-                Foreign = LeftAloneReason.ExternalValue;
-                ArithmeticOnly = true;
-            }
-        }
+        public bool IsEmpty => Nodes.Count == 0 && Origins.Count == 0;
 
         public static Sources Rent()
         {
@@ -1380,8 +1322,6 @@ internal sealed class OwnershipWalker
         {
             sources.Nodes.Clear();
             sources.Origins.Clear();
-            sources.Foreign = LeftAloneReason.None;
-            sources.ArithmeticOnly = false;
             (t_pool ??= new Stack<Sources>()).Push(sources);
         }
     }
