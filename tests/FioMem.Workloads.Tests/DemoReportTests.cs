@@ -2,7 +2,6 @@
 // the note on blocks in use. Fixed figures, not measured ones.
 using System;
 using System.IO;
-using System.Linq;
 using FioMem.Demo.Report;
 using FioMem.Demo.Server;
 using Xunit;

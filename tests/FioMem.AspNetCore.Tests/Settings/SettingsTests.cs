@@ -1,7 +1,6 @@
 // AddFioMemoryPool's settings in a process whose FioMem has already read its own (this project's runtimeconfig sets
 // FioMem.TrimDelay to 250 ms): binding, validation, conflicts, the start-up log line and configuration reloads.
 using System;
-using System.Buffers;
 using System.Collections.Generic;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Connections;
