@@ -18,11 +18,11 @@ namespace FioMem.AspNetCore;
 /// </summary>
 internal sealed class FioMemSettingsApplier : IDisposable
 {
-    private static readonly Action<ILogger, string, int, long, string, string, string, Exception?> s_active =
-        LoggerMessage.Define<string, int, long, string, string, string>(LogLevel.Information, new EventId(1, "FioMemActive"),
+    private static readonly Action<ILogger, string, string, string, string, string, string, Exception?> s_active =
+        LoggerMessage.Define<string, string, string, string, string, string>(LogLevel.Information, new EventId(1, "FioMemActive"),
             "FioMem is active: Kestrel's transport buffers come from FioMemoryPool; checked mode {CheckedMode}, pool cap "
-            + "{MaxPooledBlocks} blocks ({PoolCapMiB} MiB), idle trim {TrimDelay}, blocks from {BlockSource}; "
-            + "set by the host: {HostSettings}");
+            + "{PoolCap}, idle trim {TrimDelay}, blocks from {BlockSource}; "
+            + "set by the host: {HostSettings}; by environment variables: {EnvironmentSettings}");
 
     private static readonly Action<ILogger, string, string, string, string, string, Exception?> s_environmentWins =
         LoggerMessage.Define<string, string, string, string, string>(LogLevel.Warning, new EventId(2, "FioMemEnvironmentOverride"),
@@ -130,21 +130,22 @@ internal sealed class FioMemSettingsApplier : IDisposable
             return;
         TimeSpan trimDelay = FioMemorySettings.TrimDelay;
         string[] hostSettings = [.. requested.Where(p => p.Value is not null && !p.Key.IsSetInEnvironment).Select(p => p.Key.Key)];
+        string[] environmentSettings = [.. FioMemSetting.All.Where(s => s.IsSetInEnvironment).Select(s => s.Variable)];
         s_active(_logger,
             FioMemorySettings.Checked ? "on" : "off",
-            FioMemorySettings.MaxPooledBlocks,
-            (long)FioMemorySettings.MaxPooledBlocks * FioMemory.BlockSize >> 20,
+            $"{FioMemorySettings.MaxPooledBlocks} blocks ({FormatBytes((long)FioMemorySettings.MaxPooledBlocks * FioMemory.BlockSize)})",
             trimDelay == TimeSpan.Zero ? "off (only FioMemory.Trim() releases pooled blocks)" : $"after {trimDelay.TotalMilliseconds:0} ms unused",
             FioMemorySettings.PortableMemory
                 ? "NativeMemory.AlignedAlloc (portable memory)"
                 : $"{FormatBytes(FioMemorySettings.ReserveBytes)} of reserved address space",
             hostSettings.Length == 0 ? "none" : string.Join(", ", hostSettings),
+            environmentSettings.Length == 0 ? "none" : string.Join(", ", environmentSettings),
             null);
     }
 
     /// <summary>A byte count in the largest binary unit that divides it: 64 GiB, 64 MiB, 524288 bytes.</summary>
     private static string FormatBytes(long bytes) =>
-        bytes % (1L << 30) == 0 ? $"{bytes >> 30} GiB" : bytes % (1L << 20) == 0 ? $"{bytes >> 20} MiB" : $"{bytes} bytes";
+        bytes == 0 ? "0 bytes" : bytes % (1L << 30) == 0 ? $"{bytes >> 30} GiB" : bytes % (1L << 20) == 0 ? $"{bytes >> 20} MiB" : $"{bytes} bytes";
 
     /// <summary>A reloaded configuration: FioMem keeps its settings, so each one that would now differ is a warning.</summary>
     private void OnOptionsChanged(FioMemOptions options, string? name)

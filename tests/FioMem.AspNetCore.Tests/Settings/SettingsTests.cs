@@ -32,7 +32,7 @@ public class SettingsTests
         Assert.Contains($"checked mode {(FioMemorySettings.Checked ? "on" : "off")}", line);
         Assert.Contains($"pool cap {FioMemorySettings.MaxPooledBlocks} blocks", line);
         Assert.Contains("idle trim after 250 ms unused", line);
-        Assert.Contains("set by the host: none", line);
+        Assert.Contains("set by the host: none; by environment variables: ", line);
         Assert.Empty(log.Messages(LogLevel.Warning));
     }
 
