@@ -83,10 +83,20 @@ internal static partial class PackageMetadata
             }
             else if (target.StartsWith(RepositoryUrl, StringComparison.Ordinal))
             {
+                // The repository's front page, or a section of its README (GitHub's heading anchors).
                 Assert.Matches(@"^" + Regex.Escape(RepositoryUrl) + @"(#[a-z0-9-]+)?$", target);
+                string anchor = target.Contains('#') ? target[(target.IndexOf('#') + 1)..] : "readme";
+                Assert.True(anchor == "readme" || ReadmeAnchors().Contains(anchor), $"{target}: the README has no such section");
             }
         }
     }
+
+    /// <summary>The anchors GitHub gives the README's headings: lower case, punctuation dropped, spaces as dashes.</summary>
+    private static string[] ReadmeAnchors() =>
+        File.ReadAllLines(Path.Combine(Repository.Root, "README.md"))
+            .Where(line => line.StartsWith('#'))
+            .Select(line => Regex.Replace(line.TrimStart('#').Trim().ToLowerInvariant(), @"[^a-z0-9 _-]", "").Replace(' ', '-'))
+            .ToArray();
 
     [GeneratedRegex(@"\]\((?<target>[^)\s]+)\)")]
     private static partial Regex MarkdownLink();
