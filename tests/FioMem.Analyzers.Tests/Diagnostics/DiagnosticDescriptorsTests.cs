@@ -32,7 +32,9 @@ public class DiagnosticDescriptorsTests
     [Fact]
     public void Every_help_link_is_the_rule_page_in_docs_diagnostics()
     {
-        Assert.Equal(7, s_descriptors.Length);
+        // Seven rules; FIO001 has a second message for memory of a heap.
+        Assert.Equal(8, s_descriptors.Length);
+        Assert.Equal(7, s_descriptors.Select(d => d.Id).Distinct().Count());
         foreach (var descriptor in s_descriptors)
         {
             Assert.Equal($"docs/diagnostics/{descriptor.Id}.md", descriptor.HelpLinkUri);
@@ -50,7 +52,7 @@ public class DiagnosticDescriptorsTests
             .Select(line => line.Split('|').Select(cell => cell.Trim()).ToArray())
             .ToDictionary(cells => cells[0]);
 
-        Assert.Equal(s_descriptors.Select(d => d.Id).OrderBy(id => id), rows.Keys.OrderBy(id => id));
+        Assert.Equal(s_descriptors.Select(d => d.Id).Distinct().OrderBy(id => id), rows.Keys.OrderBy(id => id));
         foreach (var descriptor in s_descriptors)
         {
             Assert.Equal(descriptor.Category, rows[descriptor.Id][1]);
