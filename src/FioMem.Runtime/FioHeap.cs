@@ -165,15 +165,28 @@ public sealed unsafe class FioHeap : IDisposable
             return;
         _disposed = true;
         _slot.Heap = null;
-        GiveUpBlocks();
-        HeapSlots.Return(_slot);
+        try
+        {
+            GiveUpBlocks();
+        }
+        finally
+        {
+            // Every block is given up even when checked mode reports a write: the report is thrown after.
+            HeapSlots.Return(_slot);
+        }
     }
 
     /// <summary>Gives every block back (to the pool, or in checked mode to quarantine) and the large allocations to the system.</summary>
     private void GiveUpBlocks()
     {
-        Allocator.ReleaseHeapBlocks(this);
-        ReleaseLarge();
+        try
+        {
+            Allocator.ReleaseHeapBlocks(this);
+        }
+        finally
+        {
+            ReleaseLarge();
+        }
     }
 
     private void ReleaseLarge()
