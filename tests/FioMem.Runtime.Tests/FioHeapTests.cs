@@ -175,8 +175,15 @@ public unsafe class FioHeapTests
                 {
                     if (!Bytes.All((void*)pointer, (nuint)size, fill))
                         failures.Enqueue($"0x{pointer:X} lost its bytes");
-                    FioMemory.Free((void*)pointer);
-                    Interlocked.Increment(ref freed);
+                    try
+                    {
+                        FioMemory.Free((void*)pointer);
+                        Interlocked.Increment(ref freed);
+                    }
+                    catch (ArgumentException e)
+                    {
+                        failures.Enqueue(e.Message);
+                    }
                 }
             });
             freers[t].Start();
