@@ -333,6 +333,28 @@ public unsafe class FioHeapReleaseTests
     }
 
     [Fact]
+    public void Dispose_does_not_give_its_blocks_up_while_a_free_is_inside_one()
+    {
+        var heap = new FioHeap();
+        byte* p = (byte*)heap.Alloc(64);
+        BlockHeader* header = (BlockHeader*)((nuint)p & ~(nuint)(FioMemory.BlockSize - 1));
+        // A free from another thread that has counted itself in and not yet left.
+        Interlocked.Increment(ref heap._slot.Visitors);
+        var disposer = new Thread(heap.Dispose);
+        disposer.Start();
+        // Dispose marks the block first, then waits for the free to leave before the block goes anywhere.
+        SpinWait.SpinUntil(() => Volatile.Read(ref header->State) != (int)BlockState.Heap);
+        Assert.False(disposer.Join(100));
+        Assert.NotEqual(0, header->UsedEnd); // not reset, not pooled
+        Interlocked.Decrement(ref heap._slot.Visitors);
+        disposer.Join();
+#if FIOMEM_TEST_CHECKED
+        HeapQuarantine.Drain();
+#endif
+        Assert.Equal(0, header->UsedEnd);
+    }
+
+    [Fact]
     public void Free_of_heap_memory_after_Dispose_is_rejected()
     {
         var heap = new FioHeap();
