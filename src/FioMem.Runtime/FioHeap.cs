@@ -19,8 +19,9 @@ namespace FioMem;
 /// <see cref="FioMemory.Realloc(void*, nuint)"/> accepts heap memory on any thread: it shrinks in place anywhere, and
 /// grows (in place, or moving within the heap) on the heap's thread only.</para>
 /// <para>Allocations of <see cref="FioMemory.LargeAllocationThreshold"/> bytes or more, and alignments beyond 4 KiB, are mapped
-/// from the system as <see cref="FioMemory"/>'s large allocations are, and released with the heap all the same.
-/// There is no long-lived allocation from a heap: memory that outlives the group belongs to
+/// from the system as <see cref="FioMemory"/>'s large allocations are, and released with the heap all the same (a
+/// <c>Realloc</c> that shrinks one below the threshold moves it to ordinary FioMem memory, which the heap no longer
+/// releases). There is no long-lived allocation from a heap: memory that outlives the group belongs to
 /// <see cref="FioMemory.AllocLongLived(nuint)"/>.</para>
 /// <para>Only the creating thread may allocate. In checked mode (<c>FioMem.Checked</c>) every allocation on another
 /// thread throws <see cref="InvalidOperationException"/>; otherwise the check is made whenever the heap needs a new
