@@ -22,6 +22,7 @@ public class UseAfterFreeAnalyzerTests
                 public int Value;
                 static string IFioAllocated<Node>.FioTypeName => "Node";
                 public static void Free(Node* value) => FioAlloc<Node>.Free(value);
+                public static Node* New(FioHeap heap) => FioAlloc<Node>.New(heap);
             }
             unsafe class C
             {
@@ -67,6 +68,15 @@ public class UseAfterFreeAnalyzerTests
                     {|#0:node|}->Value = 1;
                     {|#1:nodes|}[0].Value = 2;
             """, Used(0, "node", "dereferenced"), Used(1, "nodes", "indexed"));
+
+    [Fact]
+    public Task Memory_of_the_generated_heap_shorthand_used_after_reset() =>
+        VerifyBody("""
+                    using var heap = new FioHeap();
+                    Node* node = Node.New(heap);
+                    heap.Reset();
+                    {|#0:node|}->Value = 1;
+            """, Used(0, "node", "dereferenced"));
 
     [Fact]
     public Task Heap_memory_passed_on_or_freed_after_dispose() =>
