@@ -20,7 +20,8 @@ namespace FioMem.AspNetCore;
 /// </summary>
 /// <remarks>
 /// <para>Receiving: unless <c>WaitForDataBeforeAllocatingBuffer</c> is off, a zero-byte receive waits for data before
-/// a buffer is taken, so an idle connection holds none. Each receive asks the pipe for half a segment, so a segment
+/// a buffer is taken, so an idle connection holds none (skipped right after a receive that filled its buffer: more is
+/// likely waiting then). Each receive asks the pipe for half a segment, so a segment
 /// with that much room left is filled further rather than replaced: memory held grows with the bytes held, whatever
 /// the size of the pieces they arrive in.</para>
 /// <para>Ending: a peer's reset or FIN completes the input (a reset with <see cref="ConnectionResetException"/>) and
@@ -144,9 +145,12 @@ internal sealed class FioSocketConnection : ConnectionContext, IMemoryPoolFeatur
         PipeWriter writer = _input.Writer;
         try
         {
+            bool drained = true;
             while (true)
             {
-                if (_waitForData)
+                // Right after a receive that filled its buffer more is likely waiting: receive at once then, and
+                // wait for data only once the socket has been drained (so an idle connection still holds nothing).
+                if (_waitForData && drained)
                     await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
                 Memory<byte> buffer = writer.GetMemory(MinimumReceiveSize);
                 int received = await _socket.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false);
@@ -155,6 +159,7 @@ internal sealed class FioSocketConnection : ConnectionContext, IMemoryPoolFeatur
                     s_readFin(_logger, ConnectionId, null);
                     break;
                 }
+                drained = received < buffer.Length;
                 writer.Advance(received);
                 FlushResult flush = await writer.FlushAsync().ConfigureAwait(false);
                 if (flush.IsCompleted || flush.IsCanceled)
