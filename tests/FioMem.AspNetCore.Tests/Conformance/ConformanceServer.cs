@@ -40,6 +40,9 @@ internal sealed class HandlerReport
 
     public readonly TaskCompletionSource Blocked = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>1 while a write of the download waits for the client.</summary>
+    public volatile int WriteWaiting;
+
     public readonly TaskCompletionSource Aborted = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public Exception? WriteError;
@@ -129,8 +132,12 @@ internal sealed class ConformanceServer : IAsyncDisposable
                 {
                     ValueTask<FlushResult> write = context.Response.BodyWriter.WriteAsync(chunk);
                     if (!write.IsCompleted)
+                    {
                         report.Blocked.TrySetResult();
+                        report.WriteWaiting = 1;
+                    }
                     FlushResult result = await write;
+                    report.WriteWaiting = 0;
                     report.BytesWritten += chunk.Length;
                     if (result.IsCompleted || result.IsCanceled)
                         break;
