@@ -128,7 +128,8 @@ internal sealed class ConformanceServer : IAsyncDisposable
             context.Response.ContentLength = DownloadLength;
             try
             {
-                for (int sent = 0; sent < DownloadLength && !context.RequestAborted.IsCancellationRequested; sent += chunk.Length)
+                // Like a handler streaming a file: it relies on its writes, not on RequestAborted, to stop.
+                for (int sent = 0; sent < DownloadLength; sent += chunk.Length)
                 {
                     ValueTask<FlushResult> write = context.Response.BodyWriter.WriteAsync(chunk);
                     if (!write.IsCompleted)

@@ -93,7 +93,7 @@ public class TransportConformanceTests
     public async Task A_client_reset_mid_download_is_a_quiet_disconnect(TransportKind kind)
     {
         await using ConformanceServer server = await ConformanceServer.StartAsync(kind);
-        for (int attempt = 0; attempt < 6; attempt++)
+        for (int attempt = 0; attempt < 30; attempt++)
         {
             HandlerReport report = server.NewReport();
             using (Socket socket = await ConnectAsync(server))
