@@ -3,6 +3,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using FioMem.Demo.Allocators;
 using FioMem.Demo.Report;
 using FioMem.Demo.Server;
@@ -33,7 +34,7 @@ public static class Program
         }
 
         // Without a terminal (CI, a pipe) Spectre assumes 80 columns, too narrow for the result table.
-        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 132;
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 140;
 
         AnsiConsole.Write(new Rule("[bold]FioMem demo[/]"));
         AnsiConsole.MarkupLine(
@@ -43,16 +44,22 @@ public static class Program
             "frees them together, and sends a response to the next worker, which checks and frees it (a cross-thread free).");
         AnsiConsole.MarkupLine(
             "Like with like: FioMem always zeroes, so the native run uses [bold]NativeMemory.AllocZeroed[/]; GC arrays are zeroed too.");
+        WarnIfBusy("at the start");
 
-        List<RunResult> results = Run(options);
+        List<ContenderRounds> runs = Run(options);
+        List<RunResult> results = runs.ConvertAll(r => r.Total);
         FioMemoryStatistics beforeTrim = FioMemory.GetStatistics();
         FioMemory.Trim();
         FioMemoryStatistics afterTrim = FioMemory.GetStatistics();
 
-        AnsiConsole.Write(ResultTable.Create(results, NativeZeroedDemoAllocator.Name));
+        AnsiConsole.Write(ResultTable.Create(results, runs.ConvertAll(r => RoundSpread.Of(r.Rounds)), NativeZeroedDemoAllocator.Name));
         AnsiConsole.MarkupLine(
-            "ns per alloc+free: time inside the allocator's allocate and free calls (all threads), per allocation. " +
-            "The GC's cost is in its allocations and the collections they trigger; its \"free\" is dropping the reference.");
+            "ns per alloc+free: time inside the allocator's allocate and free calls (all threads), per allocation; " +
+            $"vs native: that time over {NativeZeroedDemoAllocator.Name}'s. " +
+            "The GC's cost is in its allocations and the collections they trigger; its \"free\" is dropping the reference. " +
+            $"Requests/s per round: the slowest and fastest of the {Rounds} rounds (thousands), and how much faster the fastest was.");
+        foreach (string note in ResultTable.OverlapNotes(results, runs.ConvertAll(r => RoundSpread.Of(r.Rounds))))
+            AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(note)}[/]");
 
         long failed = 0, allocations = 0;
         foreach (RunResult result in results)
@@ -67,6 +74,9 @@ public static class Program
             AnsiConsole.MarkupLine($"[red]{failed:N0} checks FAILED[/] over {allocations:N0} allocations.");
 
         AnsiConsole.Write(StatisticsTable.Create(beforeTrim, afterTrim));
+        AnsiConsole.MarkupLine(Markup.Escape(
+            StatisticsTable.BlocksInUseNote(beforeTrim, runs.Find(r => r.Name == FioMemDemoAllocator.Name)!.ThreadsStarted)));
+        WarnIfBusy("at the end");
 
         try
         {
@@ -89,48 +99,65 @@ public static class Program
     /// </summary>
     public const int Rounds = 5;
 
-    private static List<RunResult> Run(DemoOptions options)
+    /// <summary>One allocator's measured rounds, in the order they ran, and the worker threads its runs started.</summary>
+    private sealed record ContenderRounds(string Name, List<RunResult> Rounds, int ThreadsStarted)
     {
-        var totals = new RunResult?[s_contenders.Length];
-        long warmUpRequests = Math.Max(1, options.RequestsPerWorker / 100);
-        AnsiConsole.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .Start(context =>
-            {
-                // Warm-up: the allocators fetch their first memory, and passes repeat until the JIT has installed
-                // optimized code for every allocator's path (see JitWarmUp).
-                ProgressTask warmUp = context.AddTask("warm-up (all allocators)", maxValue: JitWarmUp.MaxPasses);
-                int passes = JitWarmUp.Run(() =>
-                {
-                    foreach (Contender contender in s_contenders)
-                        contender.Start(options.Workers, warmUpRequests).Finish();
-                    warmUp.Increment(1);
-                });
-                warmUp.Value = warmUp.MaxValue;
-                warmUp.Description = $"warm-up (all allocators, {passes} passes)";
+        public RunResult Total => Rounds.Skip(1).Aggregate(Rounds[0], (sum, round) => sum.Plus(round));
+    }
 
-                var tasks = new ProgressTask[s_contenders.Length];
+    private static List<ContenderRounds> Run(DemoOptions options)
+    {
+        var rounds = new List<RunResult>[s_contenders.Length];
+        var threads = new int[s_contenders.Length];
+        for (int c = 0; c < s_contenders.Length; c++) rounds[c] = new List<RunResult>(Rounds);
+        long warmUpRequests = Math.Max(1, options.RequestsPerWorker / 100);
+        // On a terminal, live bars; redirected (CI, a file), a redrawn bar would leave a line per step: one line per task.
+        DemoProgress.Run(interactive: !Console.IsOutputRedirected, Console.Out, progress =>
+        {
+            // Warm-up: the allocators fetch their first memory, and passes repeat until the JIT has installed
+            // optimized code for every allocator's path (see JitWarmUp).
+            IDemoProgressTask warmUp = progress.AddTask("warm-up (all allocators)", JitWarmUp.MaxPasses);
+            int passes = JitWarmUp.Run(() =>
+            {
                 for (int c = 0; c < s_contenders.Length; c++)
-                    tasks[c] = context.AddTask(Markup.Escape(s_contenders[c].Name), maxValue: options.Workers * options.RequestsPerWorker);
-                for (int round = 0; round < Rounds; round++)
                 {
-                    long requests = RoundShare(options.RequestsPerWorker, round);
-                    for (int turn = 0; turn < s_contenders.Length; turn++)
-                    {
-                        int c = (round + turn) % s_contenders.Length;
-                        double before = tasks[c].Value;
-                        ServerRun run = s_contenders[c].Start(options.Workers, requests);
-                        while (!run.Wait(TimeSpan.FromMilliseconds(100))) tasks[c].Value = before + run.CompletedRequests;
-                        RunResult result = run.Finish();
-                        tasks[c].Value = before + run.TotalRequests;
-                        totals[c] = totals[c] is { } total ? total.Plus(result) : result;
-                    }
+                    s_contenders[c].Start(options.Workers, warmUpRequests).Finish();
+                    threads[c] += options.Workers;
                 }
+                warmUp.Value++;
             });
-        var results = new List<RunResult>(totals.Length);
-        foreach (RunResult? total in totals) results.Add(total!);
+            warmUp.Description = $"warm-up (all allocators, {passes} passes)";
+            warmUp.Complete();
+
+            var tasks = new IDemoProgressTask[s_contenders.Length];
+            for (int c = 0; c < s_contenders.Length; c++)
+                tasks[c] = progress.AddTask(s_contenders[c].Name, options.Workers * options.RequestsPerWorker);
+            for (int round = 0; round < Rounds; round++)
+            {
+                long requests = RoundShare(options.RequestsPerWorker, round);
+                for (int turn = 0; turn < s_contenders.Length; turn++)
+                {
+                    int c = (round + turn) % s_contenders.Length;
+                    double before = tasks[c].Value;
+                    ServerRun run = s_contenders[c].Start(options.Workers, requests);
+                    threads[c] += options.Workers;
+                    while (!run.Wait(TimeSpan.FromMilliseconds(100))) tasks[c].Value = before + run.CompletedRequests;
+                    rounds[c].Add(run.Finish());
+                    tasks[c].Value = before + run.TotalRequests;
+                    if (round == Rounds - 1) tasks[c].Complete();
+                }
+            }
+        });
+        var results = new List<ContenderRounds>(s_contenders.Length);
+        for (int c = 0; c < s_contenders.Length; c++) results.Add(new ContenderRounds(s_contenders[c].Name, rounds[c], threads[c]));
         return results;
+    }
+
+    /// <summary>Prints a warning when the machine's load average is above its cores.</summary>
+    private static void WarnIfBusy(string when)
+    {
+        if (MachineLoad.Warning(MachineLoad.Read(), Environment.ProcessorCount, when) is { } warning)
+            AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(warning)}[/]");
     }
 
     /// <summary>The requests per worker of round <paramref name="round"/>: an even share, the first round taking the remainder.</summary>

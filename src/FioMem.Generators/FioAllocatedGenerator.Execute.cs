@@ -158,7 +158,7 @@ public sealed partial class FioAllocatedGenerator
     /// <summary>Writes the generated partial declaration of one struct.</summary>
     /// <param name="model">The struct.</param>
     /// <param name="allowUnsafe">Whether the compilation allows unsafe code; without it the pointer members
-    /// (<c>New</c>, <c>Free</c>) are left out so the output still compiles.</param>
+    /// (<c>New</c>, <c>Free</c>) are left out so the output still compiles (analyzer FIO008 tells the user).</param>
     internal static string Emit(FioAllocatedStructModel model, bool allowUnsafe)
     {
         IndentedSourceWriter writer = new();

@@ -7,6 +7,7 @@ namespace FioMem;
 /// <summary>
 /// FioMem's settings. Each is read once, the first time FioMem is used: an environment variable wins over the
 /// matching <c>runtimeconfig.json</c> property (<c>&lt;RuntimeHostConfigurationOption&gt;</c> or <c>AppContext</c> data).
+/// <see cref="FioMemorySettings"/> shows them to users.
 /// </summary>
 /// <remarks>
 /// <list type="table">
@@ -49,6 +50,10 @@ internal static class FioMemoryOptions
     /// <summary>Milliseconds a pooled block stays unused before the idle trim releases it; 0 turns automatic trimming off.</summary>
     public static readonly int TrimDelayMilliseconds = (int)ReadInteger("FioMem.TrimDelay", "FIOMEM_TRIM_DELAY",
         5000, min: 0, max: int.MaxValue - 1);
+
+    /// <summary>Tells <see cref="FioMemorySettings.AreRead"/> the settings above are read; the last initialiser, so it
+    /// runs after all of them.</summary>
+    private static readonly bool s_markedRead = FioMemorySettings.MarkRead();
 
     private static bool ReadBool(string name, string variable)
     {

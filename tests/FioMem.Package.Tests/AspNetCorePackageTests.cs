@@ -35,7 +35,15 @@ public sealed class AspNetCorePackageTests : IDisposable
             .Where(n => n is not "[Content_Types].xml" && !n.StartsWith("_rels/", StringComparison.Ordinal)
                 && !n.StartsWith("package/services/metadata/", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal).ToArray();
-        Assert.Equal(["FioMem.AspNetCore.nuspec", "README.md", "lib/net10.0/FioMem.AspNetCore.dll", "lib/net10.0/FioMem.AspNetCore.xml"], entries);
+        Assert.Equal(["FioMem.AspNetCore.nuspec", "LICENSE", "NOTICE", "README.md", "icon.png", "lib/net10.0/FioMem.AspNetCore.dll", "lib/net10.0/FioMem.AspNetCore.xml"], entries);
+        PackageMetadata.AssertLicenseNoticeAndIcon(zip);
+
+        // Its own short README, not the FioMem package's.
+        string readme = PackageMetadata.ReadText(zip, "README.md");
+        Assert.Equal(File.ReadAllText(Path.Combine(Repository.Root, "src", "FioMem.AspNetCore", "PACKAGE.md")), readme);
+        Assert.StartsWith("# FioMem.AspNetCore\n", readme.ReplaceLineEndings("\n"));
+        Assert.Contains("AddFioMemoryPool", readme);
+        PackageMetadata.AssertLinksAreAbsoluteAndExist(readme);
 
         XDocument nuspec;
         using (Stream stream = zip.GetEntry("FioMem.AspNetCore.nuspec")!.Open())
@@ -44,6 +52,7 @@ public sealed class AspNetCorePackageTests : IDisposable
         XElement dependency = Assert.Single(dependencies);
         Assert.Equal("FioMem", dependency.Attribute("id")?.Value);
         Assert.Equal(Repository.Version, dependency.Attribute("version")?.Value);
+        PackageMetadata.AssertCommonFields(nuspec.Root!.Elements().Single(e => e.Name.LocalName == "metadata"), "FioMem.AspNetCore");
         XElement framework = Assert.Single(nuspec.Descendants(), e => e.Name.LocalName == "frameworkReference");
         Assert.Equal("Microsoft.AspNetCore.App", framework.Attribute("name")?.Value);
     }

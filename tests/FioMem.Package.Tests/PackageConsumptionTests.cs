@@ -43,6 +43,9 @@ public sealed class PackageConsumptionTests(PackageFixture fixture)
         // FIO001 on Registry.s_last, as a warning: the user's build goes on.
         Assert.True(Regex.IsMatch(build.Output, @"Registry\.cs\(\d+,\d+\): warning FIO001: .*'Registry\.s_last'"), "no FIO001 warning on Registry.s_last:\n" + build);
         Assert.DoesNotContain("error", build.Output.Split('\n').Where(l => l.Contains("FIO", StringComparison.Ordinal)));
+        // The build output ends the message with the rule's help link: an absolute address, not a path in the repository.
+        string helpLink = $"{Repository.Property("RepositoryUrl")}/blob/{Repository.Property("RepositoryBranch")}/docs/diagnostics/FIO001.md";
+        Assert.True(Regex.IsMatch(build.Output, @"warning FIO001: .*\(" + Regex.Escape(helpLink) + @"\)"), $"FIO001 does not end with {helpLink}:\n" + build);
 
         CliResult run = Run("App");
         Assert.True(run.ExitCode == 0, "the consumer app failed:\n" + run);

@@ -23,17 +23,20 @@ public sealed class PackageContentsTests(PackageFixture fixture)
     private static readonly string[] s_roslynComponents = ["FioMem.Analyzers.dll", "FioMem.CodeFixes.dll", "FioMem.Generators.dll"];
 
     [Fact]
-    public void Package_holds_the_runtime_the_roslyn_components_their_build_file_and_the_readme_and_nothing_else()
+    public void Package_holds_the_runtime_the_roslyn_components_their_build_file_the_readme_license_notice_and_icon_and_nothing_else()
     {
         string[] expected =
         [
             "FioMem.nuspec",
+            "LICENSE",
+            "NOTICE",
             "README.md",
             "analyzers/dotnet/cs/FioMem.Analyzers.dll",
             "analyzers/dotnet/cs/FioMem.CodeFixes.dll",
             "analyzers/dotnet/cs/FioMem.Generators.dll",
             "build/FioMem.targets",
             "buildTransitive/FioMem.targets",
+            "icon.png",
             "lib/net10.0/FioMem.dll",
             "lib/net10.0/FioMem.xml",
         ];
@@ -50,16 +53,8 @@ public sealed class PackageContentsTests(PackageFixture fixture)
     public void Nuspec_has_the_metadata_and_no_dependency()
     {
         XElement metadata = ReadNuspec().Root!.Elements().Single(e => e.Name.LocalName == "metadata");
-        string Value(string name) => metadata.Elements().Single(e => e.Name.LocalName == name).Value;
-
-        Assert.Equal("FioMem", Value("id"));
-        Assert.Equal(Repository.Version, Value("version"));
-        Assert.Equal("MIT", Value("license"));
-        Assert.Equal("expression", metadata.Elements().Single(e => e.Name.LocalName == "license").Attribute("type")?.Value);
-        Assert.Equal("README.md", Value("readme"));
-        Assert.False(string.IsNullOrWhiteSpace(Value("description")));
-        Assert.Contains("allocator", Value("tags").Split(' '));
-        Assert.DoesNotContain(metadata.Elements(), e => e.Name.LocalName is "icon" or "iconUrl");
+        PackageMetadata.AssertCommonFields(metadata, "FioMem");
+        Assert.Contains("allocator", PackageMetadata.Value(metadata, "tags").Split(' '));
 
         // NuGet writes an empty group per target framework; a <dependency> anywhere would be a leaked reference
         // (the Roslyn packages the components build against must stay private).
@@ -68,11 +63,20 @@ public sealed class PackageContentsTests(PackageFixture fixture)
     }
 
     [Fact]
-    public void Package_readme_is_the_repository_readme()
+    public void Package_readme_is_the_short_package_readme_with_absolute_links_only()
     {
         using ZipArchive package = ZipFile.OpenRead(fixture.PackagePath);
-        using StreamReader reader = new(package.GetEntry("README.md")!.Open());
-        Assert.Equal(File.ReadAllText(Path.Combine(Repository.Root, "README.md")), reader.ReadToEnd());
+        string readme = PackageMetadata.ReadText(package, "README.md");
+        Assert.Equal(File.ReadAllText(Path.Combine(Repository.Root, "src", "FioMem.Runtime", "PACKAGE.md")), readme);
+        PackageMetadata.AssertLinksAreAbsoluteAndExist(readme);
+        Assert.Contains("AllowUnsafeBlocks", readme);
+    }
+
+    [Fact]
+    public void Package_carries_the_license_the_notice_crediting_facil_io_and_a_128_pixel_icon()
+    {
+        using ZipArchive package = ZipFile.OpenRead(fixture.PackagePath);
+        PackageMetadata.AssertLicenseNoticeAndIcon(package);
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public sealed class PackageFixture : IDisposable
     /// <summary>The local package source the pack wrote to.</summary>
     public string FeedDirectory { get; }
 
-    /// <summary>The copied consumer projects (Consumer.slnx with App, Aot, Bad and Migrate).</summary>
+    /// <summary>The copied consumer projects (Consumer.slnx with App, Aot, Bad, Intercept, Migrate, Multi, Old and OldAnalyzers).</summary>
     public string ConsumerDirectory { get; }
 
     /// <summary>The consumer's private packages folder (RestorePackagesPath in its Directory.Build.props).</summary>

@@ -13,17 +13,13 @@ public static class DiagnosticIds
     public const string LargeType = "FIO005";
     public const string UseAfterFree = "FIO006";
     public const string ReallocInLoop = "FIO007";
+    public const string PointerMembersLeftOut = "FIO008";
 }
 
-/// <summary>The descriptors of FioMem's diagnostics, each with a help link to its page in <c>docs/diagnostics/</c>.</summary>
+/// <summary>The descriptors of FioMem's diagnostics, each with a help link to its page in <c>docs/diagnostics/</c>
+/// on the project's repository (<see cref="HelpLinks"/>).</summary>
 internal static class DiagnosticDescriptors
 {
-    /// <summary>
-    /// The rule pages' folder, relative to the root of FioMem's source repository: the project declares no web address
-    /// to link to, so the link names the page where it is.
-    /// </summary>
-    private const string HelpBase = "docs/diagnostics/";
-
     private const string Usage = "FioMem.Usage";
     private const string Performance = "FioMem.Performance";
     private const string Migration = "FioMem.Migration";
@@ -36,7 +32,7 @@ internal static class DiagnosticDescriptors
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
         description: "FioMem reclaims memory a whole block at a time. An allocation reachable from static storage lives as long as the process and keeps its block (and every other slice in it) reserved.",
-        helpLinkUri: HelpBase + "FIO001.md");
+        helpLinkUri: HelpLinks.For(DiagnosticIds.StaticStorage));
 
     public static readonly DiagnosticDescriptor MismatchedRelease = new(
         DiagnosticIds.MismatchedRelease,
@@ -46,7 +42,7 @@ internal static class DiagnosticDescriptors
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
         description: "Each allocator can only release its own memory. Passing FioMem memory to NativeMemory or Marshal corrupts the heap. FioMemory hands NativeMemory's memory to the matching NativeMemory call, which is not reported; Marshal's memory (HGlobal, CoTaskMem), or aligned and plain NativeMemory memory swapped, reaches the wrong allocator.",
-        helpLinkUri: HelpBase + "FIO002.md");
+        helpLinkUri: HelpLinks.For(DiagnosticIds.MismatchedRelease));
 
     public static readonly DiagnosticDescriptor NativeMemoryMigration = new(
         DiagnosticIds.NativeMemoryMigration,
@@ -56,7 +52,7 @@ internal static class DiagnosticDescriptors
         defaultSeverity: DiagnosticSeverity.Info,
         isEnabledByDefault: true,
         description: "FioMemory mirrors NativeMemory's API with a faster allocator for small, short-lived allocations. The code fix rewrites every allocation, reallocation and release of the pointer group at once.",
-        helpLinkUri: HelpBase + "FIO003.md",
+        helpLinkUri: HelpLinks.For(DiagnosticIds.NativeMemoryMigration),
         customTags: WellKnownDiagnosticTags.CompilationEnd);
 
     public static readonly DiagnosticDescriptor IneligibleType = new(
@@ -67,7 +63,7 @@ internal static class DiagnosticDescriptors
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
         description: "[FioAllocated] applies to non-generic, unmanaged, partial structs whose containing types are all partial.",
-        helpLinkUri: HelpBase + "FIO004.md");
+        helpLinkUri: HelpLinks.For(DiagnosticIds.IneligibleType));
 
     public static readonly DiagnosticDescriptor LargeType = new(
         DiagnosticIds.LargeType,
@@ -77,7 +73,7 @@ internal static class DiagnosticDescriptors
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
         description: "Allocations at or over the large-allocation limit bypass FioMem's blocks and go to the operating system one by one.",
-        helpLinkUri: HelpBase + "FIO005.md");
+        helpLinkUri: HelpLinks.For(DiagnosticIds.LargeType));
 
     public static readonly DiagnosticDescriptor UseAfterFree = new(
         DiagnosticIds.UseAfterFree,
@@ -87,7 +83,7 @@ internal static class DiagnosticDescriptors
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
         description: "Once freed, FioMem memory may be handed to another allocation on any thread; reading, writing or freeing it again corrupts that allocation.",
-        helpLinkUri: HelpBase + "FIO006.md");
+        helpLinkUri: HelpLinks.For(DiagnosticIds.UseAfterFree));
 
     public static readonly DiagnosticDescriptor ReallocInLoop = new(
         DiagnosticIds.ReallocInLoop,
@@ -97,5 +93,15 @@ internal static class DiagnosticDescriptors
         defaultSeverity: DiagnosticSeverity.Info,
         isEnabledByDefault: true,
         description: "FioMem grows a small allocation in place when it is the latest allocation of the calling thread's current block and the new size fits in that block (a shrink always stays in place); otherwise Realloc allocates, copies and frees. Another allocation made between two resizes takes the slices after the buffer, so every growth copies it.",
-        helpLinkUri: HelpBase + "FIO007.md");
+        helpLinkUri: HelpLinks.For(DiagnosticIds.ReallocInLoop));
+
+    public static readonly DiagnosticDescriptor PointerMembersLeftOut = new(
+        DiagnosticIds.PointerMembersLeftOut,
+        title: "[FioAllocated] struct gets no pointer members: the project does not allow unsafe code",
+        messageFormat: "'{0}' gets no {1}: these members use pointers and the project does not allow unsafe code; add <AllowUnsafeBlocks>true</AllowUnsafeBlocks> to the project file to have them generated",
+        category: Usage,
+        defaultSeverity: DiagnosticSeverity.Info,
+        isEnabledByDefault: true,
+        description: "The generator adds New and Free, which return and take a pointer, only when the compilation allows unsafe code; without it the struct still gets IFioAllocated<T>, NewArray, NewOwned and FreeArray.",
+        helpLinkUri: HelpLinks.For(DiagnosticIds.PointerMembersLeftOut));
 }

@@ -1,4 +1,5 @@
-// FIO004 and FIO005: [FioAllocated] on a type FioMem cannot allocate, or on a struct too large for its blocks.
+// FIO004, FIO005 and FIO008: [FioAllocated] on a type FioMem cannot allocate, on a struct too large for its blocks, or
+// on a struct whose pointer members the generator leaves out because the project does not allow unsafe code.
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -15,7 +16,8 @@ namespace FioMem.Analyzers.FioAllocatedTypes;
 /// <summary>
 /// Checks every type marked <c>[FioAllocated]</c>: FIO004 when the generator cannot implement it (the rule is
 /// <see cref="FioAllocatedEligibility"/>, shared with the generator and the CS0315 code fix), FIO005 when its size is
-/// at or over <c>FioMemory.LargeAllocationThreshold</c>.
+/// at or over <c>FioMemory.LargeAllocationThreshold</c>, FIO008 when the generator leaves out <c>New</c> and
+/// <c>Free</c> because the compilation does not allow unsafe code (the generator itself reports nothing).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class FioAllocatedTypeAnalyzer : DiagnosticAnalyzer
@@ -27,7 +29,7 @@ public sealed class FioAllocatedTypeAnalyzer : DiagnosticAnalyzer
 
     /// <inheritdoc/>
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(DiagnosticDescriptors.IneligibleType, DiagnosticDescriptors.LargeType);
+        ImmutableArray.Create(DiagnosticDescriptors.IneligibleType, DiagnosticDescriptors.LargeType, DiagnosticDescriptors.PointerMembersLeftOut);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
@@ -41,11 +43,12 @@ public sealed class FioAllocatedTypeAnalyzer : DiagnosticAnalyzer
 
             int threshold = symbols.FioMemory.GetMembers("LargeAllocationThreshold").OfType<IFieldSymbol>()
                 .FirstOrDefault() is { HasConstantValue: true, ConstantValue: int value } ? value : DefaultLargeAllocationThreshold;
-            start.RegisterSymbolAction(c => AnalyzeType(c, attribute, threshold), SymbolKind.NamedType);
+            bool allowUnsafe = start.Compilation.Options is CSharpCompilationOptions { AllowUnsafe: true };
+            start.RegisterSymbolAction(c => AnalyzeType(c, attribute, threshold, allowUnsafe), SymbolKind.NamedType);
         });
     }
 
-    private static void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol attribute, int threshold)
+    private static void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol attribute, int threshold, bool allowUnsafe)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         var marker = type.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attribute));
@@ -62,6 +65,10 @@ public sealed class FioAllocatedTypeAnalyzer : DiagnosticAnalyzer
             context.ReportDiagnostic(Diagnostic.Create(
                 DiagnosticDescriptors.IneligibleType, location, properties, type.Name, string.Join("; ", verdict.Reasons)));
         }
+        else if (!allowUnsafe && PointerMembersLeftOut(type) is { } leftOut)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.PointerMembersLeftOut, location, type.Name, leftOut));
+        }
 
         // Size only means something for a struct the runtime can lay out: unmanaged, not generic.
         if (type.TypeKind == TypeKind.Struct && type.IsUnmanagedType && !type.IsGenericType
@@ -69,6 +76,21 @@ public sealed class FioAllocatedTypeAnalyzer : DiagnosticAnalyzer
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.LargeType, location, type.Name, size, threshold));
         }
+    }
+
+    /// <summary>The pointer members the generator would add with unsafe code allowed (it skips a name the struct
+    /// already uses, as the generator does), or <see langword="null"/> when there are none.</summary>
+    private static string? PointerMembersLeftOut(INamedTypeSymbol type)
+    {
+        bool Generated(string name) =>
+            name != type.Name && !type.MemberNames.Contains(name) && type.GetTypeMembers(name).IsEmpty;
+        return (Generated("New"), Generated("Free")) switch
+        {
+            (true, true) => "New and Free",
+            (true, false) => "New",
+            (false, true) => "Free",
+            _ => null,
+        };
     }
 
     private static Location IdentifierLocation(INamedTypeSymbol type)

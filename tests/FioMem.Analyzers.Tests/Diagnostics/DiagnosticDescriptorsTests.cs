@@ -1,10 +1,12 @@
-// Every descriptor links to its page in the repository, and the shipped release-tracking file lists every rule as shipped.
+// Every descriptor links to its page on the project's repository, and the release-tracking files list every rule.
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Reflection;
+using System.Xml.Linq;
 using FioMem.Analyzers.Diagnostics;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Xunit;
 
 namespace FioMem.Analyzers.Tests.Diagnostics;
@@ -15,6 +17,13 @@ public class DiagnosticDescriptorsTests
         .GetFields(BindingFlags.Public | BindingFlags.Static)
         .Select(field => field.GetValue(null))
         .OfType<DiagnosticDescriptor>()
+        .ToArray();
+
+    /// <summary>Every descriptor any analyzer in FioMem.Analyzers says it reports.</summary>
+    private static readonly DiagnosticDescriptor[] s_supported = typeof(DiagnosticDescriptors).Assembly.GetTypes()
+        .Where(type => !type.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(type)
+            && type.GetCustomAttributes<DiagnosticAnalyzerAttribute>().Any())
+        .SelectMany(type => ((DiagnosticAnalyzer)Activator.CreateInstance(type)!).SupportedDiagnostics)
         .ToArray();
 
     /// <summary>The repository root: the first folder up from the test binaries that holds FioMem.sln.</summary>
@@ -29,23 +38,49 @@ public class DiagnosticDescriptorsTests
         throw new InvalidOperationException("FioMem.sln not found above " + AppContext.BaseDirectory);
     }
 
+    /// <summary>A property of the repository's Directory.Build.props.</summary>
+    private static string BuildProperty(string name) =>
+        XDocument.Load(Path.Combine(RepositoryRoot(), "Directory.Build.props")).Descendants(name).Single().Value.Trim();
+
     [Fact]
-    public void Every_help_link_is_the_rule_page_in_docs_diagnostics()
+    public void Every_analyzer_reports_only_descriptors_from_the_one_list_and_every_descriptor_is_reported()
     {
-        Assert.Equal(7, s_descriptors.Length);
-        foreach (var descriptor in s_descriptors)
+        Assert.Equal(8, s_descriptors.Length);
+        Assert.Equal(s_descriptors.Select(d => d.Id).Order(), s_supported.Select(d => d.Id).Distinct().Order());
+        Assert.All(s_supported, d => Assert.Contains(d, s_descriptors));
+    }
+
+    [Fact]
+    public void Every_help_link_is_the_absolute_address_of_an_existing_rule_page_on_the_repository()
+    {
+        string repository = BuildProperty("RepositoryUrl");
+        string branch = BuildProperty("RepositoryBranch");
+        Assert.StartsWith("https://", repository);
+        foreach (var descriptor in s_supported)
         {
-            Assert.Equal($"docs/diagnostics/{descriptor.Id}.md", descriptor.HelpLinkUri);
-            Assert.True(File.Exists(Path.Combine(RepositoryRoot(), descriptor.HelpLinkUri)), descriptor.HelpLinkUri + " does not exist");
+            string expected = $"{repository}/blob/{branch}/docs/diagnostics/{descriptor.Id}.md";
+            Assert.Equal(expected, descriptor.HelpLinkUri);
+            Assert.True(Uri.TryCreate(descriptor.HelpLinkUri, UriKind.Absolute, out _), descriptor.HelpLinkUri + " is not absolute");
+            string page = Path.Combine(RepositoryRoot(), "docs", "diagnostics", descriptor.Id + ".md");
+            Assert.True(File.Exists(page), page + " does not exist");
         }
     }
 
     [Fact]
-    public void Release_0_1_0_shipped_every_rule_with_its_category_and_severity()
+    public void No_message_or_description_names_a_path_of_the_repository()
     {
-        var lines = File.ReadAllLines(Path.Combine(RepositoryRoot(), "src", "FioMem.Analyzers", "AnalyzerReleases.Shipped.md"));
-        var rows = lines
-            .SkipWhile(line => line.Trim() != "## Release 0.1.0")
+        foreach (var descriptor in s_descriptors)
+        {
+            foreach (string text in new[] { descriptor.MessageFormat.ToString(), descriptor.Description.ToString(), descriptor.Title.ToString() })
+                Assert.DoesNotContain("docs/", text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void The_release_files_list_every_rule_once_with_its_category_and_severity()
+    {
+        var rows = new[] { "AnalyzerReleases.Shipped.md", "AnalyzerReleases.Unshipped.md" }
+            .SelectMany(file => File.ReadAllLines(Path.Combine(RepositoryRoot(), "src", "FioMem.Analyzers", file)))
             .Where(line => line.StartsWith("FIO", StringComparison.Ordinal))
             .Select(line => line.Split('|').Select(cell => cell.Trim()).ToArray())
             .ToDictionary(cells => cells[0]);

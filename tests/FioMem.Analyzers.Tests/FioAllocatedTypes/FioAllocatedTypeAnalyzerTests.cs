@@ -1,5 +1,9 @@
-// FIO004 (type cannot be [FioAllocated]) and FIO005 (struct at or over the large-allocation limit).
+// FIO004 (type cannot be [FioAllocated]), FIO005 (struct at or over the large-allocation limit) and FIO008 (pointer
+// members left out: no unsafe code).
+using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Testing;
 using Xunit;
 using Verify = FioMem.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<FioMem.Analyzers.FioAllocatedTypes.FioAllocatedTypeAnalyzer>;
 
@@ -128,4 +132,41 @@ public class FioAllocatedTypeAnalyzerTests
             unsafe struct Huge { public fixed byte Data[100000]; }
             class C { }
             """, referenceFioMem: false);
+
+    [Fact]
+    public Task Without_unsafe_code_an_eligible_struct_is_told_it_gets_no_New_and_Free() =>
+        VerifyWithoutUnsafeAsync("""
+            using FioMem;
+            [FioAllocated] partial struct {|#0:Point|} { public int X, Y; }
+            """,
+            Verify.Diagnostic("FIO008").WithSeverity(Microsoft.CodeAnalysis.DiagnosticSeverity.Info).WithLocation(0).WithArguments("Point", "New and Free"));
+
+    [Fact]
+    public Task Without_unsafe_code_a_member_the_struct_declares_itself_is_not_listed() =>
+        VerifyWithoutUnsafeAsync("""
+            using FioMem;
+            [FioAllocated] partial struct {|#0:OwnNew|} { public int X; public static OwnNew New() => default; }
+            [FioAllocated] partial struct {|#1:OwnFree|} { public int X; public static void Free() { } }
+            [FioAllocated] partial struct Both { public int X; public static Both New() => default; public static void Free() { } }
+            """,
+            Verify.Diagnostic("FIO008").WithSeverity(Microsoft.CodeAnalysis.DiagnosticSeverity.Info).WithLocation(0).WithArguments("OwnNew", "Free"),
+            Verify.Diagnostic("FIO008").WithSeverity(Microsoft.CodeAnalysis.DiagnosticSeverity.Info).WithLocation(1).WithArguments("OwnFree", "New"));
+
+    [Fact]
+    public Task Without_unsafe_code_an_ineligible_type_gets_FIO004_only() =>
+        VerifyWithoutUnsafeAsync("""
+            using FioMem;
+            [FioAllocated] partial struct {|#0:Managed|} { public string Name; }
+            """,
+            Verify.Diagnostic("FIO004").WithSeverity(Microsoft.CodeAnalysis.DiagnosticSeverity.Error).WithLocation(0).WithArguments("Managed", "it is not unmanaged (it holds references)"));
+
+    private static async Task VerifyWithoutUnsafeAsync(string source, params DiagnosticResult[] expected)
+    {
+        var test = new Verify.Test { TestCode = source };
+        test.TestState.AdditionalReferences.AddRange(FioMem.Analyzers.Tests.Verifiers.TestReferences.WithFioMem);
+        test.SolutionTransforms.Add((solution, projectId) => solution.WithProjectCompilationOptions(projectId,
+            ((CSharpCompilationOptions)solution.GetProject(projectId)!.CompilationOptions!).WithAllowUnsafe(false)));
+        test.ExpectedDiagnostics.AddRange(expected);
+        await test.RunAsync(CancellationToken.None);
+    }
 }

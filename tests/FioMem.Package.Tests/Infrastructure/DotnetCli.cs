@@ -30,7 +30,11 @@ internal static class DotnetCli
     public static CliResult Run(string directory, params string[] arguments) => Execute("dotnet", directory, arguments);
 
     /// <summary>Runs <paramref name="program"/> (<c>dotnet</c> or a published binary) in <paramref name="directory"/>.</summary>
-    public static CliResult Execute(string program, string directory, params string[] arguments)
+    public static CliResult Execute(string program, string directory, params string[] arguments) =>
+        Execute(program, directory, new Dictionary<string, string>(), arguments);
+
+    /// <summary>Runs <paramref name="program"/> with <paramref name="environment"/> added to its variables.</summary>
+    public static CliResult Execute(string program, string directory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         ProcessStartInfo start = new(program)
         {
@@ -48,6 +52,8 @@ internal static class DotnetCli
         start.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
         // MSBuild worker nodes left alive would hold this process's output pipes open.
         start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        foreach ((string name, string value) in environment)
+            start.Environment[name] = value;
 
         StringBuilder output = new();
         using CountdownEvent streamsClosed = new(2);

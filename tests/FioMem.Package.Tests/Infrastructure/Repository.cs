@@ -25,10 +25,13 @@ internal static class Repository
 
     public static string ConsumerTemplates => Path.Combine(Root, "tests", "FioMem.Package.Tests", "Consumer");
 
-    private static string ReadVersion()
+    private static string ReadVersion() => Property("Version");
+
+    /// <summary>A property of Directory.Build.props, as written there.</summary>
+    public static string Property(string name)
     {
         XDocument props = XDocument.Load(Path.Combine(Root, "Directory.Build.props"));
-        return props.Descendants("Version").Select(e => e.Value.Trim()).SingleOrDefault()
-            ?? throw new InvalidOperationException("Directory.Build.props has no <Version>.");
+        return props.Descendants(name).Select(e => e.Value.Trim()).SingleOrDefault()
+            ?? throw new InvalidOperationException($"Directory.Build.props has no <{name}>.");
     }
 }
