@@ -205,6 +205,29 @@ public class TransportConformanceTests
 
     [Theory]
     [MemberData(nameof(Transports))]
+    public async Task A_body_the_handler_has_not_read_arriving_a_byte_at_a_time_holds_buffers_in_proportion_to_its_bytes(TransportKind kind)
+    {
+        await using ConformanceServer server = await ConformanceServer.StartAsync(kind);
+        HandlerReport report = server.NewReport();
+        using Socket socket = await ConnectAsync(server);
+        const int BodyLength = 8_000;
+        await socket.SendAsync(Encoding.ASCII.GetBytes($"POST /hold HTTP/1.1\r\nHost: a\r\nContent-Length: {BodyLength}\r\n\r\n"));
+        long before = server.OutstandingBuffers;
+        for (int i = 0; i < BodyLength; i++)
+        {
+            socket.Send("b"u8);
+            if (i % 25 == 0)
+                await Task.Delay(1);
+        }
+        long held = server.OutstandingBuffers - before;
+        long bound = BodyLength / 2048 + 4;
+        Assert.True(held <= bound, $"{held} buffers held for {BodyLength} unread body bytes (bound {bound})");
+        server.Release.TrySetResult();
+        await report.Finished.Task.WaitAsync(Patience);
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports))]
     public async Task WaitForDataBeforeAllocatingBuffer_decides_whether_an_idle_connection_holds_a_buffer(TransportKind kind)
     {
         foreach (bool waitForData in new[] { true, false })
