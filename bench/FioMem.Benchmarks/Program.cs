@@ -1,7 +1,7 @@
 // Entry point: `dotnet run -c Release --project bench/FioMem.Benchmarks -- --filter '*'` (add `--job short` for a quick run),
 // `-- memory` for the memory check, `-- seed-phases [passes] [allocator]` for the seed round timed phase by phase, or
-// `-- interleaved <seed|local|cross-thread|tiny|tiny-fifo|tiny-cross-thread|typed> [rounds]` for a workload with all
-// peers timed in turn each round.
+// `-- interleaved <seed|local|cross-thread|tiny|tiny-fifo|tiny-cross-thread|typed|groups> [rounds] [reference method]`
+// for a workload with all peers timed in turn each round (ratios against the first FioMem method, or the one named).
 using System;
 using BenchmarkDotNet.Running;
 using FioMem.Benchmarks.Allocators;
@@ -19,7 +19,8 @@ public static class Program
         if (args is ["interleaved", ..])
         {
             return Interleaved.Run(args.Length > 1 ? args[1] : "",
-                args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 15);
+                args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 15,
+                args.Length > 3 ? args[3] : null);
         }
         if (args is ["seed-phases", ..])
             return SeedPhases.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3, args.Length > 2 ? args[2] : null);

@@ -19,6 +19,7 @@ public static class Program
     private static readonly Contender[] s_contenders =
     [
         new(FioMemDemoAllocator.Name, ServerRun.Start<FioMemDemoAllocator>),
+        new(FioHeapDemoAllocator.Name, ServerRun.Start<FioHeapDemoAllocator>),
         new(NativeZeroedDemoAllocator.Name, ServerRun.Start<NativeZeroedDemoAllocator>),
         new(GcDemoAllocator.Name, ServerRun.Start<GcDemoAllocator>),
     ];

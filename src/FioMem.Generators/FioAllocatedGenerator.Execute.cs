@@ -203,10 +203,15 @@ public sealed partial class FioAllocatedGenerator
             if (allowUnsafe && (model.Members & ShorthandMembers.New) != 0)
             {
                 Separate();
-                writer.WriteLine("/// <inheritdoc cref=\"global::FioMem.FioAlloc{T}.New\"/>");
+                writer.WriteLine("/// <inheritdoc cref=\"global::FioMem.FioAlloc{T}.New()\"/>");
                 writer.WriteLine(s_generatedCodeAttribute);
                 writer.WriteLine("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
                 writer.WriteLine($"public static {self}* New() => global::FioMem.FioAlloc<{self}>.New();");
+                writer.WriteLine();
+                writer.WriteLine("/// <inheritdoc cref=\"global::FioMem.FioAlloc{T}.New(global::FioMem.FioHeap)\"/>");
+                writer.WriteLine(s_generatedCodeAttribute);
+                writer.WriteLine("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
+                writer.WriteLine($"public static {self}* New(global::FioMem.FioHeap heap) => global::FioMem.FioAlloc<{self}>.New(heap);");
             }
 
             if ((model.Members & ShorthandMembers.NewArray) != 0)
@@ -215,6 +220,10 @@ public sealed partial class FioAllocatedGenerator
                 writer.WriteLine("/// <inheritdoc cref=\"global::FioMem.FioAlloc{T}.NewArray(int)\"/>");
                 writer.WriteLine(s_generatedCodeAttribute);
                 writer.WriteLine($"public static global::System.Span<{self}> NewArray(int count) => global::FioMem.FioAlloc<{self}>.NewArray(count);");
+                writer.WriteLine();
+                writer.WriteLine("/// <inheritdoc cref=\"global::FioMem.FioAlloc{T}.NewArray(global::FioMem.FioHeap, int)\"/>");
+                writer.WriteLine(s_generatedCodeAttribute);
+                writer.WriteLine($"public static global::System.Span<{self}> NewArray(global::FioMem.FioHeap heap, int count) => global::FioMem.FioAlloc<{self}>.NewArray(heap, count);");
             }
 
             if ((model.Members & ShorthandMembers.NewOwned) != 0)

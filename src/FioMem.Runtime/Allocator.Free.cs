@@ -36,6 +36,11 @@ internal static unsafe partial class Allocator
             FreeFromOwnBlock(cache, ptr, block, own, boundaryWord);
             return;
         }
+        if (Block.Header(block)->State == (int)BlockState.Heap)
+        {
+            FreeHeapSlice(ptr, block);
+            return;
+        }
         int slice = ValidateSlice(ptr, block, out _);
         if (FioMemoryOptions.Checked)
             CheckedMode.OnFree(ptr, block, slice);

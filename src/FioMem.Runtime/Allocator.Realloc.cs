@@ -33,6 +33,8 @@ internal static unsafe partial class Allocator
             return ResizeOther(ptr, byteCount, copyLength, alignment, aligned);
 
         byte* block = Block.Of(ptr);
+        if (Block.Header(block)->State == (int)BlockState.Heap)
+            return ResizeHeapSlice(ptr, block, byteCount, copyLength, alignment);
         int slice = ValidateSliceAndEnd(ptr, block, out int oldEnd);
         if (FioMemoryOptions.Checked)
             CheckedMode.CheckLive(ptr, block, slice);

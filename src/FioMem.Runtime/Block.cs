@@ -18,6 +18,15 @@ internal enum BlockState
 
     /// <summary>No thread slices it; it lives until its last allocation is freed.</summary>
     Retired = 3,
+
+    /// <summary>
+    /// Held by a <see cref="FioHeap"/> (<see cref="BlockHeader.HeapSlot"/> says which) until the heap is reset or
+    /// disposed; <see cref="BlockHeader.References"/> stays zero, since the heap releases the block whole.
+    /// </summary>
+    Heap = 4,
+
+    /// <summary>Checked mode: a disposed heap's block, poisoned, kept out of the pool until its poison is verified.</summary>
+    Quarantined = 5,
 }
 
 /// <summary>
@@ -57,6 +66,15 @@ internal struct BlockHeader
     /// read under the pool's lock while the block is pooled, meaningless otherwise.
     /// </summary>
     [FieldOffset(24)] public long PooledSince;
+
+    /// <summary>
+    /// The <see cref="HeapSlot.Id"/> of the heap that holds the block while it is <see cref="BlockState.Heap"/>;
+    /// written by the heap's thread before the block's first allocation is handed out.
+    /// </summary>
+    [FieldOffset(32)] public int HeapSlot;
+
+    /// <summary>The next block of the same heap (a chain the heap walks on reset and dispose); written by the heap only.</summary>
+    [FieldOffset(40)] public nuint HeapNext;
 }
 
 /// <summary>Arithmetic on block addresses and bitmaps.</summary>

@@ -54,6 +54,12 @@ internal static unsafe class BlockValidator
                 if (references <= Layout.SlicingBias - Layout.SlicesPerBlock || references > Layout.SlicingBias)
                     problems.Add($"{name}: {references} references, not the slicing bias less at most a block of allocations");
                 break;
+            case BlockState.Heap:
+            case BlockState.Quarantined:
+                // A heap releases its blocks whole: frees into them never touch the count.
+                if (references != 0)
+                    problems.Add($"{name}: {references} references in a heap's block");
+                break;
             default:
                 problems.Add($"{name}: unknown state {(int)state}");
                 break;

@@ -32,7 +32,8 @@ internal static unsafe class LargeAllocations
     /// <param name="Mapped">Bytes taken from the system: whole pages when <see cref="Paged"/>.</param>
     /// <param name="Kind">What it is for.</param>
     /// <param name="Paged">Mapped page by page (<see cref="SystemMemory.Map"/>), else from <c>NativeMemory.AlignedAlloc</c>.</param>
-    private readonly record struct Entry(nuint Size, nuint Mapped, Kind Kind, bool Paged);
+    /// <param name="Heap">The serial number of the <see cref="FioHeap"/> that releases it on reset or dispose; 0 for none.</param>
+    private readonly record struct Entry(nuint Size, nuint Mapped, Kind Kind, bool Paged, long Heap = 0);
 
     internal readonly record struct Totals(long LargeCount, long LargeBytes, long LongLivedCount, long LongLivedBytes);
 
@@ -54,7 +55,7 @@ internal static unsafe class LargeAllocations
     /// A zeroed allocation of <paramref name="byteCount"/> bytes at a multiple of <paramref name="alignment"/> (a power
     /// of two); <see cref="OutOfMemoryException"/> naming the size when the system has no memory for it.
     /// </summary>
-    public static void* Allocate(nuint byteCount, Kind kind, nuint alignment)
+    public static void* Allocate(nuint byteCount, Kind kind, nuint alignment, long heap = 0)
     {
         FioMemoryOptions.ThrowIfInvalid();
         FioMemoryMetrics.EnsureCreated();
@@ -73,8 +74,34 @@ internal static unsafe class LargeAllocations
         }
         if (p == null)
             ThrowHelper.ThrowOutOfMemory(byteCount);
-        Add(p, new Entry(byteCount, mapped, kind, paged));
+        Add(p, new Entry(byteCount, mapped, kind, paged, heap));
         return p;
+    }
+
+    /// <summary>
+    /// Frees every live large allocation of the heap with serial number <paramref name="heap"/> (those it made and
+    /// nobody freed since); one look at every live large allocation, under the lock.
+    /// </summary>
+    public static void ReleaseHeap(long heap)
+    {
+        List<(nuint Address, Entry Entry)>? owned = null;
+        lock (s_lock)
+        {
+            foreach (KeyValuePair<nuint, Entry> pair in s_entries)
+            {
+                if (pair.Value.Heap == heap)
+                    (owned ??= new()).Add((pair.Key, pair.Value));
+            }
+            if (owned is null)
+                return;
+            foreach ((nuint address, Entry entry) in owned)
+            {
+                s_entries.Remove(address);
+                Count(entry, -1);
+            }
+        }
+        foreach ((nuint address, Entry entry) in owned)
+            Release((void*)address, entry);
     }
 
     /// <summary>Frees a large or long-lived allocation; false when <paramref name="ptr"/> is neither.</summary>
@@ -139,7 +166,7 @@ internal static unsafe class LargeAllocations
             nuint mapped = SystemMemory.RoundToPages(byteCount);
             if (mapped == 0)
                 ThrowHelper.ThrowOutOfMemory(byteCount);
-            var resized = new Entry(byteCount, mapped, Kind.Large, Paged: true);
+            var resized = new Entry(byteCount, mapped, Kind.Large, Paged: true, entry.Heap);
             if (mapped == entry.Mapped)
             {
                 // Bytes past what is kept must read as zero.
@@ -163,10 +190,13 @@ internal static unsafe class LargeAllocations
         }
 
         // Copy into a new allocation of the right kind: long-lived stays long-lived; large shrinking below the limit
-        // becomes small. If that throws, the old allocation is untouched.
+        // becomes small (a heap's too: it becomes ordinary FioMem memory, freed with Free). If that throws, the old
+        // allocation is untouched.
         void* result = entry.Kind == Kind.LongLived
             ? Allocate(byteCount, Kind.LongLived, alignment)
-            : Allocator.AlignedAlloc(byteCount, alignment);
+            : entry.Heap != 0 && (byteCount >= Layout.LargeThreshold || alignment > Layout.MaxSlicedAlignment)
+                ? Allocate(byteCount, Kind.Large, Math.Max(alignment, Layout.SliceSize), entry.Heap)
+                : Allocator.AlignedAlloc(byteCount, alignment);
         Buffer.MemoryCopy(ptr, result, byteCount, keep);
         TryFree(ptr);
         return result;

@@ -35,6 +35,25 @@ public unsafe class TypedRuntimeTests
     }
 
     [Fact]
+    public void The_generated_heap_shorthands_allocate_zeroed_values_that_the_heap_releases()
+    {
+        using var heap = new FioHeap();
+        Vector48* v = Vector48.New(heap);
+        Assert.Equal(default, *v);
+        v->A = 7;
+        Span<Vector48> items = Vector48.NewArray(heap, 50);
+        Assert.Equal(50, items.Length);
+        foreach (Vector48 item in items)
+            Assert.Equal(default, item);
+        items[49].F = 9;
+        Assert.Equal(7, v->A);
+        heap.Reset();
+        Vector48* again = FioAlloc<Vector48>.New(heap);
+        Assert.Equal(default, *again);
+        Vector48.Free(again);
+    }
+
+    [Fact]
     public void Free_of_null_does_nothing() => FioAlloc<Vector48>.Free(null);
 
     [Fact]

@@ -1,6 +1,7 @@
 // The benchmark workloads run the operations the README's benchmark section describes, in the counts their OperationsPerInvoke claims, and free everything.
 using System;
 using System.Linq;
+using FioMem.Benchmarks.Allocators;
 using FioMem.Benchmarks.Harness;
 using FioMem.Benchmarks.Workloads;
 using Xunit;
@@ -95,6 +96,38 @@ public unsafe class BenchmarkWorkloadTests
         Assert.Equal(CrossThreadBenchmarks.PairsPerInvoke, CountingAllocator.Allocations);
         Assert.Equal(CrossThreadBenchmarks.PairsPerInvoke, CountingAllocator.Frees);
         foreach (RoundHandoff handoff in handoffs) handoff.Dispose();
+    }
+
+    [Theory]
+    [InlineData("request", 48)]
+    [InlineData("frame", 4096)]
+    public void GroupsFreeEveryAllocationOneByOneAndEveryPeerRuns(string group, int size)
+    {
+        var bench = new GroupReleaseBenchmarks { Group = group };
+        bench.Setup();
+        try
+        {
+            Assert.Equal(size, bench.Sizes.Length);
+            CountingAllocator.Reset();
+            GroupReleaseBenchmarks.RunOneByOne<CountingAllocator>(bench.Sizes, new void*[bench.Sizes.Length]);
+            Assert.Equal(size * GroupReleaseBenchmarks.GroupsPerInvoke, CountingAllocator.Allocations);
+            Assert.Equal(0, CountingAllocator.Live);
+
+            bench.FioMemHeapReset();
+            bench.FioMemHeapPerGroup();
+            bench.FioMemOneByOne();
+            bench.ArrayPoolShared();
+            bench.GcArrays();
+            if (Mimalloc.IsAvailable)
+            {
+                bench.MimallocHeap();
+                bench.MimallocOneByOne();
+            }
+        }
+        finally
+        {
+            bench.Cleanup();
+        }
     }
 
     [Fact]

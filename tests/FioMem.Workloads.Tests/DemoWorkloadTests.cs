@@ -18,6 +18,9 @@ public class DemoWorkloadTests
     [Fact]
     public void GcRunHandlesEveryRequestAndVerifiesEveryBuffer() => AssertCleanRun(ServerRun.Start<GcDemoAllocator>(2, 300));
 
+    [Fact]
+    public void HeapPerRequestRunHandlesEveryRequestAndVerifiesEveryBuffer() => AssertCleanRun(ServerRun.Start<FioHeapDemoAllocator>(2, 300));
+
     [Theory]
     [InlineData(1)]
     [InlineData(3)]
@@ -147,6 +150,14 @@ public class DemoWorkloadTests
         public static DemoBuffer AllocateHeader() => Allocate(sizeof(FioMem.Demo.Server.RequestHeader));
 
         public static void Free(DemoBuffer buffer)
+        {
+        }
+
+        public static DemoBuffer AllocateForRequest(RequestMemory memory, int length) => Allocate(length);
+
+        public static DemoBuffer AllocateHeaderForRequest(RequestMemory memory) => AllocateHeader();
+
+        public static void EndRequest(RequestMemory memory, DemoBuffer header, ReadOnlySpan<DemoBuffer> lines, ReadOnlySpan<DemoBuffer> chunks)
         {
         }
     }

@@ -21,6 +21,10 @@ public static unsafe class Mimalloc
     private static readonly delegate* unmanaged<void*, nuint, void*> s_realloc;
     private static readonly delegate* unmanaged<void*, nuint, void*> s_rezalloc;
     private static readonly delegate* unmanaged<void*, void> s_free;
+    private static readonly delegate* unmanaged<void*> s_heapNew;
+    private static readonly delegate* unmanaged<void*, nuint, void*> s_heapMalloc;
+    private static readonly delegate* unmanaged<void*, nuint, void*> s_heapZalloc;
+    private static readonly delegate* unmanaged<void*, void> s_heapDestroy;
 
     static Mimalloc()
     {
@@ -35,9 +39,13 @@ public static unsafe class Mimalloc
             || !NativeLibrary.TryGetExport(handle, "mi_calloc", out nint calloc)
             || !NativeLibrary.TryGetExport(handle, "mi_realloc", out nint realloc)
             || !NativeLibrary.TryGetExport(handle, "mi_rezalloc", out nint rezalloc)
-            || !NativeLibrary.TryGetExport(handle, "mi_free", out nint free))
+            || !NativeLibrary.TryGetExport(handle, "mi_free", out nint free)
+            || !NativeLibrary.TryGetExport(handle, "mi_heap_new", out nint heapNew)
+            || !NativeLibrary.TryGetExport(handle, "mi_heap_malloc", out nint heapMalloc)
+            || !NativeLibrary.TryGetExport(handle, "mi_heap_zalloc", out nint heapZalloc)
+            || !NativeLibrary.TryGetExport(handle, "mi_heap_destroy", out nint heapDestroy))
         {
-            UnavailableReason = $"{LibraryName} loaded but lacks mi_malloc/mi_zalloc/mi_calloc/mi_realloc/mi_rezalloc/mi_free";
+            UnavailableReason = $"{LibraryName} loaded but lacks mi_malloc/mi_zalloc/mi_calloc/mi_realloc/mi_rezalloc/mi_free or the mi_heap_new/malloc/zalloc/destroy family";
             return;
         }
 
@@ -47,6 +55,10 @@ public static unsafe class Mimalloc
         s_realloc = (delegate* unmanaged<void*, nuint, void*>)realloc;
         s_rezalloc = (delegate* unmanaged<void*, nuint, void*>)rezalloc;
         s_free = (delegate* unmanaged<void*, void>)free;
+        s_heapNew = (delegate* unmanaged<void*>)heapNew;
+        s_heapMalloc = (delegate* unmanaged<void*, nuint, void*>)heapMalloc;
+        s_heapZalloc = (delegate* unmanaged<void*, nuint, void*>)heapZalloc;
+        s_heapDestroy = (delegate* unmanaged<void*, void>)heapDestroy;
         IsAvailable = true;
     }
 
@@ -82,6 +94,21 @@ public static unsafe class Mimalloc
     /// <summary><c>mi_free</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Free(void* ptr) => s_free(ptr);
+
+    /// <summary><c>mi_heap_new</c>: a heap of the calling thread (an opaque <c>mi_heap_t*</c>).</summary>
+    public static void* HeapNew() => NotNull(s_heapNew());
+
+    /// <summary><c>mi_heap_malloc</c> (not zeroed).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void* HeapMalloc(void* heap, nuint byteCount) => NotNull(s_heapMalloc(heap, byteCount));
+
+    /// <summary><c>mi_heap_zalloc</c> (zeroed).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void* HeapZalloc(void* heap, nuint byteCount) => NotNull(s_heapZalloc(heap, byteCount));
+
+    /// <summary><c>mi_heap_destroy</c>: frees every allocation of the heap at once, and the heap.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void HeapDestroy(void* heap) => s_heapDestroy(heap);
 
     // mimalloc reports failure with null, as malloc does; NativeMemory throws, so the peers fail alike.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

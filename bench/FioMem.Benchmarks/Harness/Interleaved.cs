@@ -38,10 +38,14 @@ internal static class Interleaved
         ["tiny-fifo"] = typeof(Workloads.TinyFifoBenchmarks),
         ["tiny-cross-thread"] = typeof(Workloads.TinyCrossThreadBenchmarks),
         ["typed"] = typeof(Typed.TypedBenchmarks),
+        ["groups"] = typeof(Workloads.GroupReleaseBenchmarks),
     };
 
-    /// <summary>Runs <paramref name="rounds"/> rounds of <paramref name="workload"/>; returns the exit code.</summary>
-    public static int Run(string workload, int rounds)
+    /// <summary>
+    /// Runs <paramref name="rounds"/> rounds of <paramref name="workload"/>; returns the exit code. The ratios are taken
+    /// against the first FioMem method, or the method named <paramref name="reference"/>.
+    /// </summary>
+    public static int Run(string workload, int rounds, string? reference = null)
     {
         if (!Workloads.TryGetValue(workload, out var type) || rounds < 1)
         {
@@ -57,13 +61,18 @@ internal static class Interleaved
             .ToList();
         if (!Allocators.Mimalloc.IsAvailable)
             Console.WriteLine($"note: {Allocators.Mimalloc.UnavailableReason}; the mimalloc peers are skipped.");
-        var first = methods.FindIndex(m => m.Method.Name.StartsWith("FioMem", StringComparison.Ordinal)
-                                           || m.Method.Name.StartsWith("FioAlloc", StringComparison.Ordinal));
+        var first = reference is not null
+            ? methods.FindIndex(m => m.Method.Name == reference)
+            : methods.FindIndex(m => m.Method.Name.StartsWith("FioMem", StringComparison.Ordinal)
+                                     || m.Method.Name.StartsWith("FioAlloc", StringComparison.Ordinal));
         if (first < 0)
         {
-            Console.Error.WriteLine($"{type.Name} has no FioMem benchmark to compare with");
+            Console.Error.WriteLine(reference is not null
+                ? $"{type.Name} has no benchmark method {reference}"
+                : $"{type.Name} has no FioMem benchmark to compare with");
             return 2;
         }
+        // The reference is timed first and listed first: "FioMem / this" is its time over each peer's.
         methods.Insert(0, methods[first]);
         methods.RemoveAt(first + 1);
 

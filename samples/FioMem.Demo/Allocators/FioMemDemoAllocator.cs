@@ -22,4 +22,20 @@ public readonly unsafe struct FioMemDemoAllocator : IDemoAllocator
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Free(DemoBuffer buffer) => FioMemory.Free(buffer.Pointer);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static DemoBuffer AllocateForRequest(RequestMemory memory, int length) => Allocate(length);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static DemoBuffer AllocateHeaderForRequest(RequestMemory memory) => AllocateHeader();
+
+    /// <inheritdoc/>
+    public static void EndRequest(RequestMemory memory, DemoBuffer header, System.ReadOnlySpan<DemoBuffer> lines, System.ReadOnlySpan<DemoBuffer> chunks)
+    {
+        Free(header);
+        foreach (DemoBuffer line in lines) Free(line);
+        foreach (DemoBuffer chunk in chunks) Free(chunk);
+    }
 }

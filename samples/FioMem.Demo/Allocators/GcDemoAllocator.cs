@@ -24,4 +24,20 @@ public readonly struct GcDemoAllocator : IDemoAllocator
     public static void Free(DemoBuffer buffer)
     {
     }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static DemoBuffer AllocateForRequest(RequestMemory memory, int length) => Allocate(length);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static DemoBuffer AllocateHeaderForRequest(RequestMemory memory) => AllocateHeader();
+
+    /// <inheritdoc/>
+    public static void EndRequest(RequestMemory memory, DemoBuffer header, System.ReadOnlySpan<DemoBuffer> lines, System.ReadOnlySpan<DemoBuffer> chunks)
+    {
+        Free(header);
+        foreach (DemoBuffer line in lines) Free(line);
+        foreach (DemoBuffer chunk in chunks) Free(chunk);
+    }
 }

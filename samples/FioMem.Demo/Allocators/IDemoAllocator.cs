@@ -15,4 +15,13 @@ public interface IDemoAllocator
 
     /// <summary>Releases a buffer from <see cref="Allocate"/>, on any thread.</summary>
     static abstract void Free(DemoBuffer buffer);
+
+    /// <summary>Allocates one of a request's own buffers (a header line, a body chunk): it lives until <see cref="EndRequest"/>.</summary>
+    static abstract DemoBuffer AllocateForRequest(RequestMemory memory, int length);
+
+    /// <summary>Allocates the request's <see cref="Server.RequestHeader"/>: it lives until <see cref="EndRequest"/>.</summary>
+    static abstract DemoBuffer AllocateHeaderForRequest(RequestMemory memory);
+
+    /// <summary>Releases a request's own buffers together, on the thread that allocated them.</summary>
+    static abstract void EndRequest(RequestMemory memory, DemoBuffer header, System.ReadOnlySpan<DemoBuffer> lines, System.ReadOnlySpan<DemoBuffer> chunks);
 }

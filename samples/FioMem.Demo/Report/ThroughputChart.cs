@@ -23,7 +23,7 @@ public static class ThroughputChart
             {
                 Position = i,
                 Value = result.RequestsPerSecond,
-                FillColor = result.Allocator == "FioMem" ? Colors.SteelBlue : Colors.Gray,
+                FillColor = result.Allocator.StartsWith("FioMem", System.StringComparison.Ordinal) ? Colors.SteelBlue : Colors.Gray,
                 Label = string.Create(CultureInfo.InvariantCulture, $"{result.RequestsPerSecond:N0} req/s\n{result.NanosecondsPerAllocation:N1} ns/alloc"),
             });
             ticks[i] = new Tick(i, result.Allocator);

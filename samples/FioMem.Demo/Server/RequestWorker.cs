@@ -50,6 +50,7 @@ public sealed class RequestWorker<TAlloc> where TAlloc : struct, IDemoAllocator
     private readonly ResponseRing _inbox;
     private readonly RunCounters _counters;
     private readonly DemoBuffer[] _received = new DemoBuffer[ResponseBatch];
+    private RequestMemory? _memory;
     private long _responsesFreed;
     private readonly DemoBuffer[] _lines = new DemoBuffer[MaxHeaderLines];
     private readonly DemoBuffer[] _chunks = new DemoBuffer[MaxBodyChunks];
@@ -80,6 +81,7 @@ public sealed class RequestWorker<TAlloc> where TAlloc : struct, IDemoAllocator
     {
         long allocations = 0, ticks = 0, failures = 0;
         _responsesFreed = 0;
+        using var memory = _memory = new RequestMemory();
         for (long id = 0; id < _requests; id++)
         {
             Handle(id, ref allocations, ref ticks, ref failures);
@@ -120,9 +122,10 @@ public sealed class RequestWorker<TAlloc> where TAlloc : struct, IDemoAllocator
 
         // Receive: allocate the request's buffers.
         long start = Stopwatch.GetTimestamp();
-        DemoBuffer header = TAlloc.AllocateHeader();
-        for (int k = 0; k < lineCount; k++) _lines[k] = TAlloc.Allocate(_lineLengths[k]);
-        for (int m = 0; m < chunkCount; m++) _chunks[m] = TAlloc.Allocate(_chunkLengths[m]);
+        RequestMemory memory = _memory!;
+        DemoBuffer header = TAlloc.AllocateHeaderForRequest(memory);
+        for (int k = 0; k < lineCount; k++) _lines[k] = TAlloc.AllocateForRequest(memory, _lineLengths[k]);
+        for (int m = 0; m < chunkCount; m++) _chunks[m] = TAlloc.AllocateForRequest(memory, _chunkLengths[m]);
         long allocated = Stopwatch.GetTimestamp();
         allocations += 1 + lineCount + chunkCount;
 
@@ -199,9 +202,7 @@ public sealed class RequestWorker<TAlloc> where TAlloc : struct, IDemoAllocator
 
         // The request is done: free its buffers together.
         long freeStart = Stopwatch.GetTimestamp();
-        TAlloc.Free(header);
-        for (int k = 0; k < lineCount; k++) TAlloc.Free(_lines[k]);
-        for (int m = 0; m < chunkCount; m++) TAlloc.Free(_chunks[m]);
+        TAlloc.EndRequest(memory, header, _lines.AsSpan(0, lineCount), _chunks.AsSpan(0, chunkCount));
         long freed = Stopwatch.GetTimestamp();
 
         ticks += (allocated - start) + (responseAllocated - responseStart) + (freed - freeStart)

@@ -33,6 +33,9 @@ internal sealed class CalledNames
     /// <summary>FIO006: the FioMem frees of <see cref="FioMemCalls.IsFree"/>.</summary>
     public static readonly CalledNames Frees = new(FioMemCalls.NamesWhere(call => call.IsFioMemFree));
 
+    /// <summary>FIO006: the frees, and the heap releases of <see cref="FioMemCalls.IsHeapRelease"/>.</summary>
+    public static readonly CalledNames FreesAndHeapReleases = Frees.With(new[] { "Dispose", "Reset" });
+
     /// <summary>FIO007: the resizes of <see cref="FioMemCalls.IsResize"/>.</summary>
     public static readonly CalledNames Resizes = new(FioMemCalls.NamesWhere(call => call.IsFioMemResize));
 
@@ -41,7 +44,7 @@ internal sealed class CalledNames
         new("Alloc", "AllocZeroed", "AlignedAlloc", "Realloc", "AlignedRealloc", "Free", "AlignedFree");
 
     /// <summary>The FioMem-only rules' gate (<see cref="FioMemUse"/>): the names a FioMem call spells somewhere.</summary>
-    public static readonly CalledNames FioMemTypes = new("FioMemory", "FioAlloc", "FioAllocated", "FioAllocatedAttribute");
+    public static readonly CalledNames FioMemTypes = new("FioMemory", "FioAlloc", "FioAllocated", "FioAllocatedAttribute", "FioHeap");
 
     /// <summary>FIO003's gate: a compilation whose source never names <c>NativeMemory</c> has nothing to migrate.</summary>
     public static readonly CalledNames NativeMemoryType = new("NativeMemory");

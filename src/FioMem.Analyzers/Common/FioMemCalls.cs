@@ -115,6 +115,7 @@ internal static class FioMemCalls
         FioAlloc,
         Shorthand,
         FioOwned,
+        FioHeap,
         NativeMemory,
         Marshal,
     }
@@ -123,8 +124,8 @@ internal static class FioMemCalls
     private enum Shape
     {
         Any,
-        PointerFactory,    // static T* New()
-        SpanFactory,       // static Span<T> NewArray(int)
+        PointerFactory,    // static T* New(), static T* New(FioHeap)
+        SpanFactory,       // static Span<T> NewArray(int), static Span<T> NewArray(FioHeap, int)
         OwnerFactory,      // static FioOwned<T> NewOwned()
         SingleArgumentVoid, // static void Free(T*), static void FreeArray(Span<T>)
     }
@@ -182,6 +183,9 @@ internal static class FioMemCalls
 
         new(Owner.FioOwned, "Dispose", new MemoryCall(MemoryCallRole.Release, AllocatorFamily.FioMem, fromBlocks: false, releasesReceiver: true)),
 
+        new(Owner.FioHeap, "Alloc", s_fioAllocate),
+        new(Owner.FioHeap, "AlignedAlloc", s_fioAllocate),
+
         new(Owner.NativeMemory, "Alloc", Foreign(MemoryCallRole.Allocate, AllocatorFamily.NativeMemory)),
         new(Owner.NativeMemory, "AllocZeroed", Foreign(MemoryCallRole.Allocate, AllocatorFamily.NativeMemory)),
         new(Owner.NativeMemory, "Realloc", Foreign(MemoryCallRole.Reallocate, AllocatorFamily.NativeMemory)),
@@ -225,8 +229,8 @@ internal static class FioMemCalls
             return MemoryCall.None;
         if (!s_byOwner[(int)owner].TryGetValue(method.Name, out var row))
             return MemoryCall.None;
-        // Every listed method is static but Dispose.
-        if (method.IsStatic == (owner == Owner.FioOwned) || !HasShape(method, row.Shape, symbols))
+        // Every listed method is static but FioOwned's Dispose and FioHeap's allocations.
+        if (method.IsStatic == (owner is Owner.FioOwned or Owner.FioHeap) || !HasShape(method, row.Shape, symbols))
             return MemoryCall.None;
         return row.Call;
     }
@@ -266,6 +270,8 @@ internal static class FioMemCalls
             return Owner.FioAlloc;
         if (KnownSymbols.IsOn(type, symbols.FioOwned))
             return Owner.FioOwned;
+        if (KnownSymbols.IsOn(type, symbols.FioHeap))
+            return Owner.FioHeap;
         if (KnownSymbols.IsOn(type, symbols.NativeMemory))
             return Owner.NativeMemory;
         if (KnownSymbols.IsOn(type, symbols.Marshal))
@@ -280,10 +286,10 @@ internal static class FioMemCalls
         return shape switch
         {
             Shape.Any => true,
-            Shape.PointerFactory => method.Parameters.Length == 0
+            Shape.PointerFactory => (method.Parameters.Length == 0 || method.Parameters.Length == 1 && IsHeap(method.Parameters[0], symbols))
                 && method.ReturnType is IPointerTypeSymbol pointer
                 && SymbolEqualityComparer.Default.Equals(pointer.PointedAtType, self),
-            Shape.SpanFactory => method.Parameters.Length == 1
+            Shape.SpanFactory => (method.Parameters.Length == 1 || method.Parameters.Length == 2 && IsHeap(method.Parameters[0], symbols))
                 && method.ReturnType is INamedTypeSymbol { Name: "Span", Arity: 1 } span
                 && SymbolEqualityComparer.Default.Equals(span.TypeArguments[0], self),
             Shape.OwnerFactory => method.Parameters.Length == 0
@@ -293,6 +299,35 @@ internal static class FioMemCalls
             _ => false,
         };
     }
+
+    private static bool IsHeap(IParameterSymbol parameter, KnownSymbols symbols) =>
+        parameter.Type is INamedTypeSymbol type && KnownSymbols.IsOn(type, symbols.FioHeap);
+
+    /// <summary>
+    /// The heap a FioMem allocation comes from: the receiver of <c>FioHeap.Alloc</c> or <c>AlignedAlloc</c>, or the
+    /// <c>FioHeap</c> argument of <c>New(heap)</c> and <c>NewArray(heap, count)</c> (on <c>FioAlloc&lt;T&gt;</c> or a
+    /// generated shorthand); null for an allocation that is no heap's.
+    /// </summary>
+    [MethodImpl(Hot.Optimized)]
+    public static IOperation? HeapOf(Microsoft.CodeAnalysis.Operations.IInvocationOperation allocation, KnownSymbols symbols)
+    {
+        if (symbols.FioHeap is null || !Classify(allocation.TargetMethod, symbols).IsBlockAllocation)
+            return null;
+        if (allocation.Instance is { } receiver && KnownSymbols.IsOn(allocation.TargetMethod, symbols.FioHeap))
+            return receiver;
+        foreach (var argument in allocation.Arguments)
+        {
+            if (argument.Parameter is { } parameter && IsHeap(parameter, symbols))
+                return argument.Value;
+        }
+
+        return null;
+    }
+
+    /// <summary>FIO006: whether <paramref name="method"/> is <c>FioHeap.Dispose</c> or <c>FioHeap.Reset</c>, which release every allocation of the heap.</summary>
+    [MethodImpl(Hot.Optimized)]
+    public static bool IsHeapRelease(IMethodSymbol method, KnownSymbols symbols) =>
+        method is { IsStatic: false, Name: "Dispose" or "Reset", Parameters.Length: 0 } && KnownSymbols.IsOn(method, symbols.FioHeap);
 
     private static Dictionary<string, Row>[] Index()
     {

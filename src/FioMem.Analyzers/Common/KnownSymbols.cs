@@ -22,6 +22,7 @@ internal sealed class KnownSymbols
         INamedTypeSymbol? fioOwned,
         INamedTypeSymbol? nativeMemory,
         INamedTypeSymbol? marshal,
+        INamedTypeSymbol? fioHeap,
         int blockSize)
     {
         FioMemory = fioMemory;
@@ -31,6 +32,7 @@ internal sealed class KnownSymbols
         FioOwned = fioOwned;
         NativeMemory = nativeMemory;
         Marshal = marshal;
+        FioHeap = fioHeap;
         BlockSize = blockSize;
     }
 
@@ -54,6 +56,9 @@ internal sealed class KnownSymbols
 
     /// <summary><c>System.Runtime.InteropServices.Marshal</c>.</summary>
     public INamedTypeSymbol? Marshal { get; }
+
+    /// <summary><c>FioMem.FioHeap</c>, if the referenced FioMem has it.</summary>
+    public INamedTypeSymbol? FioHeap { get; }
 
     /// <summary>The size of the block a small allocation keeps reserved, read from <c>FioMemory.BlockSize</c>.</summary>
     public int BlockSize { get; }
@@ -80,6 +85,7 @@ internal sealed class KnownSymbols
             compilation.GetTypeByMetadataName("FioMem.FioOwned`1"),
             compilation.GetTypeByMetadataName("System.Runtime.InteropServices.NativeMemory"),
             compilation.GetTypeByMetadataName("System.Runtime.InteropServices.Marshal"),
+            compilation.GetTypeByMetadataName("FioMem.FioHeap"),
             blockSize);
     }
 

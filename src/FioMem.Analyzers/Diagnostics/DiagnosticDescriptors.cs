@@ -34,6 +34,17 @@ internal static class DiagnosticDescriptors
         description: "FioMem reclaims memory a whole block at a time. An allocation reachable from static storage lives as long as the process and keeps its block (and every other slice in it) reserved.",
         helpLinkUri: HelpLinks.For(DiagnosticIds.StaticStorage));
 
+    /// <summary>FIO001 for memory of a <c>FioHeap</c>: the same rule, with the reason that applies to a heap.</summary>
+    public static readonly DiagnosticDescriptor StaticStorageOfHeapMemory = new(
+        DiagnosticIds.StaticStorage,
+        title: "FioMem allocation kept in static storage",
+        messageFormat: "Memory of a FioHeap is stored in static '{0}': the heap releases it on Reset or Dispose and the static keeps a dangling pointer; use FioMemory.AllocLongLived for data that outlives the heap",
+        category: Usage,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "A heap releases everything allocated from it at once. Memory of a heap reachable from static storage outlives the heap's next Reset or Dispose, after which any use of it is a use after free.",
+        helpLinkUri: HelpLinks.For(DiagnosticIds.StaticStorage));
+
     public static readonly DiagnosticDescriptor MismatchedRelease = new(
         DiagnosticIds.MismatchedRelease,
         title: "Memory released by another allocator than the one that made it",

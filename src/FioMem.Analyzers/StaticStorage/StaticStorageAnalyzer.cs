@@ -47,7 +47,7 @@ public sealed class StaticStorageAnalyzer : DiagnosticAnalyzer
 
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(DiagnosticDescriptors.StaticStorage);
+        ImmutableArray.Create(DiagnosticDescriptors.StaticStorage, DiagnosticDescriptors.StaticStorageOfHeapMemory);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
@@ -255,8 +255,9 @@ public sealed class StaticStorageAnalyzer : DiagnosticAnalyzer
             properties = properties.Add(AllocationShapeProperty, shape);
         }
 
+        bool fromHeap = FioMemCalls.HeapOf(allocation, symbols) is not null;
         context.ReportDiagnostic(Diagnostic.Create(
-            DiagnosticDescriptors.StaticStorage,
+            fromHeap ? DiagnosticDescriptors.StaticStorageOfHeapMemory : DiagnosticDescriptors.StaticStorage,
             store.Syntax.GetLocation(),
             additionalLocations: new[] { allocation.Syntax.GetLocation() },
             properties: properties,

@@ -12,7 +12,8 @@ namespace FioMem.Analyzers.UseAfterFree;
 /// <summary>
 /// A forward must-analysis over one <see cref="ControlFlowGraph"/>: a local or parameter is "freed" at a point when
 /// every path from the entry to that point passes a FioMem free of it with no reassignment after. Merging paths
-/// intersects their sets, so a variable freed on one branch only, or reassigned, is never reported.
+/// intersects their sets, so a variable freed on one branch only, or reassigned, is never reported. A heap's
+/// <c>Dispose</c> or <c>Reset</c> frees every variable that holds its memory (<see cref="HeapMemory"/>).
 /// </summary>
 internal static class FreedVariables
 {
@@ -28,7 +29,7 @@ internal static class FreedVariables
     }
 
     /// <summary>Computes, for each reachable block, the set freed on entry; unreachable blocks are absent.</summary>
-    public static Dictionary<BasicBlock, ImmutableHashSet<ISymbol>> Compute(ControlFlowGraph graph, KnownSymbols symbols)
+    public static Dictionary<BasicBlock, ImmutableHashSet<ISymbol>> Compute(ControlFlowGraph graph, KnownSymbols symbols, HeapMemory heaps)
     {
         var empty = ImmutableHashSet.Create<ISymbol>(SymbolEqualityComparer.Default);
         var entry = new Dictionary<BasicBlock, ImmutableHashSet<ISymbol>>();
@@ -67,9 +68,9 @@ internal static class FreedVariables
                 entry[block] = incoming;
                 var outgoing = incoming;
                 foreach (var operation in block.Operations)
-                    outgoing = Transfer(operation, outgoing, symbols);
+                    outgoing = Transfer(operation, outgoing, symbols, heaps);
                 if (block.BranchValue is { } branchValue)
-                    outgoing = Transfer(branchValue, outgoing, symbols);
+                    outgoing = Transfer(branchValue, outgoing, symbols, heaps);
                 exit[block] = outgoing;
                 changed = true;
             }
@@ -79,7 +80,7 @@ internal static class FreedVariables
     }
 
     /// <summary>The freed set after <paramref name="operation"/>: frees add their variable, writes remove theirs.</summary>
-    public static ImmutableHashSet<ISymbol> Transfer(IOperation operation, ImmutableHashSet<ISymbol> freed, KnownSymbols symbols)
+    public static ImmutableHashSet<ISymbol> Transfer(IOperation operation, ImmutableHashSet<ISymbol> freed, KnownSymbols symbols, HeapMemory heaps)
     {
         foreach (var node in operation.DescendantsAndSelf())
         {
@@ -91,6 +92,10 @@ internal static class FreedVariables
                         if (argument.Value.StripConversions().ReferencedLocalOrParameter() is { } variable)
                             freed = freed.Add(variable);
                     }
+                    break;
+                case IInvocationOperation release when !heaps.IsEmpty && HeapMemory.ReleasedHeap(release, symbols) is { } heap:
+                    foreach (var memory in heaps.MemoryOf(heap))
+                        freed = freed.Add(memory);
                     break;
                 case IAssignmentOperation { Target: var target } when node is ISimpleAssignmentOperation or ICoalesceAssignmentOperation:
                     if (target.ReferencedLocalOrParameter() is { } assigned)

@@ -1,4 +1,5 @@
-// FIO006: a FioMem pointer dereferenced, indexed, passed on or freed again after it was freed in the same member.
+// FIO006: a FioMem pointer dereferenced, indexed, passed on or freed again after it was freed in the same member (or
+// after its FioHeap was disposed or reset).
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
@@ -30,21 +31,38 @@ public sealed class UseAfterFreeAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.EnableConcurrentExecution();
         // Only members that call a free by name get an operation tree (see MemberOperations).
-        MemberOperations.RegisterMemberAnalysis(context, CalledNames.Frees, AnalyzeMember, onlyWhereFioMemIsNamed: true);
+        MemberOperations.RegisterMemberAnalysis(context, CalledNames.FreesAndHeapReleases, AnalyzeMember, onlyWhereFioMemIsNamed: true);
     }
 
     [MethodImpl(Hot.Optimized)]
     private static void AnalyzeMember(CodeBlockAnalysisContext context, ImmutableArray<IOperation> roots, KnownSymbols symbols)
     {
         var frees = new FreeSites();
+        List<(ISymbol Heap, SyntaxNode Release)>? heapReleases = null;
         foreach (var operation in MemberOperations.DescendantsAndSelf(roots))
         {
-            if (operation is not IInvocationOperation invocation || !FioMemCalls.IsFree(invocation.TargetMethod, symbols))
+            if (operation is not IInvocationOperation invocation)
+                continue;
+            if (HeapMemory.ReleasedHeap(invocation, symbols) is { } heap)
+                (heapReleases ??= new()).Add((heap, invocation.Syntax));
+            if (!FioMemCalls.IsFree(invocation.TargetMethod, symbols))
                 continue;
             foreach (var argument in invocation.Arguments)
             {
                 if (argument.Value.StripConversions().ReferencedLocalOrParameter() is { } variable)
                     frees.Add(variable, invocation.Syntax);
+            }
+        }
+
+        // A heap's release frees every variable that holds its memory: recorded as a free of each.
+        var heaps = HeapMemory.None;
+        if (heapReleases is not null)
+        {
+            heaps = HeapMemory.Collect(MemberOperations.DescendantsAndSelf(roots), symbols);
+            foreach (var (heap, release) in heapReleases)
+            {
+                foreach (var memory in heaps.MemoryOf(heap))
+                    frees.Add(memory, release);
             }
         }
 
@@ -56,7 +74,7 @@ public sealed class UseAfterFreeAnalyzer : DiagnosticAnalyzer
             // A control flow graph is costly; build one only when a use of a freed variable survives the
             // syntactic pre-check (FreeSites.MayBeFreedAt).
             if (HasUseAfterAFree(root, symbols, frees) && GraphOf(root, context.CancellationToken) is { } graph)
-                AnalyzeGraph(context, graph, symbols);
+                AnalyzeGraph(context, graph, symbols, heaps);
         }
     }
 
@@ -86,9 +104,9 @@ public sealed class UseAfterFreeAnalyzer : DiagnosticAnalyzer
         _ => null,
     };
 
-    private static void AnalyzeGraph(CodeBlockAnalysisContext context, ControlFlowGraph graph, KnownSymbols symbols)
+    private static void AnalyzeGraph(CodeBlockAnalysisContext context, ControlFlowGraph graph, KnownSymbols symbols, HeapMemory heaps)
     {
-        var freedOnEntry = FreedVariables.Compute(graph, symbols);
+        var freedOnEntry = FreedVariables.Compute(graph, symbols, heaps);
         foreach (var block in graph.Blocks)
         {
             context.CancellationToken.ThrowIfCancellationRequested();
@@ -96,13 +114,13 @@ public sealed class UseAfterFreeAnalyzer : DiagnosticAnalyzer
                 continue;
 
             foreach (var operation in block.Operations)
-                freed = CheckOperation(context, operation, freed, symbols);
+                freed = CheckOperation(context, operation, freed, symbols, heaps);
             if (block.BranchValue is { } branchValue)
-                CheckOperation(context, branchValue, freed, symbols);
+                CheckOperation(context, branchValue, freed, symbols, heaps);
         }
 
         foreach (var localFunction in graph.LocalFunctions)
-            AnalyzeGraph(context, graph.GetLocalFunctionControlFlowGraph(localFunction, context.CancellationToken), symbols);
+            AnalyzeGraph(context, graph.GetLocalFunctionControlFlowGraph(localFunction, context.CancellationToken), symbols, heaps);
 
         foreach (var block in graph.Blocks)
         {
@@ -111,7 +129,7 @@ public sealed class UseAfterFreeAnalyzer : DiagnosticAnalyzer
                 foreach (var lambda in operation.DescendantsAndSelf())
                 {
                     if (lambda is IFlowAnonymousFunctionOperation anonymous)
-                        AnalyzeGraph(context, graph.GetAnonymousFunctionControlFlowGraph(anonymous, context.CancellationToken), symbols);
+                        AnalyzeGraph(context, graph.GetAnonymousFunctionControlFlowGraph(anonymous, context.CancellationToken), symbols, heaps);
                 }
             }
         }
@@ -119,7 +137,7 @@ public sealed class UseAfterFreeAnalyzer : DiagnosticAnalyzer
 
     /// <summary>Reports the uses of already-freed variables in <paramref name="operation"/>, then applies its effects.</summary>
     private static ImmutableHashSet<ISymbol> CheckOperation(CodeBlockAnalysisContext context, IOperation operation,
-        ImmutableHashSet<ISymbol> freed, KnownSymbols symbols)
+        ImmutableHashSet<ISymbol> freed, KnownSymbols symbols, HeapMemory heaps)
     {
         if (!freed.IsEmpty)
         {
@@ -141,6 +159,6 @@ public sealed class UseAfterFreeAnalyzer : DiagnosticAnalyzer
             }
         }
 
-        return FreedVariables.Transfer(operation, freed, symbols);
+        return FreedVariables.Transfer(operation, freed, symbols, heaps);
     }
 }

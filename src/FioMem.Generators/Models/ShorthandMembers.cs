@@ -16,10 +16,10 @@ internal enum ShorthandMembers
     /// <summary>The explicit <c>IFioAllocated&lt;T&gt;</c> implementation (left out when the user wrote one).</summary>
     Interface = 1 << 0,
 
-    /// <summary><c>static T* New()</c>.</summary>
+    /// <summary><c>static T* New()</c> and <c>static T* New(FioHeap)</c>.</summary>
     New = 1 << 1,
 
-    /// <summary><c>static Span&lt;T&gt; NewArray(int)</c>.</summary>
+    /// <summary><c>static Span&lt;T&gt; NewArray(int)</c> and <c>NewArray(FioHeap, int)</c>.</summary>
     NewArray = 1 << 2,
 
     /// <summary><c>static FioOwned&lt;T&gt; NewOwned()</c>.</summary>

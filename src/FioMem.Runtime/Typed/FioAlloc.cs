@@ -29,12 +29,42 @@ public static unsafe class FioAlloc<T> where T : unmanaged, IFioAllocated<T>
         return new Span<T>(Typed((T*)FioMemory.Alloc((nuint)count, (nuint)sizeof(T))), count);
     }
 
+    /// <summary>Allocates one zeroed <typeparamref name="T"/> from <paramref name="heap"/>, released with the heap.</summary>
+    /// <param name="heap">The heap; the calling thread must be the one that created it.</param>
+    /// <returns>A pointer to it; it lives until the heap is reset or disposed (or <see cref="Free(T*)"/> releases it early).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="heap"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">The calling thread is not the heap's.</exception>
+    /// <exception cref="ObjectDisposedException">The heap is disposed.</exception>
+    /// <exception cref="OutOfMemoryException">The memory could not be allocated.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T* New(FioHeap heap)
+    {
+        ArgumentNullException.ThrowIfNull(heap);
+        return Typed((T*)heap.Alloc((nuint)sizeof(T)));
+    }
+
+    /// <summary>Allocates <paramref name="count"/> zeroed elements from <paramref name="heap"/>, released with the heap.</summary>
+    /// <param name="heap">The heap; the calling thread must be the one that created it.</param>
+    /// <param name="count">How many elements.</param>
+    /// <returns>The elements; they live until the heap is reset or disposed (or <see cref="FreeArray(Span{T})"/> releases them early).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="heap"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
+    /// <exception cref="InvalidOperationException">The calling thread is not the heap's.</exception>
+    /// <exception cref="ObjectDisposedException">The heap is disposed.</exception>
+    /// <exception cref="OutOfMemoryException">The size overflows or the memory could not be allocated.</exception>
+    public static Span<T> NewArray(FioHeap heap, int count)
+    {
+        ArgumentNullException.ThrowIfNull(heap);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        return new Span<T>(Typed((T*)heap.Alloc((nuint)count, (nuint)sizeof(T))), count);
+    }
+
     /// <summary>Allocates one zeroed <typeparamref name="T"/> owned by a <see cref="FioOwned{T}"/> that frees it on dispose.</summary>
     /// <returns>The owner.</returns>
     /// <exception cref="OutOfMemoryException">The memory could not be allocated.</exception>
     public static FioOwned<T> NewOwned() => new(New());
 
-    /// <summary>Frees a <typeparamref name="T"/> from <see cref="New"/>; <see langword="null"/> does nothing.</summary>
+    /// <summary>Frees a <typeparamref name="T"/> from <see cref="New()"/>; <see langword="null"/> does nothing.</summary>
     /// <param name="value">The pointer to free.</param>
     /// <exception cref="ArgumentException"><paramref name="value"/> is not a live FioMem allocation.</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

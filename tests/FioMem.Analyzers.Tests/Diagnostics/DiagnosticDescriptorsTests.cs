@@ -45,8 +45,10 @@ public class DiagnosticDescriptorsTests
     [Fact]
     public void Every_analyzer_reports_only_descriptors_from_the_one_list_and_every_descriptor_is_reported()
     {
-        Assert.Equal(8, s_descriptors.Length);
-        Assert.Equal(s_descriptors.Select(d => d.Id).Order(), s_supported.Select(d => d.Id).Distinct().Order());
+        // Eight rules; FIO001 has a second message for memory of a heap.
+        Assert.Equal(9, s_descriptors.Length);
+        Assert.Equal(8, s_descriptors.Select(d => d.Id).Distinct().Count());
+        Assert.Equal(s_descriptors.Select(d => d.Id).Distinct().Order(), s_supported.Select(d => d.Id).Distinct().Order());
         Assert.All(s_supported, d => Assert.Contains(d, s_descriptors));
     }
 
@@ -85,7 +87,7 @@ public class DiagnosticDescriptorsTests
             .Select(line => line.Split('|').Select(cell => cell.Trim()).ToArray())
             .ToDictionary(cells => cells[0]);
 
-        Assert.Equal(s_descriptors.Select(d => d.Id).OrderBy(id => id), rows.Keys.OrderBy(id => id));
+        Assert.Equal(s_descriptors.Select(d => d.Id).Distinct().OrderBy(id => id), rows.Keys.OrderBy(id => id));
         foreach (var descriptor in s_descriptors)
         {
             Assert.Equal(descriptor.Category, rows[descriptor.Id][1]);

@@ -29,6 +29,48 @@ public class StaticStorageAnalyzerTests
             }
             """, expected);
 
+    /// <summary>{|#0:store|} and {|#1:allocation|} markup for memory of a heap, naming the static member.</summary>
+    private static DiagnosticResult HeapMemoryKept(string member) =>
+        Verify.Diagnostic(DiagnosticDescriptors.StaticStorageOfHeapMemory).WithLocation(0).WithLocation(1).WithArguments(member, 131072);
+
+    [Fact]
+    public Task Heap_memory_stored_in_a_static_field_is_reported_with_the_heap_reason() =>
+        VerifyMethodBody("    static void* s_p;", """
+                    using var heap = new FioHeap();
+                    {|#0:s_p = {|#1:heap.Alloc(16)|}|};
+            """, HeapMemoryKept("C.s_p"));
+
+    [Fact]
+    public Task Aligned_heap_memory_stored_in_a_static_field_through_a_local_is_reported() =>
+        VerifyMethodBody("    static byte* s_p;", """
+                    var heap = new FioHeap();
+                    byte* p = (byte*){|#1:heap.AlignedAlloc(64, 64)|};
+                    {|#0:s_p = p|};
+            """, HeapMemoryKept("C.s_p"));
+
+    [Fact]
+    public Task Typed_heap_memory_stored_in_a_static_property_is_reported() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            [FioAllocated]
+            unsafe partial struct Node : IFioAllocated<Node>
+            {
+                public int Value;
+                static string IFioAllocated<Node>.FioTypeName => "Node";
+            }
+            unsafe class C
+            {
+                static Node* Current { get; set; }
+                void M(FioHeap heap) { {|#0:Current = {|#1:FioAlloc<Node>.New(heap)|}|}; }
+            }
+            """, HeapMemoryKept("C.Current"));
+
+    [Fact]
+    public Task Heap_memory_in_an_instance_field_is_not_reported() =>
+        VerifyMethodBody("    void* _p;", """
+                    using var heap = new FioHeap();
+                    _p = heap.Alloc(16);
+            """);
+
     [Fact]
     public Task Static_field_assigned_in_a_method() =>
         VerifyMethodBody("    static void* s_p;", "{|#0:s_p = {|#1:FioMemory.Alloc(16)|}|};", Pinned("C.s_p"));

@@ -22,6 +22,7 @@ public class UseAfterFreeAnalyzerTests
                 public int Value;
                 static string IFioAllocated<Node>.FioTypeName => "Node";
                 public static void Free(Node* value) => FioAlloc<Node>.Free(value);
+                public static Node* New(FioHeap heap) => FioAlloc<Node>.New(heap);
             }
             unsafe class C
             {
@@ -33,6 +34,98 @@ public class UseAfterFreeAnalyzerTests
                 }
             }
             """, expected);
+
+    [Fact]
+    public Task Dereference_after_the_heap_is_disposed() =>
+        VerifyBody("""
+                    var heap = new FioHeap();
+                    int* p = (int*)heap.Alloc(16);
+                    *p = 1;
+                    heap.Dispose();
+                    *{|#0:p|} = 2;
+            """, Used(0, "p", "dereferenced"));
+
+    [Fact]
+    public Task Index_after_the_heap_is_reset() =>
+        VerifyBody("""
+                    var heap = new FioHeap();
+                    byte* p = (byte*)heap.AlignedAlloc(64, 64);
+                    heap.Reset();
+                    int first = {|#0:p|}[0];
+                    heap.Dispose();
+            """, Used(0, "p", "indexed"));
+
+    [Fact]
+    public Task Typed_heap_memory_used_after_dispose_on_every_path() =>
+        VerifyBody("""
+                    var heap = new FioHeap();
+                    Node* node = FioAlloc<Node>.New(heap);
+                    Span<Node> nodes = FioAlloc<Node>.NewArray(heap, 4);
+                    if (flag)
+                        heap.Dispose();
+                    else
+                        heap.Dispose();
+                    {|#0:node|}->Value = 1;
+                    {|#1:nodes|}[0].Value = 2;
+            """, Used(0, "node", "dereferenced"), Used(1, "nodes", "indexed"));
+
+    [Fact]
+    public Task Memory_of_the_generated_heap_shorthand_used_after_reset() =>
+        VerifyBody("""
+                    using var heap = new FioHeap();
+                    Node* node = Node.New(heap);
+                    heap.Reset();
+                    {|#0:node|}->Value = 1;
+            """, Used(0, "node", "dereferenced"));
+
+    [Fact]
+    public Task Heap_memory_passed_on_or_freed_after_dispose() =>
+        VerifyBody("""
+                    var heap = new FioHeap();
+                    byte* p = (byte*)heap.Alloc(16);
+                    byte* q = (byte*)heap.Alloc(16);
+                    heap.Dispose();
+                    Use({|#0:p|});
+                    FioMemory.Free({|#1:q|});
+            """, Used(0, "p", "passed on"), Used(1, "q", "freed again"));
+
+    [Fact]
+    public Task Dispose_on_one_path_only_is_not_reported() =>
+        VerifyBody("""
+                    var heap = new FioHeap();
+                    byte* p = (byte*)heap.Alloc(16);
+                    if (flag)
+                        heap.Dispose();
+                    p[0] = 1;
+            """);
+
+    [Fact]
+    public Task Heap_memory_allocated_again_after_reset_is_not_reported() =>
+        VerifyBody("""
+                    using var heap = new FioHeap();
+                    byte* p = (byte*)heap.Alloc(16);
+                    heap.Reset();
+                    p = (byte*)heap.Alloc(16);
+                    p[0] = 1;
+            """);
+
+    [Fact]
+    public Task Memory_of_another_heap_or_of_FioMemory_is_not_freed_by_a_heap() =>
+        VerifyBody("""
+                    var first = new FioHeap();
+                    var second = new FioHeap();
+                    byte* p = (byte*)first.Alloc(16);
+                    byte* q = (byte*)FioMemory.Alloc(16);
+                    byte* r = (byte*)second.Alloc(16);
+                    if (flag)
+                        r = q;
+                    second.Dispose();
+                    p[0] = 1;
+                    q[0] = 1;
+                    r[0] = 1;
+                    first.Dispose();
+                    FioMemory.Free(q);
+            """);
 
     [Fact]
     public Task Dereference_after_free() =>

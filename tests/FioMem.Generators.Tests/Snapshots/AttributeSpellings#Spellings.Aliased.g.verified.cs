@@ -9,14 +9,23 @@ unsafe partial struct Aliased : global::FioMem.IFioAllocated<global::Spellings.A
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     static string global::FioMem.IFioAllocated<global::Spellings.Aliased>.FioTypeName => "Spellings.Aliased";
 
-    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New"/>
+    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New()"/>
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static global::Spellings.Aliased* New() => global::FioMem.FioAlloc<global::Spellings.Aliased>.New();
 
+    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New(global::FioMem.FioHeap)"/>
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static global::Spellings.Aliased* New(global::FioMem.FioHeap heap) => global::FioMem.FioAlloc<global::Spellings.Aliased>.New(heap);
+
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(int)"/>
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     public static global::System.Span<global::Spellings.Aliased> NewArray(int count) => global::FioMem.FioAlloc<global::Spellings.Aliased>.NewArray(count);
+
+    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(global::FioMem.FioHeap, int)"/>
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    public static global::System.Span<global::Spellings.Aliased> NewArray(global::FioMem.FioHeap heap, int count) => global::FioMem.FioAlloc<global::Spellings.Aliased>.NewArray(heap, count);
 
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewOwned"/>
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]

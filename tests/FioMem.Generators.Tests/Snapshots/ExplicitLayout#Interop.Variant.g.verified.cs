@@ -9,14 +9,23 @@ unsafe partial struct Variant : global::FioMem.IFioAllocated<global::Interop.Var
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     static string global::FioMem.IFioAllocated<global::Interop.Variant>.FioTypeName => "Interop.Variant";
 
-    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New"/>
+    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New()"/>
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static global::Interop.Variant* New() => global::FioMem.FioAlloc<global::Interop.Variant>.New();
 
+    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New(global::FioMem.FioHeap)"/>
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static global::Interop.Variant* New(global::FioMem.FioHeap heap) => global::FioMem.FioAlloc<global::Interop.Variant>.New(heap);
+
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(int)"/>
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     public static global::System.Span<global::Interop.Variant> NewArray(int count) => global::FioMem.FioAlloc<global::Interop.Variant>.NewArray(count);
+
+    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(global::FioMem.FioHeap, int)"/>
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    public static global::System.Span<global::Interop.Variant> NewArray(global::FioMem.FioHeap heap, int count) => global::FioMem.FioAlloc<global::Interop.Variant>.NewArray(heap, count);
 
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewOwned"/>
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]

@@ -9,14 +9,23 @@ unsafe partial struct Token : global::FioMem.IFioAllocated<global::Parsing.Token
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     static string global::FioMem.IFioAllocated<global::Parsing.Token>.FioTypeName => "Parsing.Token";
 
-    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New"/>
+    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New()"/>
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static global::Parsing.Token* New() => global::FioMem.FioAlloc<global::Parsing.Token>.New();
 
+    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New(global::FioMem.FioHeap)"/>
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static global::Parsing.Token* New(global::FioMem.FioHeap heap) => global::FioMem.FioAlloc<global::Parsing.Token>.New(heap);
+
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(int)"/>
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     public static global::System.Span<global::Parsing.Token> NewArray(int count) => global::FioMem.FioAlloc<global::Parsing.Token>.NewArray(count);
+
+    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(global::FioMem.FioHeap, int)"/>
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    public static global::System.Span<global::Parsing.Token> NewArray(global::FioMem.FioHeap heap, int count) => global::FioMem.FioAlloc<global::Parsing.Token>.NewArray(heap, count);
 
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewOwned"/>
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]

@@ -5,14 +5,23 @@ namespace Manual;
 
 unsafe partial struct Named
 {
-    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New"/>
+    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New()"/>
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static global::Manual.Named* New() => global::FioMem.FioAlloc<global::Manual.Named>.New();
 
+    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New(global::FioMem.FioHeap)"/>
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static global::Manual.Named* New(global::FioMem.FioHeap heap) => global::FioMem.FioAlloc<global::Manual.Named>.New(heap);
+
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(int)"/>
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     public static global::System.Span<global::Manual.Named> NewArray(int count) => global::FioMem.FioAlloc<global::Manual.Named>.NewArray(count);
+
+    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(global::FioMem.FioHeap, int)"/>
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    public static global::System.Span<global::Manual.Named> NewArray(global::FioMem.FioHeap heap, int count) => global::FioMem.FioAlloc<global::Manual.Named>.NewArray(heap, count);
 
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewOwned"/>
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]

@@ -13,6 +13,10 @@ unsafe partial struct Handle : global::FioMem.IFioAllocated<global::Clashes.Hand
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     public static global::System.Span<global::Clashes.Handle> NewArray(int count) => global::FioMem.FioAlloc<global::Clashes.Handle>.NewArray(count);
 
+    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(global::FioMem.FioHeap, int)"/>
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    public static global::System.Span<global::Clashes.Handle> NewArray(global::FioMem.FioHeap heap, int count) => global::FioMem.FioAlloc<global::Clashes.Handle>.NewArray(heap, count);
+
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewOwned"/>
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     public static global::FioMem.FioOwned<global::Clashes.Handle> NewOwned() => global::FioMem.FioAlloc<global::Clashes.Handle>.NewOwned();

@@ -9,10 +9,15 @@ unsafe partial struct NewArray : global::FioMem.IFioAllocated<global::Clashes.Ne
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     static string global::FioMem.IFioAllocated<global::Clashes.NewArray>.FioTypeName => "Clashes.NewArray";
 
-    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New"/>
+    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New()"/>
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static global::Clashes.NewArray* New() => global::FioMem.FioAlloc<global::Clashes.NewArray>.New();
+
+    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New(global::FioMem.FioHeap)"/>
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static global::Clashes.NewArray* New(global::FioMem.FioHeap heap) => global::FioMem.FioAlloc<global::Clashes.NewArray>.New(heap);
 
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewOwned"/>
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]

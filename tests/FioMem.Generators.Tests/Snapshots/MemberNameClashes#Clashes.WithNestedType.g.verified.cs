@@ -13,6 +13,10 @@ unsafe partial struct WithNestedType : global::FioMem.IFioAllocated<global::Clas
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     public static global::System.Span<global::Clashes.WithNestedType> NewArray(int count) => global::FioMem.FioAlloc<global::Clashes.WithNestedType>.NewArray(count);
 
+    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(global::FioMem.FioHeap, int)"/>
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    public static global::System.Span<global::Clashes.WithNestedType> NewArray(global::FioMem.FioHeap heap, int count) => global::FioMem.FioAlloc<global::Clashes.WithNestedType>.NewArray(heap, count);
+
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewOwned"/>
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     public static global::FioMem.FioOwned<global::Clashes.WithNestedType> NewOwned() => global::FioMem.FioAlloc<global::Clashes.WithNestedType>.NewOwned();

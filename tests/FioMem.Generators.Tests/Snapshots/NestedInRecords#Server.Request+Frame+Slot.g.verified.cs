@@ -13,14 +13,23 @@ partial record Request
             [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
             static string global::FioMem.IFioAllocated<global::Server.Request.Frame.Slot>.FioTypeName => "Server.Request.Frame.Slot";
 
-            /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New"/>
+            /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New()"/>
             [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public static global::Server.Request.Frame.Slot* New() => global::FioMem.FioAlloc<global::Server.Request.Frame.Slot>.New();
 
+            /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New(global::FioMem.FioHeap)"/>
+            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            public static global::Server.Request.Frame.Slot* New(global::FioMem.FioHeap heap) => global::FioMem.FioAlloc<global::Server.Request.Frame.Slot>.New(heap);
+
             /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(int)"/>
             [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
             public static global::System.Span<global::Server.Request.Frame.Slot> NewArray(int count) => global::FioMem.FioAlloc<global::Server.Request.Frame.Slot>.NewArray(count);
+
+            /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(global::FioMem.FioHeap, int)"/>
+            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+            public static global::System.Span<global::Server.Request.Frame.Slot> NewArray(global::FioMem.FioHeap heap, int count) => global::FioMem.FioAlloc<global::Server.Request.Frame.Slot>.NewArray(heap, count);
 
             /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewOwned"/>
             [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]

@@ -11,14 +11,23 @@ partial struct Holder
             [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
             static string global::FioMem.IFioAllocated<global::Holder.Scope.Cell>.FioTypeName => "Holder.Scope.Cell";
 
-            /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New"/>
+            /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New()"/>
             [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public static global::Holder.Scope.Cell* New() => global::FioMem.FioAlloc<global::Holder.Scope.Cell>.New();
 
+            /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New(global::FioMem.FioHeap)"/>
+            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            public static global::Holder.Scope.Cell* New(global::FioMem.FioHeap heap) => global::FioMem.FioAlloc<global::Holder.Scope.Cell>.New(heap);
+
             /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(int)"/>
             [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
             public static global::System.Span<global::Holder.Scope.Cell> NewArray(int count) => global::FioMem.FioAlloc<global::Holder.Scope.Cell>.NewArray(count);
+
+            /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(global::FioMem.FioHeap, int)"/>
+            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+            public static global::System.Span<global::Holder.Scope.Cell> NewArray(global::FioMem.FioHeap heap, int count) => global::FioMem.FioAlloc<global::Holder.Scope.Cell>.NewArray(heap, count);
 
             /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewOwned"/>
             [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]

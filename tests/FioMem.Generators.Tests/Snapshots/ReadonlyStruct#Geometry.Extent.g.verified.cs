@@ -9,14 +9,23 @@ unsafe partial struct Extent : global::FioMem.IFioAllocated<global::Geometry.Ext
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     static string global::FioMem.IFioAllocated<global::Geometry.Extent>.FioTypeName => "Geometry.Extent";
 
-    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New"/>
+    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New()"/>
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static global::Geometry.Extent* New() => global::FioMem.FioAlloc<global::Geometry.Extent>.New();
 
+    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New(global::FioMem.FioHeap)"/>
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static global::Geometry.Extent* New(global::FioMem.FioHeap heap) => global::FioMem.FioAlloc<global::Geometry.Extent>.New(heap);
+
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(int)"/>
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     public static global::System.Span<global::Geometry.Extent> NewArray(int count) => global::FioMem.FioAlloc<global::Geometry.Extent>.NewArray(count);
+
+    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(global::FioMem.FioHeap, int)"/>
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    public static global::System.Span<global::Geometry.Extent> NewArray(global::FioMem.FioHeap heap, int count) => global::FioMem.FioAlloc<global::Geometry.Extent>.NewArray(heap, count);
 
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewOwned"/>
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]

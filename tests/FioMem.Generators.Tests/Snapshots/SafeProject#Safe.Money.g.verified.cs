@@ -13,6 +13,10 @@ partial struct Money : global::FioMem.IFioAllocated<global::Safe.Money>
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     public static global::System.Span<global::Safe.Money> NewArray(int count) => global::FioMem.FioAlloc<global::Safe.Money>.NewArray(count);
 
+    /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(global::FioMem.FioHeap, int)"/>
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    public static global::System.Span<global::Safe.Money> NewArray(global::FioMem.FioHeap heap, int count) => global::FioMem.FioAlloc<global::Safe.Money>.NewArray(heap, count);
+
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewOwned"/>
     [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
     public static global::FioMem.FioOwned<global::Safe.Money> NewOwned() => global::FioMem.FioAlloc<global::Safe.Money>.NewOwned();

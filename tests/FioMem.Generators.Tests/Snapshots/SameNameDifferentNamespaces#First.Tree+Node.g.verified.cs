@@ -11,14 +11,23 @@ partial class Tree
         [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
         static string global::FioMem.IFioAllocated<global::First.Tree.Node>.FioTypeName => "First.Tree.Node";
 
-        /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New"/>
+        /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New()"/>
         [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static global::First.Tree.Node* New() => global::FioMem.FioAlloc<global::First.Tree.Node>.New();
 
+        /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New(global::FioMem.FioHeap)"/>
+        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public static global::First.Tree.Node* New(global::FioMem.FioHeap heap) => global::FioMem.FioAlloc<global::First.Tree.Node>.New(heap);
+
         /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(int)"/>
         [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
         public static global::System.Span<global::First.Tree.Node> NewArray(int count) => global::FioMem.FioAlloc<global::First.Tree.Node>.NewArray(count);
+
+        /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(global::FioMem.FioHeap, int)"/>
+        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+        public static global::System.Span<global::First.Tree.Node> NewArray(global::FioMem.FioHeap heap, int count) => global::FioMem.FioAlloc<global::First.Tree.Node>.NewArray(heap, count);
 
         /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewOwned"/>
         [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]

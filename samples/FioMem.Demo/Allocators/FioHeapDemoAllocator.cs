@@ -1,0 +1,43 @@
+// FioMem with a heap per request: the request's buffers come from the worker's FioHeap and go back with one Reset.
+using System;
+using System.Runtime.CompilerServices;
+
+using FioMem.Demo.Server;
+
+namespace FioMem.Demo.Allocators;
+
+/// <summary>
+/// A request's header, lines and chunks from the worker's <see cref="FioHeap"/>, released together by
+/// <see cref="FioHeap.Reset"/>; responses, which another worker frees, from <see cref="FioMemory.Alloc(nuint)"/>.
+/// </summary>
+public readonly unsafe struct FioHeapDemoAllocator : IDemoAllocator
+{
+    /// <inheritdoc/>
+    public static string Name => "FioMem, heap per request";
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static DemoBuffer Allocate(int length) => new((byte*)FioMemory.Alloc((nuint)length), length);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static DemoBuffer AllocateHeader() => new((byte*)FioAlloc<RequestHeader>.New(), sizeof(RequestHeader));
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Free(DemoBuffer buffer) => FioMemory.Free(buffer.Pointer);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static DemoBuffer AllocateForRequest(RequestMemory memory, int length) =>
+        new((byte*)memory.Heap.Alloc((nuint)length), length);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static DemoBuffer AllocateHeaderForRequest(RequestMemory memory) =>
+        new((byte*)RequestHeader.New(memory.Heap), sizeof(RequestHeader));
+
+    /// <inheritdoc/>
+    public static void EndRequest(RequestMemory memory, DemoBuffer header, ReadOnlySpan<DemoBuffer> lines, ReadOnlySpan<DemoBuffer> chunks) =>
+        memory.Heap.Reset();
+}
