@@ -2,7 +2,6 @@
 using System;
 using System.Buffers;
 using System.Collections.Generic;
-using System.IO;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Threading;
@@ -10,33 +9,51 @@ using System.Threading.Tasks;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
 
 namespace FioMem.AspNetCore;
 
 /// <summary>
 /// A connection as Kestrel sees it: <see cref="Transport"/> is the application's end of two pipes whose segments are
 /// rented from <see cref="FioMemoryPool"/>. A receive loop fills the input pipe from the socket and a send loop drains
-/// the output pipe into it.
+/// the output pipe into it; they end as Kestrel's socket transport ends them.
 /// </summary>
 /// <remarks>
-/// Like Kestrel's socket transport, the receive loop waits for data with a zero-byte receive before it rents a buffer,
-/// so an idle keep-alive connection holds no memory (but not right after a receive that filled its buffer: more data
-/// is likely waiting then). Output that spans several segments is copied into one buffer of
-/// at most <see cref="MaxGatherBytes"/> and sent with one call: sockets gather only from arrays.
+/// <para>Receiving: unless <c>WaitForDataBeforeAllocatingBuffer</c> is off, a zero-byte receive waits for data before
+/// a buffer is taken, so an idle connection holds none (skipped right after a receive that filled its buffer: more is
+/// likely waiting then). Each receive asks the pipe for half a segment, so a segment
+/// with that much room left is filled further rather than replaced: memory held grows with the bytes held, whatever
+/// the size of the pieces they arrive in.</para>
+/// <para>Ending: a peer's reset or FIN completes the input (a reset with <see cref="ConnectionResetException"/>) and
+/// fires <c>ConnectionClosed</c>; a failed send completes the output without an error, so the application's
+/// writes finish quietly and only the abort token tells. The socket is shut down (FIN) when the output completes or
+/// the connection is aborted without a reason, and reset when it is aborted with one or a send fails (FIN as well
+/// under Kestrel's <c>FinOnError</c> switch). Failures are logged at Debug level, as Kestrel does.</para>
+/// <para>Sending: output that spans several segments is copied into one buffer of at most
+/// <see cref="MaxGatherBytes"/> and sent with one call: sockets gather only from arrays.</para>
 /// </remarks>
 internal sealed class FioSocketConnection : ConnectionContext, IMemoryPoolFeature, IConnectionSocketFeature
 {
-    /// <summary>The segment size of both pipes (Kestrel's).</summary>
-    private const int MinimumSegmentSize = 4096;
+    /// <summary>The room asked of the input pipe per receive: half a segment, so a segment is filled at least halfway.</summary>
+    private const int MinimumReceiveSize = FioMemoryPool.DefaultBufferSize / 2;
 
     /// <summary>The most output copied into one contiguous buffer per send: below FioMem's large-allocation threshold, so a block slice.</summary>
     private const int MaxGatherBytes = 32 * 1024;
 
-    /// <summary>Received bytes the application has not read, past which receiving pauses (Kestrel's default request buffer limit).</summary>
-    private const long MaxInputBytes = 1024 * 1024;
+    private static readonly Action<ILogger, string, Exception?> s_readFin = LoggerMessage.Define<string>(LogLevel.Debug,
+        new EventId(6, "ConnectionReadFin"), @"Connection id ""{ConnectionId}"" received FIN.");
 
-    /// <summary>Unsent response bytes past which the application's writes wait (Kestrel's default response buffer limit).</summary>
-    private const long MaxOutputBytes = 64 * 1024;
+    private static readonly Action<ILogger, string, string, Exception?> s_writeFin = LoggerMessage.Define<string, string>(LogLevel.Debug,
+        new EventId(7, "ConnectionWriteFin"), @"Connection id ""{ConnectionId}"" sending FIN because: ""{Reason}""");
+
+    private static readonly Action<ILogger, string, string, Exception?> s_writeRst = LoggerMessage.Define<string, string>(LogLevel.Debug,
+        new EventId(8, "ConnectionWriteRst"), @"Connection id ""{ConnectionId}"" sending RST because: ""{Reason}""");
+
+    private static readonly Action<ILogger, string, Exception?> s_error = LoggerMessage.Define<string>(LogLevel.Debug,
+        new EventId(14, "ConnectionError"), @"Connection id ""{ConnectionId}"" communication error.");
+
+    private static readonly Action<ILogger, string, Exception?> s_reset = LoggerMessage.Define<string>(LogLevel.Debug,
+        new EventId(19, "ConnectionReset"), @"Connection id ""{ConnectionId}"" reset.");
 
     private static long s_lastId;
 
@@ -46,24 +63,38 @@ internal sealed class FioSocketConnection : ConnectionContext, IMemoryPoolFeatur
 
     private readonly Pipe _output;
 
+    private readonly ILogger _logger;
+
+    private readonly bool _waitForData;
+
+    private readonly bool _finOnError;
+
     private readonly CancellationTokenSource _closed = new();
 
-    private Task _processing = Task.CompletedTask;
+    /// <summary>Completed once <c>ConnectionClosed</c> has fired; the receive loop ends after it.</summary>
+    private readonly TaskCompletionSource _closedFired = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Why the application aborted the connection, once it has.</summary>
-    private volatile ConnectionAbortedException? _abortReason;
+    private readonly Lock _shutdownLock = new();
 
-    public FioSocketConnection(Socket socket, MemoryPool<byte> pool)
+    private Task _receiving = Task.CompletedTask;
+
+    private Task _sending = Task.CompletedTask;
+
+    /// <summary>Why the socket was closed, once it has been: set before the socket is disposed, under <see cref="_shutdownLock"/>.</summary>
+    private volatile Exception? _shutdownReason;
+
+    private int _closedScheduled;
+
+    public FioSocketConnection(Socket socket, MemoryPool<byte> pool, FioSocketSettings settings, ILogger logger)
     {
         _socket = socket;
+        _logger = logger;
         MemoryPool = pool;
-        // The application's side runs on the thread pool; the transport's side (resuming a paused receive, sending
-        // what the application flushed) on an IOQueue, which batches many connections' work into one dispatch.
-        PipeScheduler io = IOQueue.Next();
-        _input = new Pipe(new PipeOptions(pool, PipeScheduler.ThreadPool, io,
-            MaxInputBytes, MaxInputBytes / 2, MinimumSegmentSize, useSynchronizationContext: false));
-        _output = new Pipe(new PipeOptions(pool, io, PipeScheduler.ThreadPool,
-            MaxOutputBytes, MaxOutputBytes / 2, MinimumSegmentSize, useSynchronizationContext: false));
+        _waitForData = settings.WaitForData;
+        _finOnError = settings.FinOnError;
+        (PipeOptions input, PipeOptions output) = settings.NextQueue();
+        _input = new Pipe(input);
+        _output = new Pipe(output);
         Transport = new DuplexPipe(_input.Reader, _output.Writer);
         ConnectionId = "fiomem-" + Interlocked.Increment(ref s_lastId).ToString("x");
         LocalEndPoint = socket.LocalEndPoint;
@@ -85,22 +116,26 @@ internal sealed class FioSocketConnection : ConnectionContext, IMemoryPoolFeatur
 
     public Socket Socket => _socket;
 
-    public void Start() => _processing = Task.WhenAll(Task.Run(ReceiveLoopAsync), Task.Run(SendLoopAsync));
+    public void Start()
+    {
+        _receiving = ReceiveLoopAsync();
+        _sending = SendLoopAsync();
+    }
 
     public override void Abort(ConnectionAbortedException abortReason)
     {
-        _abortReason = abortReason;
+        // Kestrel passes no reason when the peer closed its side: then whatever is already sent still arrives.
+        Shutdown(abortReason);
+        // The send loop stops at the cancelled read, after the reason is recorded.
         _output.Reader.CancelPendingRead();
-        // Ends the receive loop; the send loop stops at the cancelled read.
-        _socket.Dispose();
     }
 
     public override async ValueTask DisposeAsync()
     {
-        Transport.Input.Complete();
-        Transport.Output.Complete();
-        await _processing.ConfigureAwait(false);
-        _socket.Dispose();
+        _input.Reader.Complete();
+        _output.Writer.Complete();
+        await _receiving.ConfigureAwait(false);
+        await _sending.ConfigureAwait(false);
         _closed.Dispose();
     }
 
@@ -113,14 +148,17 @@ internal sealed class FioSocketConnection : ConnectionContext, IMemoryPoolFeatur
             bool drained = true;
             while (true)
             {
-                // Once the socket is drained, wait for data before renting a buffer; right after a receive that
-                // filled its buffer, more is likely waiting, so receive at once.
-                if (drained)
+                // Right after a receive that filled its buffer more is likely waiting: receive at once then, and
+                // wait for data only once the socket has been drained (so an idle connection still holds nothing).
+                if (_waitForData && drained)
                     await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
-                Memory<byte> buffer = writer.GetMemory(MinimumSegmentSize);
+                Memory<byte> buffer = writer.GetMemory(MinimumReceiveSize);
                 int received = await _socket.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false);
                 if (received == 0)
+                {
+                    s_readFin(_logger, ConnectionId, null);
                     break;
+                }
                 drained = received < buffer.Length;
                 writer.Advance(received);
                 FlushResult flush = await writer.FlushAsync().ConfigureAwait(false);
@@ -128,28 +166,36 @@ internal sealed class FioSocketConnection : ConnectionContext, IMemoryPoolFeatur
                     break;
             }
         }
-        catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.Shutdown or SocketError.ConnectionAborted)
+        catch (SocketException e) when (IsReset(e.SocketErrorCode))
         {
-            error = _abortReason ?? (Exception)new ConnectionResetException(e.Message, e);
+            error = new ConnectionResetException(e.Message, e);
+            if (_shutdownReason is null)
+                s_reset(_logger, ConnectionId, null);
         }
-        catch (Exception e) when (e is ObjectDisposedException or SocketException)
+        catch (Exception e) when (e is ObjectDisposedException || e is SocketException s && IsAborted(s.SocketErrorCode))
         {
-            error = _abortReason ?? (Exception)new ConnectionAbortedException(e.Message, e);
+            // The socket was closed under the receive: the shutdown reason says why.
+            error = e;
+            if (_shutdownReason is null)
+                s_error(_logger, ConnectionId, e);
         }
         catch (Exception e)
         {
-            error = new IOException(e.Message, e);
+            error = e;
+            s_error(_logger, ConnectionId, e);
         }
         finally
         {
-            await writer.CompleteAsync(error).ConfigureAwait(false);
-            ThreadPool.UnsafeQueueUserWorkItem(static closed => CancelClosed(closed), _closed, preferLocal: false);
+            await writer.CompleteAsync(_shutdownReason ?? error).ConfigureAwait(false);
+            FireConnectionClosed();
+            await _closedFired.Task.ConfigureAwait(false);
         }
     }
 
     private async Task SendLoopAsync()
     {
-        Exception? error = null;
+        Exception? shutdownReason = null;
+        Exception? unexpected = null;
         PipeReader reader = _output.Reader;
         try
         {
@@ -166,23 +212,28 @@ internal sealed class FioSocketConnection : ConnectionContext, IMemoryPoolFeatur
                     break;
             }
         }
-        catch (Exception e) when (e is ObjectDisposedException or SocketException)
+        catch (SocketException e) when (IsReset(e.SocketErrorCode))
         {
-            error = _abortReason ?? (Exception)new ConnectionResetException(e.Message, e);
+            shutdownReason = new ConnectionResetException(e.Message, e);
+            s_reset(_logger, ConnectionId, null);
+        }
+        catch (Exception e) when (e is ObjectDisposedException || e is SocketException s && IsAborted(s.SocketErrorCode))
+        {
+            // Aborted: the socket is already closed.
+            shutdownReason = e;
+        }
+        catch (Exception e)
+        {
+            shutdownReason = unexpected = e;
+            s_error(_logger, ConnectionId, e);
         }
         finally
         {
-            await reader.CompleteAsync(error).ConfigureAwait(false);
-            // Everything is sent: close the connection, which also ends the receive loop.
-            try
-            {
-                _socket.Shutdown(SocketShutdown.Both);
-            }
-            catch (Exception e) when (e is ObjectDisposedException or SocketException)
-            {
-                // Already closed or reset.
-            }
-            _socket.Dispose();
+            Shutdown(shutdownReason);
+            // No error for a reset or an abort: the application's writes complete, and the abort token tells it.
+            await reader.CompleteAsync(unexpected).ConfigureAwait(false);
+            // A receive paused by back-pressure would otherwise wait for an application that has stopped reading.
+            _input.Writer.CancelPendingFlush();
         }
     }
 
@@ -213,17 +264,64 @@ internal sealed class FioSocketConnection : ConnectionContext, IMemoryPoolFeatur
         }
     }
 
-    private static void CancelClosed(CancellationTokenSource closed)
+    /// <summary>Closes the socket once: with a FIN after what is already sent, or a reset when there is a reason.</summary>
+    /// <param name="reason">Null when the output completed or the peer closed its side; otherwise why the connection ends.</param>
+    private void Shutdown(Exception? reason)
     {
-        try
+        lock (_shutdownLock)
         {
-            closed.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-            // The connection was disposed first.
+            if (_shutdownReason is not null)
+                return;
+            _shutdownReason = reason ?? new ConnectionAbortedException("The FioMem socket transport's send loop completed gracefully.");
+            if (reason is not null && !_finOnError)
+            {
+                s_writeRst(_logger, ConnectionId, reason.Message, null);
+                // Linger 0: a reset, and the socket is disposed.
+                _socket.Close(0);
+                return;
+            }
+            s_writeFin(_logger, ConnectionId, _shutdownReason.Message, null);
+            try
+            {
+                // Shut down first: disposing a socket with a receive pending would reset the connection and drop
+                // what the peer has not read yet.
+                _socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (Exception e) when (e is ObjectDisposedException or SocketException)
+            {
+                // Already reset by the peer.
+            }
+            _socket.Dispose();
         }
     }
+
+    private void FireConnectionClosed()
+    {
+        if (Interlocked.Exchange(ref _closedScheduled, 1) != 0)
+            return;
+        // Off this thread: the token's callbacks (Kestrel's, the application's) may take a while.
+        ThreadPool.UnsafeQueueUserWorkItem(static connection =>
+        {
+            try
+            {
+                connection._closed.Cancel();
+            }
+            catch (Exception e)
+            {
+                connection._logger.LogError(e, "A ConnectionClosed callback of connection {ConnectionId} threw.", connection.ConnectionId);
+            }
+            connection._closedFired.TrySetResult();
+        }, this, preferLocal: false);
+    }
+
+    private static bool IsReset(SocketError error) =>
+        error is SocketError.ConnectionReset or SocketError.Shutdown
+        || (error == SocketError.ConnectionAborted && OperatingSystem.IsWindows());
+
+    /// <summary>The errors a receive or send reports when the socket is closed under it.</summary>
+    private static bool IsAborted(SocketError error) =>
+        error is SocketError.OperationAborted or SocketError.Interrupted
+        || (error == SocketError.InvalidArgument && !OperatingSystem.IsWindows());
 
     private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
     {

@@ -6,56 +6,61 @@ using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.Logging;
 
 namespace FioMem.AspNetCore;
 
 /// <summary>A listening socket; its connections share one <see cref="FioMemoryPool"/>, disposed with the listener.</summary>
 internal sealed class FioSocketListener : IConnectionListener
 {
-    /// <summary>Pending connections the operating system queues before Kestrel accepts them (Kestrel's default).</summary>
-    private const int Backlog = 512;
-
     private readonly Socket _socket;
 
-    private readonly MemoryPool<byte> _pool = new FioMemoryPool();
+    private readonly MemoryPool<byte> _pool;
 
-    private FioSocketListener(Socket socket)
+    private readonly FioSocketSettings _settings;
+
+    private readonly ILogger _logger;
+
+    private FioSocketListener(Socket socket, EndPoint endpoint, MemoryPool<byte> pool, FioSocketSettings settings, ILogger logger)
     {
         _socket = socket;
-        EndPoint = socket.LocalEndPoint!;
+        _pool = pool;
+        _settings = settings;
+        _logger = logger;
+        EndPoint = endpoint;
     }
 
     /// <summary>The bound endpoint, with the port the system chose when port 0 was asked for.</summary>
     public EndPoint EndPoint { get; }
 
-    public static FioSocketListener Bind(EndPoint endpoint)
+    /// <summary>Creates the listening socket with <see cref="SocketTransportOptions.CreateBoundListenSocket"/>, binds it and listens.</summary>
+    public static FioSocketListener Bind(EndPoint endpoint, SocketTransportOptions options, ILogger logger)
     {
-        if (endpoint is FileHandleEndPoint handle)
-        {
-            // A socket already bound and listening, handed over by its creator (systemd socket activation, a test).
-            return new FioSocketListener(new Socket(new SafeSocketHandle((IntPtr)(long)handle.FileHandle, ownsHandle: true)));
-        }
-        Socket socket = endpoint is UnixDomainSocketEndPoint
-            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
-            : new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        Socket socket;
         try
         {
-            if (endpoint is IPEndPoint ip && ip.Address.Equals(IPAddress.IPv6Any))
-                socket.DualMode = true;
-            socket.Bind(endpoint);
-            socket.Listen(Backlog);
+            socket = options.CreateBoundListenSocket(endpoint);
         }
         catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
         {
-            socket.Dispose();
             throw new AddressInUseException(e.Message, e);
+        }
+        var pool = new FioMemoryPool();
+        try
+        {
+            var settings = new FioSocketSettings(options, pool);
+            // A socket passed by handle keeps the endpoint it was given; a bound one reports the port chosen for port 0.
+            EndPoint bound = socket.LocalEndPoint is IPEndPoint ip ? ip : endpoint;
+            socket.Listen(settings.Backlog);
+            return new FioSocketListener(socket, bound, pool, settings, logger);
         }
         catch
         {
             socket.Dispose();
+            pool.Dispose();
             throw;
         }
-        return new FioSocketListener(socket);
     }
 
     /// <inheritdoc/>
@@ -85,9 +90,9 @@ internal sealed class FioSocketListener : IConnectionListener
                 // The client gave up before it was accepted (a reset in the backlog): take the next one.
                 continue;
             }
-            if (accepted.ProtocolType == ProtocolType.Tcp)
-                accepted.NoDelay = true;
-            var connection = new FioSocketConnection(accepted, _pool);
+            if (accepted.LocalEndPoint is IPEndPoint)
+                accepted.NoDelay = _settings.NoDelay;
+            var connection = new FioSocketConnection(accepted, _pool, _settings, _logger);
             connection.Start();
             return connection;
         }

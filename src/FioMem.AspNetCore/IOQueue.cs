@@ -8,21 +8,15 @@ namespace FioMem.AspNetCore;
 
 /// <summary>
 /// Runs scheduled pipe continuations on the thread pool in order, several per thread-pool work item: under load, many
-/// connections' sends share one dispatch. The transport spreads its connections over one queue per processor.
+/// connections' sends share one dispatch. The transport spreads its connections over
+/// <c>SocketTransportOptions.IOQueueCount</c> queues.
 /// </summary>
 internal sealed class IOQueue : PipeScheduler, IThreadPoolWorkItem
 {
-    private static readonly IOQueue[] s_queues = CreateQueues();
-
-    private static int s_next;
-
     private readonly ConcurrentQueue<(Action<object?> Action, object? State)> _work = new();
 
     /// <summary>1 while a work item is queued or running; guards against queuing a second one.</summary>
     private int _scheduled;
-
-    /// <summary>The next queue, round robin.</summary>
-    public static IOQueue Next() => s_queues[(uint)Interlocked.Increment(ref s_next) % (uint)s_queues.Length];
 
     /// <inheritdoc/>
     public override void Schedule(Action<object?> action, object? state)
@@ -43,13 +37,5 @@ internal sealed class IOQueue : PipeScheduler, IThreadPoolWorkItem
             if (_work.IsEmpty || Interlocked.CompareExchange(ref _scheduled, 1, 0) != 0)
                 return;
         }
-    }
-
-    private static IOQueue[] CreateQueues()
-    {
-        var queues = new IOQueue[Math.Min(Environment.ProcessorCount, 16)];
-        for (int i = 0; i < queues.Length; i++)
-            queues[i] = new IOQueue();
-        return queues;
     }
 }
