@@ -45,8 +45,11 @@ public sealed class NativeMemoryInterceptorGenerator : IIncrementalGenerator
         /// <summary>The build properties and FioMem's API, as plain values.</summary>
         public const string Settings = "Interception.Settings";
 
-        /// <summary>One tree's summary from its syntax: does it name NativeMemory, its aliases, its declarations.</summary>
+        /// <summary>One tree's summary from its syntax: does it name NativeMemory, and its aliases of it.</summary>
         public const string Trees = "Interception.Trees";
+
+        /// <summary>One tree's declaration digest, computed only when some file names NativeMemory.</summary>
+        public const string Declarations = "Interception.Declarations";
 
         /// <summary>The compilation to bind with, equal while no declaration changes.</summary>
         public const string Input = "Interception.Input";
@@ -86,11 +89,17 @@ public sealed class NativeMemoryInterceptorGenerator : IIncrementalGenerator
             .Combine(analyzes)
             .Select(static (pair, cancellationToken) => pair.Right
                 ? AnalysisInput.Summarize(pair.Left, cancellationToken)
-                : new TreeSummary(pair.Left.FilePath, false, EquatableArray<string>.Empty, string.Empty))
+                : new TreeSummary(pair.Left.FilePath, false, EquatableArray<string>.Empty))
             .WithTrackingName(TrackingNames.Trees);
+        IncrementalValueProvider<ImmutableArray<TreeSummary>> allSummaries = summaries.Collect();
+        IncrementalValuesProvider<string> declarations = trees
+            .Combine(allSummaries.Select(static (all, _) => AnalysisInput.MayAnalyze(all)))
+            .Select(static (pair, cancellationToken) => pair.Right ? AnalysisInput.DeclarationsOf(pair.Left, cancellationToken) : string.Empty)
+            .WithTrackingName(TrackingNames.Declarations);
         IncrementalValueProvider<AnalysisInput> analysis = input
-            .Combine(summaries.Collect())
-            .Select(static (pair, _) => AnalysisInput.Create(pair.Left.Left, pair.Left.Right, pair.Right))
+            .Combine(allSummaries)
+            .Combine(declarations.Collect())
+            .Select(static (pair, _) => AnalysisInput.Create(pair.Left.Left.Left, pair.Left.Left.Right, pair.Left.Right, pair.Right))
             .WithTrackingName(TrackingNames.Input);
 
         // The relevance walk (OwnershipTrees.RelevantMembers) in rounds: the members that spell NativeMemory, then those

@@ -16,8 +16,8 @@ namespace FioMem.Generators.Interception;
 
 /// <summary>
 /// The compilation a file's walk binds with, compared by what can change a file's facts from outside the file: the
-/// declarations of every tree (<see cref="TreeSummary.Declarations"/>), the references, the options and the names that
-/// start the walk. An edit inside a member body leaves it equal, so the pipeline keeps every other file's walk cached.
+/// declarations of every tree (<see cref="DeclarationsOf"/>), the references, the options and the names that start the
+/// walk. An edit inside a member body leaves it equal, so the pipeline keeps every other file's walk cached.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -34,14 +34,16 @@ namespace FioMem.Generators.Interception;
 internal sealed class AnalysisInput : IEquatable<AnalysisInput>
 {
     /// <summary>The input of a compilation with nothing to analyse (interception and the report off, or no NativeMemory).</summary>
-    public static AnalysisInput Inactive { get; } = new(null, null, EquatableArray<TreeSummary>.Empty, EquatableArray<string>.Empty);
+    public static AnalysisInput Inactive { get; } =
+        new(null, null, EquatableArray<TreeSummary>.Empty, EquatableArray<string>.Empty, EquatableArray<string>.Empty);
 
     private AnalysisInput(Compilation? compilation, AnalyzerConfigOptionsProvider? options, EquatableArray<TreeSummary> trees,
-        EquatableArray<string> seeds)
+        EquatableArray<string> declarations, EquatableArray<string> seeds)
     {
         Compilation = compilation;
         Options = options;
         Trees = trees;
+        Declarations = declarations;
         Seeds = seeds;
         SeedSet = new HashSet<string>(seeds, StringComparer.Ordinal);
     }
@@ -55,16 +57,23 @@ internal sealed class AnalysisInput : IEquatable<AnalysisInput>
     /// <summary>Every tree's summary, in the compilation's order.</summary>
     public EquatableArray<TreeSummary> Trees { get; }
 
+    /// <summary>Every tree's declaration digest (<see cref="DeclarationsOf"/>), in the compilation's order.</summary>
+    public EquatableArray<string> Declarations { get; }
+
     /// <summary>The names the walk starts from: <c>NativeMemory</c> and its aliases (sorted).</summary>
     public EquatableArray<string> Seeds { get; }
 
     /// <summary><see cref="Seeds"/> as a set.</summary>
     public HashSet<string> SeedSet { get; }
 
-    /// <summary>The input of <paramref name="compilation"/>, given its trees' summaries.</summary>
-    public static AnalysisInput Create(Compilation compilation, AnalyzerConfigOptionsProvider options, IReadOnlyList<TreeSummary> trees)
+    /// <summary>Whether a compilation with these trees has anything to analyse, by their syntax.</summary>
+    public static bool MayAnalyze(IReadOnlyList<TreeSummary> trees) => trees.Any(tree => tree.NamesNativeMemory);
+
+    /// <summary>The input of <paramref name="compilation"/>, given its trees' summaries and declaration digests.</summary>
+    public static AnalysisInput Create(Compilation compilation, AnalyzerConfigOptionsProvider options, IReadOnlyList<TreeSummary> trees,
+        IReadOnlyList<string> declarations)
     {
-        if (!InterceptionSettingsReader.Analyzes(options.GlobalOptions) || !trees.Any(tree => tree.NamesNativeMemory)
+        if (!InterceptionSettingsReader.Analyzes(options.GlobalOptions) || !MayAnalyze(trees)
             || KnownSymbols.TryCreate(compilation)?.NativeMemory is null)
         {
             return Inactive;
@@ -74,7 +83,7 @@ internal sealed class AnalysisInput : IEquatable<AnalysisInput>
         foreach (var tree in trees)
             seeds.UnionWith(tree.Aliases);
         return new AnalysisInput(compilation, options, new EquatableArray<TreeSummary>(trees.ToImmutableArray()),
-            new EquatableArray<string>(seeds.ToImmutableArray()));
+            new EquatableArray<string>(declarations.ToImmutableArray()), new EquatableArray<string>(seeds.ToImmutableArray()));
     }
 
     /// <summary>
@@ -106,6 +115,7 @@ internal sealed class AnalysisInput : IEquatable<AnalysisInput>
             return false;
         return ReferenceEquals(Options, other.Options)
             && Trees.Equals(other.Trees)
+            && Declarations.Equals(other.Declarations)
             && Seeds.Equals(other.Seeds)
             && Compilation.AssemblyName == other.Compilation.AssemblyName
             && Compilation.Options.Equals(other.Compilation.Options)
@@ -118,16 +128,23 @@ internal sealed class AnalysisInput : IEquatable<AnalysisInput>
     /// <inheritdoc/>
     public override int GetHashCode() => Trees.GetHashCode();
 
-    /// <summary>
-    /// A tree's summary, from its syntax alone: whether it names <c>NativeMemory</c>, the aliases it gives it, and a
-    /// digest of its declarations (every token outside the bodies of methods, accessors, operators and expression-bodied
-    /// properties, with the tree's parse options).
-    /// </summary>
+    /// <summary>A tree's summary, from its syntax alone: whether it names <c>NativeMemory</c>, and the aliases it gives it.</summary>
     public static TreeSummary Summarize(SyntaxTree tree, CancellationToken cancellationToken)
     {
         var root = tree.GetRoot(cancellationToken);
         var aliases = new SortedSet<string>(StringComparer.Ordinal);
         OwnershipTrees.AddNativeMemoryAliases(root, aliases);
+        return new TreeSummary(tree.FilePath, CalledNames.NativeMemoryType.OccurIn(root), new EquatableArray<string>(aliases.ToImmutableArray()));
+    }
+
+    /// <summary>
+    /// A digest of the declarations of <paramref name="tree"/>: every token outside the bodies of methods, accessors,
+    /// operators and expression-bodied properties, with the tree's parse options. Asked for only in a compilation that
+    /// names NativeMemory.
+    /// </summary>
+    public static string DeclarationsOf(SyntaxTree tree, CancellationToken cancellationToken)
+    {
+        var root = tree.GetRoot(cancellationToken);
 
         // Two 64-bit FNV-1a digests with different offsets: 128 bits, so distinct declarations practically never collide.
         ulong first = 14695981039346656037UL, second = 1099511628211UL * 31;
@@ -151,9 +168,7 @@ internal sealed class AnalysisInput : IEquatable<AnalysisInput>
         }
 
         Add(tree.Options.GetHashCode().ToString(System.Globalization.CultureInfo.InvariantCulture));
-        return new TreeSummary(tree.FilePath, CalledNames.NativeMemoryType.OccurIn(root),
-            new EquatableArray<string>(aliases.ToImmutableArray()),
-            first.ToString("x16", System.Globalization.CultureInfo.InvariantCulture) + second.ToString("x16", System.Globalization.CultureInfo.InvariantCulture));
+        return first.ToString("x16", System.Globalization.CultureInfo.InvariantCulture) + second.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
     }
 
     // The semicolon after an expression body (M() => x;), which a block body does without.

@@ -83,8 +83,7 @@ internal sealed record PlaceName(string Key, string Name, bool Unspelled);
 /// <param name="FilePath">The tree's path.</param>
 /// <param name="NamesNativeMemory">The tree's text spells <c>NativeMemory</c>.</param>
 /// <param name="Aliases">The names its <c>using</c> directives give <c>NativeMemory</c> or its methods.</param>
-/// <param name="Declarations">A digest of every token outside member bodies: equal while the tree declares the same things.</param>
-internal sealed record TreeSummary(string FilePath, bool NamesNativeMemory, EquatableArray<string> Aliases, string Declarations);
+internal sealed record TreeSummary(string FilePath, bool NamesNativeMemory, EquatableArray<string> Aliases);
 
 /// <summary>
 /// The names of the places the facts so far connect to a <c>NativeMemory</c> call (sorted), or <paramref name="Everything"/>

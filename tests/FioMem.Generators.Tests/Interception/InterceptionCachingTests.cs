@@ -162,7 +162,10 @@ public class InterceptionCachingTests
         GeneratorDriver driver = InterceptionHarness.CreateDriver(BuildProperties.Intercepting(), track: true).RunGenerators(compilation);
         GeneratorRunResult result = driver.GetRunResult().Results.Single();
 
-        // Nothing to analyse: no compilation is handed to the walk, which so asks for no semantic model.
+        // Nothing to analyse: no declaration digest is computed, and no compilation is handed to the walk, which so asks
+        // for no semantic model.
+        Assert.All(result.TrackedSteps[NativeMemoryInterceptorGenerator.TrackingNames.Declarations].SelectMany(step => step.Outputs),
+            output => Assert.Equal(string.Empty, output.Value));
         var input = result.TrackedSteps[NativeMemoryInterceptorGenerator.TrackingNames.Input].Single().Outputs.Single().Value;
         Assert.Same(FioMem.Generators.Interception.AnalysisInput.Inactive, input);
         Assert.All(result.TrackedSteps[NativeMemoryInterceptorGenerator.TrackingNames.FirstRound].SelectMany(step => step.Outputs),
