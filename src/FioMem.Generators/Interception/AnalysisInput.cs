@@ -24,7 +24,9 @@ namespace FioMem.Generators.Interception;
 /// A file's facts depend on its own text and on what the symbols it uses declare; a member body elsewhere changes no
 /// binding in this file. When this input compares equal, the pipeline hands on the compilation it holds (possibly an
 /// earlier one, with older bodies elsewhere); a tree that compilation does not contain is walked in it with that one tree
-/// replaced (<see cref="CompilationWith"/>), which binds the same as the current compilation.
+/// replaced (<see cref="CompilationWith"/>), which binds the same as the current compilation. Trees are told apart by
+/// their paths; in a compilation where two trees share one, no input compares equal to another, and every file is
+/// walked again after any edit.
 /// </para>
 /// <para>
 /// It holds a compilation, against the usual advice for pipeline values: binding needs one, and every value computed
@@ -46,7 +48,12 @@ internal sealed class AnalysisInput : IEquatable<AnalysisInput>
         Declarations = declarations;
         Seeds = seeds;
         SeedSet = new HashSet<string>(seeds, StringComparer.Ordinal);
+        var paths = new HashSet<string>(StringComparer.Ordinal);
+        _pathsAreUnique = trees.All(tree => paths.Add(tree.FilePath));
     }
+
+    // Whether each tree has a path of its own: CompilationWith finds the file an edit replaced by its path.
+    private readonly bool _pathsAreUnique;
 
     /// <summary>The compilation, or null when there is nothing to analyse.</summary>
     public Compilation? Compilation { get; }
@@ -111,7 +118,7 @@ internal sealed class AnalysisInput : IEquatable<AnalysisInput>
             return false;
         if (ReferenceEquals(this, other) || (Compilation is null && other.Compilation is null))
             return true;
-        if (Compilation is null || other.Compilation is null)
+        if (Compilation is null || other.Compilation is null || !_pathsAreUnique || !other._pathsAreUnique)
             return false;
         return ReferenceEquals(Options, other.Options)
             && Trees.Equals(other.Trees)

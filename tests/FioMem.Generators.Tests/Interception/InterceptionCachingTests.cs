@@ -156,6 +156,35 @@ public class InterceptionCachingTests
     }
 
     [Fact]
+    public void Files_that_share_a_path_are_walked_again_after_any_edit()
+    {
+        // The walk finds an edited file by its path in the compilation it holds: with two files of one path it cannot,
+        // so every file is walked in the current compilation.
+        const string helpers = """
+            namespace App;
+
+            internal static unsafe class Helpers
+            {
+                public static void Cycle() { Buffers.Open(); Buffers.Close(); }
+            }
+            """;
+        CSharpCompilation compilation = InterceptionHarness.CreateCompilation([("Same.cs", Buffers), ("Same.cs", helpers)]);
+        GeneratorDriver driver = InterceptionHarness.CreateDriver(BuildProperties.Intercepting(), track: true).RunGenerators(compilation);
+
+        SyntaxTree old = compilation.SyntaxTrees.First(t => t.ToString().Contains("s_scratch", StringComparison.Ordinal));
+        string edited = Buffers.Replace("public static void Close() => NativeMemory.Free(s_scratch);",
+            "public static void Close() { System.Console.WriteLine(); NativeMemory.Free(s_scratch); }");
+        GeneratorRunResult result = driver.RunGenerators(compilation.ReplaceSyntaxTree(old,
+            CSharpSyntaxTree.ParseText(edited, InterceptionHarness.ParseOptions, "Same.cs"))).GetRunResult().Results.Single();
+
+        Assert.DoesNotContain(IncrementalStepRunReason.Cached, Reasons(result, NativeMemoryInterceptorGenerator.TrackingNames.FirstRound));
+        string report = result.GeneratedSources.Single(s => s.HintName == NativeMemoryInterceptorGenerator.ReportHintName).SourceText.ToString();
+        Assert.Contains("FioMem intercepts 2 of 2 NativeMemory calls", report);
+        int column = edited.Split('\n')[10].IndexOf("NativeMemory.Free", StringComparison.Ordinal) + 1;
+        Assert.Contains($"Same.cs(11,{column})", report); // the release where the edit moved it
+    }
+
+    [Fact]
     public void A_compilation_that_never_names_NativeMemory_binds_nothing()
     {
         CSharpCompilation compilation = InterceptionHarness.CreateCompilation([("Other.cs", Other.Replace("Buffers.Open(); Buffers.Close();", string.Empty))]);
