@@ -22,8 +22,9 @@ namespace FioMem.Generators;
 /// The analysis is FIO003's own (its ownership walk, graph and decision are compiled into this assembly). Each file is
 /// walked on its own and its facts are kept as symbol-free keys; a file is walked again only when it changes or a
 /// declaration of the compilation does (<see cref="Interception.AnalysisInput"/>), so an edit inside a member body
-/// re-walks that file, re-solves from cached facts, and the output stays cached when the interceptors do not change. Besides the interceptors it emits <see cref="ReportHintName"/>: a comment-only file
-/// whose lines FioMem's build file copies to <c>obj/…/FioMem.Interception.txt</c> and whose first line it prints.
+/// re-walks that file, re-solves from cached facts, and the output stays cached when the interceptors do not change.
+/// Besides the interceptors it emits <see cref="ReportHintName"/>: a comment-only file whose lines FioMem's build file
+/// copies to <c>obj/…/FioMem.Interception.txt</c> and whose first line it prints.
 /// </remarks>
 [Generator(LanguageNames.CSharp)]
 public sealed class NativeMemoryInterceptorGenerator : IIncrementalGenerator
