@@ -30,7 +30,8 @@ namespace FioMem.Analyzers.Migration;
 /// </para>
 /// <para>
 /// The analysis runs only in compilations whose source names <c>NativeMemory</c> somewhere: there is nothing to migrate
-/// elsewhere. Being a compilation-end rule, the IDE shows it with full-solution analysis; <c>dotnet format</c> and the
+/// elsewhere. There, only the members that can bear on a call's group are walked (<c>OwnershipTrees.RelevantMembers</c>,
+/// the same walk as the interception generator's): the others cost a scan of their text, and no operation tree. Being a compilation-end rule, the IDE shows it with full-solution analysis; <c>dotnet format</c> and the
 /// build run it always.
 /// </para>
 /// </remarks>
@@ -58,9 +59,18 @@ public sealed class NativeMemoryMigrationAnalyzer : DiagnosticAnalyzer
             var scope = MigrationScope.Create(start.Compilation, start.Options);
             var graph = new OwnershipGraph();
             var walker = new OwnershipWalker(graph, nativeMemory, symbols.FioMemory, start.Compilation.Assembly, scope);
-            start.RegisterCodeBlockAction(block =>
-                walker.AnalyzeMember(block.OwningSymbol, MemberOperations.Roots(block), block.IsGeneratedCode));
-            start.RegisterCompilationEndAction(end => Report(end, graph.Solve(), symbols, scope));
+
+            // Each member is only noted as the driver hands it over (no operation tree yet); at the end, the members that
+            // can bear on a NativeMemory call's group are walked, as the interception generator walks them.
+            var members = new OwnershipTrees.RelevantMembers(start.Compilation.Assembly);
+            start.RegisterCodeBlockAction(block => members.Add(block.CodeBlock, block.OwningSymbol, block.SemanticModel, block.IsGeneratedCode));
+            start.RegisterCompilationEndAction(end =>
+            {
+                foreach (var tree in end.Compilation.SyntaxTrees)
+                    members.AddAliases(tree.GetRoot(end.CancellationToken));
+                members.Walk(_ => walker, () => new[] { graph }, end.CancellationToken);
+                Report(end, graph.Solve(), symbols, scope);
+            });
         });
     }
 

@@ -46,15 +46,46 @@ internal static class OwnershipTrees
         var relevant = new RelevantMembers(assembly);
         foreach (var tree in trees)
         {
-            var model = modelFor(tree);
-            relevant.AddAliases(tree.GetRoot(cancellationToken));
-            bool generated = isGeneratedFile(tree);
-            bool mayHaveAttribute = !generated && MentionsGeneratedCodeAttribute(tree.GetRoot(cancellationToken));
-            foreach (var (block, owner) in CodeBlocks(model, cancellationToken))
-                relevant.Add(block, owner, model, generated, mayHaveAttribute);
+            var root = tree.GetRoot(cancellationToken);
+            relevant.AddAliases(root);
+            relevant.AddTree(tree, modelFor, isGeneratedFile, cancellationToken);
         }
 
         return relevant.Walk(walkerFor, graphs, cancellationToken);
+    }
+
+    /// <summary>
+    /// Walks the members of one tree whose syntax spells one of <paramref name="names"/> and none of
+    /// <paramref name="walkedBefore"/> (the names of an earlier round of <see cref="RelevantMembers"/>, whose members that
+    /// round walked): one round of the relevance walk, for one file.
+    /// </summary>
+    /// <returns>How many members were walked.</returns>
+    public static int WalkMembersSpelling(OwnershipWalker walker, SemanticModel model, ICollection<string> names,
+        ICollection<string>? walkedBefore, bool isGeneratedFile, CancellationToken cancellationToken)
+    {
+        var root = (CompilationUnitSyntax)model.SyntaxTree.GetRoot(cancellationToken);
+        var blocks = MemberBlocks(root, cancellationToken);
+        blocks.Sort(static (x, y) => x.Node.SpanStart.CompareTo(y.Node.SpanStart));
+        bool? mayHaveAttribute = null;
+        int walked = 0;
+        var filter = CalledNames.NativeMemoryType.With(names);
+        var filterBefore = walkedBefore is null ? null : CalledNames.NativeMemoryType.With(walkedBefore);
+        foreach (var block in blocks)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!Spells(block.Node, names, filter) || (walkedBefore is not null && Spells(block.Node, walkedBefore, filterBefore)))
+                continue;
+            if (block.Owner(model, cancellationToken) is not { } owner)
+                continue;
+            walked++;
+            var roots = MemberOperations.Roots(block.Node, owner, model, cancellationToken);
+            if (roots.IsEmpty)
+                continue;
+            mayHaveAttribute ??= !isGeneratedFile && MentionsGeneratedCodeAttribute(root);
+            walker.AnalyzeMember(owner, roots, isGeneratedFile || (mayHaveAttribute.Value && HasGeneratedCodeAttribute(owner)));
+        }
+
+        return walked;
     }
 
     /// <summary>
@@ -94,11 +125,27 @@ internal static class OwnershipTrees
                 AddNativeMemoryAliases(root, _seeds);
         }
 
-        /// <summary>A member: the node a code block action gets, its owning symbol and the semantic model to walk it with.</summary>
-        public void Add(SyntaxNode block, ISymbol owner, SemanticModel model, bool isGeneratedCode, bool mayHaveGeneratedCodeAttribute = false)
+        /// <summary>A member as the analyzer driver hands it to a code block action: its node, owning symbol and semantic model.</summary>
+        public void Add(SyntaxNode block, ISymbol owner, SemanticModel model, bool isGeneratedCode)
         {
             lock (_members)
-                _members.Add(new Member(block, owner, model, isGeneratedCode, mayHaveGeneratedCodeAttribute));
+                _members.Add(new Member(block, owner, model, isGeneratedCode));
+        }
+
+        /// <summary>
+        /// The members of <paramref name="tree"/>, found by their syntax alone: a member's symbol and semantic model are
+        /// asked for only if it is walked, so a member the walk skips costs a scan of its tokens.
+        /// </summary>
+        public void AddTree(SyntaxTree tree, Func<SyntaxTree, SemanticModel> modelFor, Func<SyntaxTree, bool> isGeneratedFile,
+            CancellationToken cancellationToken)
+        {
+            var file = new FileOfMembers(tree, modelFor, isGeneratedFile);
+            var blocks = MemberBlocks((CompilationUnitSyntax)tree.GetRoot(cancellationToken), cancellationToken);
+            lock (_members)
+            {
+                foreach (var block in blocks)
+                    _members.Add(new Member(block, file));
+            }
         }
 
         /// <summary>Walks the members that can bear on a call's group; how many were walked, of how many.</summary>
@@ -108,10 +155,11 @@ internal static class OwnershipTrees
             // The driver hands members over in any order; walking them in source order keeps the facts' order stable.
             _members.Sort(static (x, y) =>
             {
-                int byPath = string.CompareOrdinal(x.Block.SyntaxTree.FilePath, y.Block.SyntaxTree.FilePath);
-                return byPath != 0 ? byPath : x.Block.SpanStart.CompareTo(y.Block.SpanStart);
+                int byPath = string.CompareOrdinal(x.Node.SyntaxTree.FilePath, y.Node.SyntaxTree.FilePath);
+                return byPath != 0 ? byPath : x.Node.SpanStart.CompareTo(y.Node.SpanStart);
             });
             var names = new HashSet<string>(_seeds, StringComparer.Ordinal);
+            var filter = CalledNames.NativeMemoryType.With(names);
             bool everything = false;
             int walked = 0;
             while (true)
@@ -120,17 +168,17 @@ internal static class OwnershipTrees
                 foreach (var member in _members)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    if (member.Walked || !(everything || Spells(member.Block, names)))
+                    if (member.Walked || !(everything || Spells(member.Node, names, filter)))
                         continue;
                     member.Walked = true;
                     added = true;
                     walked++;
-                    var roots = MemberOperations.Roots(member.Block, member.Owner, member.Model, cancellationToken);
+                    var model = member.Model(cancellationToken);
+                    if (member.Owner(model, cancellationToken) is not { } owner)
+                        continue;
+                    var roots = MemberOperations.Roots(member.Node, owner, model, cancellationToken);
                     if (!roots.IsEmpty)
-                    {
-                        walkerFor(member.Block.SyntaxTree).AnalyzeMember(member.Owner, roots,
-                            member.IsGeneratedCode || (member.MayHaveAttribute && HasGeneratedCodeAttribute(member.Owner)));
-                    }
+                        walkerFor(member.Node.SyntaxTree).AnalyzeMember(owner, roots, member.IsGeneratedCode(owner, cancellationToken));
                 }
 
                 if (!added || everything)
@@ -140,16 +188,18 @@ internal static class OwnershipTrees
                 foreach (var graph in graphs())
                     graph.ExportFacts(reach);
                 everything = reach.NamesOfPlacesConnectedToCalls(names);
+                filter = CalledNames.NativeMemoryType.With(names);
             }
 
             return (walked, _members.Count);
         }
     }
 
-    private const string NativeMemoryTypeName = "NativeMemory";
+    /// <summary>The name every walk starts from: members that spell it (or an alias of it) are walked first.</summary>
+    internal const string NativeMemoryTypeName = "NativeMemory";
 
     // using NM = System.Runtime.InteropServices.NativeMemory; and using static ...NativeMemory; spell its calls otherwise.
-    private static void AddNativeMemoryAliases(SyntaxNode root, HashSet<string> seeds)
+    internal static void AddNativeMemoryAliases(SyntaxNode root, ICollection<string> seeds)
     {
         foreach (var node in root.DescendantNodes(static n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax or UsingDirectiveSyntax))
         {
@@ -167,8 +217,16 @@ internal static class OwnershipTrees
 
     // Whether the member's syntax spells one of the names: its executable code and the name it declares (an accessor or
     // an expression body by its property's name), as MemberOperations reads a member.
-    private static bool Spells(SyntaxNode block, HashSet<string> names)
+    internal static bool Spells(SyntaxNode block, ICollection<string> names) => Spells(block, names, null);
+
+    /// <summary>
+    /// <see cref="Spells(SyntaxNode, ICollection{string})"/>, first ruled out by a scan of the member's text for the
+    /// names (<paramref name="textFilter"/>, built from the same names), which costs far less than enumerating tokens.
+    /// </summary>
+    internal static bool Spells(SyntaxNode block, ICollection<string> names, CalledNames? textFilter)
     {
+        if (textFilter is not null && !textFilter.OccurIn(block) && !DeclaresOneOf(block, names))
+            return false;
         switch (block)
         {
             case CompilationUnitSyntax unit:
@@ -190,14 +248,22 @@ internal static class OwnershipTrees
         }
     }
 
-    private static bool DeclaresName(BasePropertyDeclarationSyntax property, HashSet<string> names) => property switch
+    // An accessor or expression body is also spelled by its property's name, outside the block's own text.
+    private static bool DeclaresOneOf(SyntaxNode block, ICollection<string> names) => block switch
+    {
+        AccessorDeclarationSyntax accessor => accessor.Parent?.Parent is BasePropertyDeclarationSyntax property && DeclaresName(property, names),
+        ArrowExpressionClauseSyntax arrow => arrow.Parent is BasePropertyDeclarationSyntax owner && DeclaresName(owner, names),
+        _ => false,
+    };
+
+    private static bool DeclaresName(BasePropertyDeclarationSyntax property, ICollection<string> names) => property switch
     {
         PropertyDeclarationSyntax p => names.Contains(p.Identifier.ValueText),
         EventDeclarationSyntax e => names.Contains(e.Identifier.ValueText),
         _ => false,
     };
 
-    private static bool SpellsIn(SyntaxNode? node, HashSet<string> names)
+    private static bool SpellsIn(SyntaxNode? node, ICollection<string> names)
     {
         if (node is null)
             return false;
@@ -210,28 +276,68 @@ internal static class OwnershipTrees
         return false;
     }
 
+    // A member to walk: known from the analyzer driver (node, owner, model), or found from syntax (MemberBlock), when the
+    // owner and the model are asked for only if it is walked.
     private sealed class Member
     {
-        public Member(SyntaxNode block, ISymbol owner, SemanticModel model, bool isGeneratedCode, bool mayHaveAttribute)
+        private readonly MemberBlock _block;
+        private readonly FileOfMembers? _file;
+        private readonly ISymbol? _owner;
+        private readonly SemanticModel? _model;
+        private readonly bool _isGeneratedCode;
+
+        public Member(MemberBlock block, FileOfMembers file)
         {
-            Block = block;
-            Owner = owner;
-            Model = model;
-            IsGeneratedCode = isGeneratedCode;
-            MayHaveAttribute = mayHaveAttribute;
+            _block = block;
+            _file = file;
+            Node = block.Node;
         }
 
-        public SyntaxNode Block { get; }
+        public Member(SyntaxNode node, ISymbol owner, SemanticModel model, bool isGeneratedCode)
+        {
+            Node = node;
+            _owner = owner;
+            _model = model;
+            _isGeneratedCode = isGeneratedCode;
+        }
 
-        public ISymbol Owner { get; }
-
-        public SemanticModel Model { get; }
-
-        public bool IsGeneratedCode { get; }
-
-        public bool MayHaveAttribute { get; }
+        public SyntaxNode Node { get; }
 
         public bool Walked { get; set; }
+
+        public SemanticModel Model(CancellationToken cancellationToken) => _model ?? _file!.Model(cancellationToken);
+
+        public ISymbol? Owner(SemanticModel model, CancellationToken cancellationToken) => _owner ?? _block.Owner(model, cancellationToken);
+
+        public bool IsGeneratedCode(ISymbol owner, CancellationToken cancellationToken) =>
+            _file is null
+                ? _isGeneratedCode
+                : _file.IsGenerated(cancellationToken) || (_file.MayHaveAttribute(cancellationToken) && HasGeneratedCodeAttribute(owner));
+    }
+
+    // What the members of one file share, each computed the first time a member of the file is walked.
+    private sealed class FileOfMembers
+    {
+        private readonly SyntaxTree _tree;
+        private readonly Func<SyntaxTree, SemanticModel> _modelFor;
+        private readonly Func<SyntaxTree, bool> _isGeneratedFile;
+        private SemanticModel? _model;
+        private bool? _generated;
+        private bool? _mayHaveAttribute;
+
+        public FileOfMembers(SyntaxTree tree, Func<SyntaxTree, SemanticModel> modelFor, Func<SyntaxTree, bool> isGeneratedFile)
+        {
+            _tree = tree;
+            _modelFor = modelFor;
+            _isGeneratedFile = isGeneratedFile;
+        }
+
+        public SemanticModel Model(CancellationToken cancellationToken) => _model ??= _modelFor(_tree);
+
+        public bool IsGenerated(CancellationToken cancellationToken) => _generated ??= _isGeneratedFile(_tree);
+
+        public bool MayHaveAttribute(CancellationToken cancellationToken) =>
+            _mayHaveAttribute ??= !IsGenerated(cancellationToken) && MentionsGeneratedCodeAttribute(_tree.GetRoot(cancellationToken));
     }
 
     /// <summary>
@@ -240,14 +346,6 @@ internal static class OwnershipTrees
     /// </summary>
     private sealed class Reach : IOwnershipFacts
     {
-        // The methods a pattern or the language calls without spelling their names.
-        private static readonly HashSet<string> s_calledUnspelled = new(StringComparer.Ordinal)
-        {
-            "GetEnumerator", "MoveNext", "Current", "Dispose", "DisposeAsync", "Deconstruct", "Add", "GetAwaiter", "GetResult",
-            "IsCompleted", "OnCompleted", "GetPinnableReference", "Slice", "Length", "Count", "AppendFormatted", "AppendLiteral",
-            "Invoke", "Equals", "Item",
-        };
-
         private readonly IAssemblySymbol _assembly;
         private readonly Dictionary<PointerLocation, PointerLocation> _parent = new();
         private readonly List<PointerLocation> _calls = new();
@@ -300,61 +398,7 @@ internal static class OwnershipTrees
             return false;
         }
 
-        // The name code spells to reach the place; null for a place of one member or of another assembly, or (with
-        // unspelled) for a place reached without its name.
-        private string? NameOf(PointerLocation node, out bool unspelled)
-        {
-            unspelled = false;
-            switch (node.Kind)
-            {
-                case PointerLocationKind.PublicSurface:
-                    unspelled = true;
-                    return null;
-                case PointerLocationKind.Field when !IsInCompilation(node.Symbol!):
-                    // Another assembly's field the walk follows (a SafeHandle's handle): reached through SetHandle,
-                    // DangerousGetHandle or a SafeHandle passed anywhere, without its name.
-                    unspelled = true;
-                    return null;
-                case PointerLocationKind.Field:
-                case PointerLocationKind.ArrayElement when node.Symbol is IFieldSymbol:
-                    return Spelled(node.Symbol!, node.Symbol!.Name, out unspelled);
-                case PointerLocationKind.Property when node.Symbol is IPropertySymbol property:
-                    unspelled = property.IsIndexer && IsInCompilation(property);
-                    return unspelled ? null : Spelled(property, property.Name, out unspelled);
-                case PointerLocationKind.Parameter or PointerLocationKind.Return when node.Symbol is IMethodSymbol method:
-                    switch (method.MethodKind)
-                    {
-                        case MethodKind.LocalFunction or MethodKind.AnonymousFunction:
-                            return null;
-                        case MethodKind.Ordinary or MethodKind.ExplicitInterfaceImplementation or MethodKind.ReducedExtension:
-                            return Spelled(method, method.Name, out unspelled);
-                        case MethodKind.PropertyGet or MethodKind.PropertySet when method.AssociatedSymbol is IPropertySymbol { IsIndexer: false } accessed:
-                            return Spelled(method, accessed.Name, out unspelled);
-                        case MethodKind.DelegateInvoke:
-                            return null;
-                        default:
-                            unspelled = IsInCompilation(method);
-                            return null;
-                    }
-
-                default:
-                    return null;
-            }
-        }
-
-        private string? Spelled(ISymbol symbol, string name, out bool unspelled)
-        {
-            unspelled = false;
-            if (!IsInCompilation(symbol))
-                return null;
-            int dot = name.LastIndexOf('.');
-            if (dot >= 0)
-                name = name.Substring(dot + 1); // an explicit implementation: IFoo.Bar is spelled Bar
-            unspelled = s_calledUnspelled.Contains(name);
-            return unspelled ? null : name;
-        }
-
-        private bool IsInCompilation(ISymbol symbol) => SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, _assembly);
+        private string? NameOf(PointerLocation node, out bool unspelled) => SpelledName(node, _assembly, out unspelled);
 
         private void Link(PointerLocation a, PointerLocation b)
         {
@@ -391,20 +435,99 @@ internal static class OwnershipTrees
         }
     }
 
+    // The methods a pattern or the language calls without spelling their names.
+    private static readonly HashSet<string> s_calledUnspelled = new(StringComparer.Ordinal)
+    {
+        "GetEnumerator", "MoveNext", "Current", "Dispose", "DisposeAsync", "Deconstruct", "Add", "GetAwaiter", "GetResult",
+        "IsCompleted", "OnCompleted", "GetPinnableReference", "Slice", "Length", "Count", "AppendFormatted", "AppendLiteral",
+        "Invoke", "Equals", "Item",
+    };
+
+    /// <summary>
+    /// The name code spells to reach <paramref name="node"/> (what the relevance walk looks for in a member's tokens); null
+    /// for a place of one member or of another assembly, or, with <paramref name="unspelled"/>, for a place code reaches
+    /// without spelling its name (then every member must be walked).
+    /// </summary>
+    internal static string? SpelledName(PointerLocation node, IAssemblySymbol assembly, out bool unspelled)
+    {
+        unspelled = false;
+        switch (node.Kind)
+        {
+            case PointerLocationKind.PublicSurface:
+                unspelled = true;
+                return null;
+            case PointerLocationKind.Field when !IsInCompilation(assembly, node.Symbol!):
+                // Another assembly's field the walk follows (a SafeHandle's handle): reached through SetHandle,
+                // DangerousGetHandle or a SafeHandle passed anywhere, without its name.
+                unspelled = true;
+                return null;
+            case PointerLocationKind.Field:
+            case PointerLocationKind.ArrayElement when node.Symbol is IFieldSymbol:
+                return Spelled(assembly, node.Symbol!, node.Symbol!.Name, out unspelled);
+            case PointerLocationKind.Property when node.Symbol is IPropertySymbol property:
+                unspelled = property.IsIndexer && IsInCompilation(assembly, property);
+                return unspelled ? null : Spelled(assembly, property, property.Name, out unspelled);
+            case PointerLocationKind.Parameter or PointerLocationKind.Return when node.Symbol is IMethodSymbol method:
+                switch (method.MethodKind)
+                {
+                    case MethodKind.LocalFunction or MethodKind.AnonymousFunction:
+                        return null;
+                    case MethodKind.Ordinary or MethodKind.ExplicitInterfaceImplementation or MethodKind.ReducedExtension:
+                        return Spelled(assembly, method, method.Name, out unspelled);
+                    case MethodKind.PropertyGet or MethodKind.PropertySet when method.AssociatedSymbol is IPropertySymbol { IsIndexer: false } accessed:
+                        return Spelled(assembly, method, accessed.Name, out unspelled);
+                    case MethodKind.DelegateInvoke:
+                        return null;
+                    default:
+                        unspelled = IsInCompilation(assembly, method);
+                        return null;
+                }
+
+            default:
+                return null;
+        }
+    }
+
+    private static string? Spelled(IAssemblySymbol assembly, ISymbol symbol, string name, out bool unspelled)
+    {
+        unspelled = false;
+        if (!IsInCompilation(assembly, symbol))
+            return null;
+        int dot = name.LastIndexOf('.');
+        if (dot >= 0)
+            name = name.Substring(dot + 1); // an explicit implementation: IFoo.Bar is spelled Bar
+        unspelled = s_calledUnspelled.Contains(name);
+        return unspelled ? null : name;
+    }
+
+    private static bool IsInCompilation(IAssemblySymbol assembly, ISymbol symbol) => SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, assembly);
+
     /// <summary>
     /// Each member declared in the tree of <paramref name="model"/> with executable code: the node a code block action
     /// gets and the symbol that owns it.
     /// </summary>
     public static IEnumerable<(SyntaxNode Block, ISymbol Owner)> CodeBlocks(SemanticModel model, CancellationToken cancellationToken)
     {
-        var unit = (CompilationUnitSyntax)model.SyntaxTree.GetRoot(cancellationToken);
+        foreach (var block in MemberBlocks((CompilationUnitSyntax)model.SyntaxTree.GetRoot(cancellationToken), cancellationToken))
+        {
+            if (block.Owner(model, cancellationToken) is { } owner)
+                yield return (block.Node, owner);
+        }
+    }
+
+    /// <summary>
+    /// The code blocks of <paramref name="unit"/>'s members found from its syntax alone, in the order of
+    /// <see cref="CodeBlocks"/> (which resolves each one's owner; a block whose owner does not resolve is not a member).
+    /// </summary>
+    public static List<MemberBlock> MemberBlocks(CompilationUnitSyntax unit, CancellationToken cancellationToken)
+    {
+        var blocks = new List<MemberBlock>();
         foreach (var member in unit.Members)
         {
             // Top-level statements are one member, the synthesized entry point, declared by the compilation unit.
             if (member is GlobalStatementSyntax global)
             {
-                if (model.GetEnclosingSymbol(global.Statement.SpanStart, cancellationToken) is IMethodSymbol entryPoint)
-                    yield return (unit, entryPoint);
+                blocks.Add(new MemberBlock(unit, global, MemberBlockKind.TopLevelStatements));
                 break;
             }
         }
@@ -425,10 +548,9 @@ internal static class OwnershipTrees
 
                 case TypeDeclarationSyntax type:
                     if (type.ParameterList is not null
-                        && type.BaseList is { Types: { Count: > 0 } types } && types[0] is PrimaryConstructorBaseTypeSyntax
-                        && PrimaryConstructor(type, model, cancellationToken) is { } primary)
+                        && type.BaseList is { Types: { Count: > 0 } types } && types[0] is PrimaryConstructorBaseTypeSyntax)
                     {
-                        yield return (type, primary);
+                        blocks.Add(new MemberBlock(type, type, MemberBlockKind.PrimaryConstructor));
                     }
 
                     for (int i = type.Members.Count - 1; i >= 0; i--)
@@ -436,12 +558,8 @@ internal static class OwnershipTrees
                     break;
 
                 case BaseMethodDeclarationSyntax method:
-                    if ((method.Body is not null || method.ExpressionBody is not null || method is ConstructorDeclarationSyntax { Initializer: not null })
-                        && model.GetDeclaredSymbol(method, cancellationToken) is { } methodSymbol)
-                    {
-                        yield return (method, methodSymbol);
-                    }
-
+                    if (method.Body is not null || method.ExpressionBody is not null || method is ConstructorDeclarationSyntax { Initializer: not null })
+                        blocks.Add(new MemberBlock(method, method, MemberBlockKind.Declared));
                     break;
 
                 case BasePropertyDeclarationSyntax property:
@@ -449,11 +567,8 @@ internal static class OwnershipTrees
                     {
                         foreach (var accessor in accessors.Accessors)
                         {
-                            if ((accessor.Body is not null || accessor.ExpressionBody is not null)
-                                && model.GetDeclaredSymbol(accessor, cancellationToken) is { } accessorSymbol)
-                            {
-                                yield return (accessor, accessorSymbol);
-                            }
+                            if (accessor.Body is not null || accessor.ExpressionBody is not null)
+                                blocks.Add(new MemberBlock(accessor, accessor, MemberBlockKind.Declared));
                         }
                     }
 
@@ -464,27 +579,72 @@ internal static class OwnershipTrees
                         IndexerDeclarationSyntax indexer => indexer.ExpressionBody,
                         _ => null,
                     };
-                    if (arrow is not null && model.GetDeclaredSymbol(property, cancellationToken) is IPropertySymbol { GetMethod: { } getter })
-                        yield return (arrow, getter);
+                    if (arrow is not null)
+                        blocks.Add(new MemberBlock(arrow, property, MemberBlockKind.Getter));
 
-                    if (property is PropertyDeclarationSyntax { Initializer: not null } initialized
-                        && model.GetDeclaredSymbol(initialized, cancellationToken) is { } initializedSymbol)
-                    {
-                        yield return (initialized, initializedSymbol);
-                    }
+                    if (property is PropertyDeclarationSyntax { Initializer: not null } initialized)
+                        blocks.Add(new MemberBlock(initialized, initialized, MemberBlockKind.Declared));
 
                     break;
 
                 case BaseFieldDeclarationSyntax field:
                     foreach (var declarator in field.Declaration.Variables)
                     {
-                        if (declarator.Initializer is not null && model.GetDeclaredSymbol(declarator, cancellationToken) is { } fieldSymbol)
-                            yield return (declarator, fieldSymbol);
+                        if (declarator.Initializer is not null)
+                            blocks.Add(new MemberBlock(declarator, declarator, MemberBlockKind.Declared));
                     }
 
                     break;
             }
         }
+
+        return blocks;
+    }
+
+    /// <summary>How a <see cref="MemberBlock"/>'s owning symbol is found.</summary>
+    internal enum MemberBlockKind
+    {
+        /// <summary>The symbol the declaration declares (a method, accessor, initialized property or field).</summary>
+        Declared,
+
+        /// <summary>The getter of the property or indexer the declaration declares (an expression body).</summary>
+        Getter,
+
+        /// <summary>The primary constructor of the type the declaration declares (its base call).</summary>
+        PrimaryConstructor,
+
+        /// <summary>The synthesized entry point holding the top-level statements.</summary>
+        TopLevelStatements,
+    }
+
+    /// <summary>
+    /// A member's code block as the analyzer driver hands it to a code block action, found from syntax; its owning symbol
+    /// is resolved on demand (<see cref="Owner"/>), so members nobody walks never bind their declarations.
+    /// </summary>
+    internal readonly struct MemberBlock
+    {
+        private readonly SyntaxNode _declaration;
+        private readonly MemberBlockKind _kind;
+
+        public MemberBlock(SyntaxNode node, SyntaxNode declaration, MemberBlockKind kind)
+        {
+            Node = node;
+            _declaration = declaration;
+            _kind = kind;
+        }
+
+        /// <summary>The code block's node (what a code block action gets).</summary>
+        public SyntaxNode Node { get; }
+
+        /// <summary>The symbol that owns the block, or null when there is none (then it is no member).</summary>
+        public ISymbol? Owner(SemanticModel model, CancellationToken cancellationToken) => _kind switch
+        {
+            MemberBlockKind.TopLevelStatements =>
+                model.GetEnclosingSymbol(((GlobalStatementSyntax)_declaration).Statement.SpanStart, cancellationToken) as IMethodSymbol,
+            MemberBlockKind.PrimaryConstructor => PrimaryConstructor((TypeDeclarationSyntax)_declaration, model, cancellationToken),
+            MemberBlockKind.Getter => (model.GetDeclaredSymbol(_declaration, cancellationToken) as IPropertySymbol)?.GetMethod,
+            _ => model.GetDeclaredSymbol(_declaration, cancellationToken),
+        };
     }
 
     private static IMethodSymbol? PrimaryConstructor(TypeDeclarationSyntax type, SemanticModel model, CancellationToken cancellationToken)

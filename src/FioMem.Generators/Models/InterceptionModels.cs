@@ -53,10 +53,49 @@ internal sealed record CallFact(
 /// The ownership facts one syntax tree contributes, with symbol-free keys: one array per kind of fact the walker
 /// records (<c>IOwnershipFacts</c>).
 /// </summary>
+/// <remarks>
+/// <see cref="Names"/> says, for the places of the file's facts that code reaches by a name, which name: the relevance
+/// walk's next round walks the members that spell the names of the places connected to a call.
+/// </remarks>
 internal sealed record FileFacts(
     string FilePath, EquatableArray<FactPair> Unions, EquatableArray<TaintFact> Taints,
     EquatableArray<FactPair> Derived, EquatableArray<FactPair> Arguments, EquatableArray<string> PublicInputs,
-    EquatableArray<string> PublicOutputs, EquatableArray<string> Lent, EquatableArray<CallFact> Calls);
+    EquatableArray<string> PublicOutputs, EquatableArray<string> Lent, EquatableArray<CallFact> Calls,
+    EquatableArray<PlaceName> Names)
+{
+    /// <summary>No facts, for a file that contributes none.</summary>
+    public static FileFacts Empty(string filePath) => new(filePath, EquatableArray<FactPair>.Empty, EquatableArray<TaintFact>.Empty,
+        EquatableArray<FactPair>.Empty, EquatableArray<FactPair>.Empty, EquatableArray<string>.Empty, EquatableArray<string>.Empty,
+        EquatableArray<string>.Empty, EquatableArray<CallFact>.Empty, EquatableArray<PlaceName>.Empty);
+
+    /// <summary>Whether the file contributes no fact.</summary>
+    public bool IsEmpty => Unions.Length == 0 && Taints.Length == 0 && Derived.Length == 0 && Arguments.Length == 0
+        && PublicInputs.Length == 0 && PublicOutputs.Length == 0 && Lent.Length == 0 && Calls.Length == 0;
+}
+
+/// <summary>
+/// The name code spells to reach a place (a field, property or method), or <paramref name="Unspelled"/> when code reaches
+/// it without one (a constructor, an operator, the public API...).
+/// </summary>
+internal sealed record PlaceName(string Key, string Name, bool Unspelled);
+
+/// <summary>One syntax tree as the interception sees it before binding anything.</summary>
+/// <param name="FilePath">The tree's path.</param>
+/// <param name="NamesNativeMemory">The tree's text spells <c>NativeMemory</c>.</param>
+/// <param name="Aliases">The names its <c>using</c> directives give <c>NativeMemory</c> or its methods.</param>
+internal sealed record TreeSummary(string FilePath, bool NamesNativeMemory, EquatableArray<string> Aliases);
+
+/// <summary>
+/// The names of the places the facts so far connect to a <c>NativeMemory</c> call (sorted), or <paramref name="Everything"/>
+/// when one of them is reached without a name: what the relevance walk's next round looks for.
+/// </summary>
+internal sealed record ReachedNames(EquatableArray<string> Names, bool Everything);
+
+/// <summary>
+/// The facts of every file from the whole-compilation walk, when the per-file rounds did not settle which members bear
+/// on a call (<paramref name="Used"/>); otherwise unused and empty.
+/// </summary>
+internal sealed record WholeCompilationFacts(bool Used, EquatableArray<FileFacts> Files);
 
 /// <summary>A call site an interceptor redirects: the attribute's arguments and where it is, for a comment.</summary>
 internal sealed record InterceptedLocation(int Version, string Data, string Display);

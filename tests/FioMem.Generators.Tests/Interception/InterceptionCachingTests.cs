@@ -64,14 +64,15 @@ public class InterceptionCachingTests
     {
         GeneratorRunResult result = RunTwice("Buffers.cs", Buffers.Replace("namespace App;", "namespace App;\n"));
 
+        // The declarations are the same, so the other file is not walked again.
         ImmutableArray<IncrementalStepRunReason> facts = Reasons(result, NativeMemoryInterceptorGenerator.TrackingNames.Facts);
         Assert.Contains(IncrementalStepRunReason.Modified, facts);
-        Assert.Contains(IncrementalStepRunReason.Unchanged, facts);
+        Assert.Contains(IncrementalStepRunReason.Cached, facts);
         Assert.Contains(IncrementalStepRunReason.Modified, Reasons(result, NativeMemoryInterceptorGenerator.TrackingNames.Plan));
     }
 
     [Fact]
-    public void An_edit_inside_a_method_body_changes_that_files_facts_only()
+    public void An_edit_inside_a_method_body_walks_that_file_only()
     {
         const string helpers = """
             namespace App;
@@ -90,11 +91,17 @@ public class InterceptionCachingTests
         GeneratorRunResult result = driver.RunGenerators(compilation.ReplaceSyntaxTree(old,
             CSharpSyntaxTree.ParseText(edited, InterceptionHarness.ParseOptions, "Buffers.cs"))).GetRunResult().Results.Single();
 
-        // One file's facts moved (the free's position); the other two files' facts are the same as before.
-        ImmutableArray<IncrementalStepRunReason> facts = Reasons(result, NativeMemoryInterceptorGenerator.TrackingNames.Facts);
-        Assert.Equal(3, facts.Length);
-        Assert.Single(facts, r => r == IncrementalStepRunReason.Modified);
-        Assert.Equal(2, facts.Count(r => r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged));
+        // One file's facts moved (the free's position); the other two files are not walked again (Cached: their step did
+        // not run; Unchanged would mean it ran and found the same facts).
+        foreach (string step in new[] { NativeMemoryInterceptorGenerator.TrackingNames.FirstRound, NativeMemoryInterceptorGenerator.TrackingNames.Facts })
+        {
+            ImmutableArray<IncrementalStepRunReason> reasons = Reasons(result, step);
+            Assert.Equal(3, reasons.Length);
+            Assert.Single(reasons, r => r == IncrementalStepRunReason.Modified);
+            Assert.Equal(2, reasons.Count(r => r == IncrementalStepRunReason.Cached));
+        }
+
+        Assert.Equal(IncrementalStepRunReason.Unchanged, Reasons(result, NativeMemoryInterceptorGenerator.TrackingNames.WholeCompilation).Single());
         Assert.Contains("FioMem intercepts 2 of 2 NativeMemory calls", result.GeneratedSources.Single(s => s.HintName == NativeMemoryInterceptorGenerator.ReportHintName).SourceText.ToString());
     }
 
@@ -122,7 +129,8 @@ public class InterceptionCachingTests
         Type[] forbidden = [typeof(ISymbol), typeof(SyntaxNode), typeof(Location), typeof(Compilation), typeof(SemanticModel), typeof(SyntaxTree)];
         Type[] models =
         [
-            typeof(InterceptionSettings), typeof(FactPair), typeof(TaintFact), typeof(CallFact), typeof(FileFacts),
+            typeof(InterceptionSettings), typeof(FactPair), typeof(TaintFact), typeof(CallFact), typeof(FileFacts), typeof(PlaceName),
+            typeof(TreeSummary), typeof(ReachedNames), typeof(WholeCompilationFacts),
             typeof(InterceptedLocation), typeof(InterceptorModel), typeof(InterceptionPlan),
         ];
         foreach (Type model in models)
@@ -134,6 +142,64 @@ public class InterceptionCachingTests
                 Assert.DoesNotContain(forbidden, f => f.IsAssignableFrom(type));
             }
         }
+    }
+
+    [Fact]
+    public void An_edit_that_changes_a_declaration_walks_every_file_again_and_finds_the_same_facts()
+    {
+        GeneratorRunResult result = RunTwice("Other.cs", Other.Replace("public static int Frames;", "public static int Frames; public static long Ticks;"));
+
+        // A new field could change how any file binds: the other file is walked again too (Unchanged: it ran and found the
+        // same facts), besides the edited one.
+        ImmutableArray<IncrementalStepRunReason> reasons = Reasons(result, NativeMemoryInterceptorGenerator.TrackingNames.FirstRound);
+        Assert.Equal([IncrementalStepRunReason.Modified, IncrementalStepRunReason.Unchanged], reasons.Order());
+    }
+
+    [Fact]
+    public void Files_that_share_a_path_are_walked_again_after_any_edit()
+    {
+        // The walk finds an edited file by its path in the compilation it holds: with two files of one path it cannot,
+        // so every file is walked in the current compilation.
+        const string helpers = """
+            namespace App;
+
+            internal static unsafe class Helpers
+            {
+                public static void Cycle() { Buffers.Open(); Buffers.Close(); }
+            }
+            """;
+        CSharpCompilation compilation = InterceptionHarness.CreateCompilation([("Same.cs", Buffers), ("Same.cs", helpers)]);
+        GeneratorDriver driver = InterceptionHarness.CreateDriver(BuildProperties.Intercepting(), track: true).RunGenerators(compilation);
+
+        SyntaxTree old = compilation.SyntaxTrees.First(t => t.ToString().Contains("s_scratch", StringComparison.Ordinal));
+        string edited = Buffers.Replace("public static void Close() => NativeMemory.Free(s_scratch);",
+            "public static void Close() { System.Console.WriteLine(); NativeMemory.Free(s_scratch); }");
+        GeneratorRunResult result = driver.RunGenerators(compilation.ReplaceSyntaxTree(old,
+            CSharpSyntaxTree.ParseText(edited, InterceptionHarness.ParseOptions, "Same.cs"))).GetRunResult().Results.Single();
+
+        Assert.DoesNotContain(IncrementalStepRunReason.Cached, Reasons(result, NativeMemoryInterceptorGenerator.TrackingNames.FirstRound));
+        string report = result.GeneratedSources.Single(s => s.HintName == NativeMemoryInterceptorGenerator.ReportHintName).SourceText.ToString();
+        Assert.Contains("FioMem intercepts 2 of 2 NativeMemory calls", report);
+        int column = edited.Split('\n')[10].IndexOf("NativeMemory.Free", StringComparison.Ordinal) + 1;
+        Assert.Contains($"Same.cs(11,{column})", report); // the release where the edit moved it
+    }
+
+    [Fact]
+    public void A_compilation_that_never_names_NativeMemory_binds_nothing()
+    {
+        CSharpCompilation compilation = InterceptionHarness.CreateCompilation([("Other.cs", Other.Replace("Buffers.Open(); Buffers.Close();", string.Empty))]);
+        GeneratorDriver driver = InterceptionHarness.CreateDriver(BuildProperties.Intercepting(), track: true).RunGenerators(compilation);
+        GeneratorRunResult result = driver.GetRunResult().Results.Single();
+
+        // Nothing to analyse: no declaration digest is computed, and no compilation is handed to the walk, which so asks
+        // for no semantic model.
+        Assert.All(result.TrackedSteps[NativeMemoryInterceptorGenerator.TrackingNames.Declarations].SelectMany(step => step.Outputs),
+            output => Assert.Equal(string.Empty, output.Value));
+        var input = result.TrackedSteps[NativeMemoryInterceptorGenerator.TrackingNames.Input].Single().Outputs.Single().Value;
+        Assert.Same(FioMem.Generators.Interception.AnalysisInput.Inactive, input);
+        Assert.All(result.TrackedSteps[NativeMemoryInterceptorGenerator.TrackingNames.FirstRound].SelectMany(step => step.Outputs),
+            output => Assert.True((((SyntaxTree, FileFacts))output.Value).Item2.IsEmpty));
+        Assert.Contains("FioMem intercepts 0 of 0 NativeMemory calls", result.GeneratedSources.Single(s => s.HintName == NativeMemoryInterceptorGenerator.ReportHintName).SourceText.ToString());
     }
 
     private static GeneratorRunResult RunTwice(string editedPath, string editedSource, string? buffers = null)

@@ -520,6 +520,80 @@ public class SameVerdictsAsFio003Tests
         Assert.Contains("NativeMemory.Alloc left alone", verdicts.Report);
     }
 
+    // A member that never names NativeMemory reads the field a call stores into: the second round walks it.
+    private const string SecondRound = """
+        using System.Runtime.InteropServices;
+
+        namespace App;
+
+        internal static unsafe class Pool
+        {
+            internal static byte* Block;
+
+            public static void Open() => Block = (byte*)NativeMemory.Alloc(64);
+
+            public static void Close() => NativeMemory.Free(Block);
+        }
+
+        internal static unsafe class Watcher
+        {
+            public static void Show() => System.Console.WriteLine((nint)Pool.Block);
+
+            public static void Forget(delegate*<byte*, void> sink) => sink(Pool.Block);
+        }
+
+        internal static class Entry
+        {
+            public static void Main() { Pool.Open(); Watcher.Show(); Pool.Close(); }
+        }
+        """;
+
+    // A pointer handed to a constructor, which code calls without naming it: every member is walked, as one compilation.
+    private const string ThroughConstructor = """
+        using System.Runtime.InteropServices;
+
+        namespace App;
+
+        internal sealed unsafe class Holder
+        {
+            private readonly byte* _data;
+
+            public Holder(byte* data) => _data = data;
+
+            public void Release() => NativeMemory.Free(_data);
+        }
+
+        internal static unsafe class Maker
+        {
+            public static Holder Make() => new Holder((byte*)NativeMemory.Alloc(16));
+        }
+
+        internal static class Entry
+        {
+            public static void Main() { Maker.Make().Release(); }
+        }
+        """;
+
+    [Theory]
+    [InlineData("SecondRound", false)]
+    [InlineData("ThroughConstructor", true)]
+    public async Task Calls_decided_by_the_second_round_or_the_whole_compilation_walk_get_the_verdict_FIO003_gives(string fixture, bool whole)
+    {
+        string source = fixture == "SecondRound" ? SecondRound : ThroughConstructor;
+        var verdicts = await Verdicts("Exe", [(fixture + ".cs", source)]);
+
+        Assert.Equal(2, verdicts.Seen.Count);
+        Assert.Equal(verdicts.Reported.Order(), verdicts.Intercepted.Order());
+        if (!whole)
+            Assert.Single(verdicts.Intercepted); // the function pointer may free the block: only the release moves
+
+        var compilation = InterceptionHarness.CreateCompilation([(fixture + ".cs", source)]);
+        var result = InterceptionHarness.CreateDriver(BuildProperties.Intercepting(), track: true).RunGenerators(compilation).GetRunResult().Results.Single();
+        var used = (FioMem.Generators.Models.WholeCompilationFacts)result.TrackedSteps[NativeMemoryInterceptorGenerator.TrackingNames.WholeCompilation]
+            .Single().Outputs.Single().Value;
+        Assert.Equal(whole, used.Used);
+    }
+
     [Fact]
     public void The_walk_skips_members_that_cannot_bear_on_a_NativeMemory_call()
     {
