@@ -102,7 +102,7 @@ internal static unsafe partial class Allocator
     }
 
     /// <summary>
-    /// Makes an empty block ready to slice again: clears its bitmaps; in checked mode first verifies the poison of
+    /// Makes an empty block ready to slice again: clears its bitmaps (boundaries, and freed or live bits); in checked mode first verifies the poison of
     /// its freed slices. The data stays as it is (<see cref="BlockHeader.DirtyEnd"/> says how far to zero).
     /// </summary>
     /// <returns>The write-after-free found by checked mode, to throw once the block is safely put away.</returns>
@@ -115,7 +115,14 @@ internal static unsafe partial class Allocator
         Exception? problem = FioMemoryOptions.Checked ? CheckedMode.VerifyPoison(block, usedEnd) : null;
         Block.ClearBitmap(Block.Boundaries(block), usedEnd);
         if (FioMemoryOptions.Checked)
+        {
             Block.ClearBitmap(Block.LiveBits(block), usedEnd);
+        }
+        else
+        {
+            Block.ClearBitmap(Block.FreedBits(block), usedEnd);
+            Block.ClearBitmap(Block.OwnerFreedBits(block), usedEnd);
+        }
         header->UsedEnd = 0;
         return problem;
     }

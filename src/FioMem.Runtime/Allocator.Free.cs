@@ -1,5 +1,6 @@
-// The free path: a free by the slicing thread first (no atomic, no header read), then one atomic decrement for every
-// other thread; recycling the emptied block is a call out of it.
+// The free path: a free by the slicing thread first (no atomic, no header read), then an atomic test-and-set of the
+// allocation's freed bit and one atomic decrement for every other thread; recycling the emptied block is a call out
+// of it. A second free of an allocation finds its freed bit set and is rejected before any count changes.
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading;
@@ -39,6 +40,8 @@ internal static unsafe partial class Allocator
         int slice = ValidateSlice(ptr, block, out _);
         if (FioMemoryOptions.Checked)
             CheckedMode.OnFree(ptr, block, slice);
+        else
+            MarkFreed(ptr, block, slice);
         int remaining = Interlocked.Decrement(ref Block.Header(block)->References);
         Debug.Assert(remaining >= -1, "a double free is undone before another free sees the count");
         if (remaining <= 0)
@@ -48,17 +51,28 @@ internal static unsafe partial class Allocator
     /// <summary>
     /// A free by the thread that is slicing the block: the thread's private count drops instead of the shared one
     /// (no atomic), and when the allocation is the latest one the bump pointer steps back over it, so a
-    /// "malloc then immediate free" pattern reuses the same, cache-hot slices (except in checked mode).
+    /// "malloc then immediate free" pattern reuses the same, cache-hot slices (except in checked mode). Any other
+    /// allocation is marked in the owner-freed bitmap, which only this thread writes while it slices the block.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void FreeFromOwnBlock(ThreadCache cache, void* ptr, byte* block, int slice, ulong boundaryWord)
     {
         int next = cache.Next;
         Debug.Assert(slice < next, "the caller rejected a pointer at or past the bump pointer");
-        cache.Allocated--;
         // Checked mode leaves freed slices poisoned until the block is recycled, so writes after free show up.
         if (FioMemoryOptions.Checked)
+        {
+            cache.Allocated--;
             return;
+        }
+        // Freed already, by this thread or another: rejected before the count drops. A latest allocation freed here
+        // never gets a bit (the bump pointer steps back over it instead, and a second free lies past it).
+        ulong bit = 1UL << slice;
+        ulong* ownerFreed = Block.OwnerFreedBits(block) + (slice >> 6);
+        ulong mine = *ownerFreed;
+        if (((mine | Block.FreedBits(block)[slice >> 6]) & bit) != 0)
+            ThrowHelper.ThrowDoubleFree(ptr, block);
+        cache.Allocated--;
         // boundaryWord is still current: only this thread, the block's slicer, writes its boundary bits.
         int end = Block.EndInWord(slice, boundaryWord);
         if (end == 0)
@@ -68,34 +82,59 @@ internal static unsafe partial class Allocator
             StepBackOverLong(cache, block, slice, boundaryWord, next);
             return;
         }
-        StepBackIfLatest(cache, block, slice, end, next);
+        if (end == next)
+            StepBack(cache, block, slice, next);
+        else
+            *ownerFreed = mine | bit;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void StepBackOverLong(ThreadCache cache, byte* block, int slice, ulong boundaryWord, int next) =>
-        StepBackIfLatest(cache, block, slice, Block.EndOf(block, slice, boundaryWord), next);
+    private static void StepBackOverLong(ThreadCache cache, byte* block, int slice, ulong boundaryWord, int next)
+    {
+        if (Block.EndOf(block, slice, boundaryWord) == next)
+            StepBack(cache, block, slice, next);
+        else
+            Block.OwnerFreedBits(block)[slice >> 6] |= 1UL << slice;
+    }
 
     /// <summary>
-    /// Steps the bump pointer back over the allocation [<paramref name="slice"/>, <paramref name="end"/>) when it is
-    /// the latest one, that is when it ends at <paramref name="next"/>, the bump pointer.
+    /// Steps the bump pointer back from <paramref name="next"/> over the latest allocation, which starts at
+    /// <paramref name="slice"/>: its slices are handed out again next.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StepBackIfLatest(ThreadCache cache, byte* block, int slice, int end, int next)
+    private static void StepBack(ThreadCache cache, byte* block, int slice, int next)
     {
-        if (end != next)
-            return;
         Block.Boundaries(block)[next >> 6] &= ~(1UL << next);
         cache.Next = slice;
         if (cache.DirtyEnd < next)
             cache.DirtyEnd = next;
     }
 
+    /// <summary>
+    /// Normal mode, a free by a thread that is not slicing the block: sets the allocation's bit in the freed bitmap
+    /// atomically and rejects the free when it was set already, or when the slicing thread freed it (its owner-freed
+    /// bit, read plainly: only a free on the slicing thread at the very same moment can be missed).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MarkFreed(void* ptr, byte* block, int slice)
+    {
+        ulong bit = 1UL << slice;
+        int word = slice >> 6;
+        if ((Block.OwnerFreedBits(block)[word] & bit) != 0 || (Interlocked.Or(ref Block.FreedBits(block)[word], bit) & bit) != 0)
+            ThrowHelper.ThrowDoubleFree(ptr, block);
+    }
+
+    /// <summary>Normal mode: whether the allocation at <paramref name="slice"/> was freed (for <c>Realloc</c>).</summary>
+    private static bool IsFreed(byte* block, int slice) =>
+        Block.IsSet(Block.OwnerFreedBits(block), slice) || Block.IsSet(Block.FreedBits(block), slice);
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void LastReferenceGone(byte* block, void* ptr, int remaining)
     {
         if (remaining < 0)
         {
-            // More frees than allocations: a double free that checked mode would have named. Undo and report.
+            // More frees than allocations: a double free the freed bits missed (two frees racing on the slicing
+            // thread and another). Undo and report.
             Interlocked.Increment(ref Block.Header(block)->References);
             ThrowHelper.ThrowDoubleFree(ptr, block);
         }

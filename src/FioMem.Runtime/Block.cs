@@ -22,7 +22,7 @@ internal enum BlockState
 
 /// <summary>
 /// The first cache line of every block. Layout of a block:
-/// <c>[header 64 B][boundary bitmap][live bitmap (checked mode)][slices …]</c>.
+/// <c>[header 64 B][boundary bitmap][freed bitmap, or live bitmap in checked mode][owner-freed bitmap][slices …]</c>.
 /// </summary>
 /// <remarks>
 /// <para><see cref="References"/> is the only word other threads write while the block is in use (one atomic
@@ -30,6 +30,11 @@ internal enum BlockState
 /// <para>The boundary bitmap has one bit per 16-byte slice: a set bit marks where an allocation starts or where one
 /// ends. The slicing thread sets both bits before it hands the pointer out, so the size of an allocation is the
 /// distance to the next set bit, and it never depends on a neighbour being sliced concurrently.</para>
+/// <para>The two freed bitmaps mark allocation starts that were freed, so a second free is rejected before it touches
+/// a count. The slicing thread writes its own frees into the owner-freed bitmap with plain stores (nobody else writes
+/// it while the block is active); every other free sets its bit in the freed bitmap atomically, so of two frees of
+/// the same allocation on other threads exactly one wins. Both are cleared when the block is reset. Checked mode
+/// keeps a live bitmap instead (set when an allocation is handed out, cleared atomically when it is freed).</para>
 /// </remarks>
 [StructLayout(LayoutKind.Explicit, Size = 64)]
 internal struct BlockHeader
@@ -73,6 +78,14 @@ internal static unsafe class Block
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong* LiveBits(byte* block) => (ulong*)(block + Layout.LiveBitmapOffset);
+
+    /// <summary>Normal mode: one bit per allocation start freed by a thread other than the slicer (set atomically).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong* FreedBits(byte* block) => (ulong*)(block + Layout.FreedBitmapOffset);
+
+    /// <summary>Normal mode: one bit per allocation start the slicing thread freed while it sliced the block (only it writes them).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong* OwnerFreedBits(byte* block) => (ulong*)(block + Layout.OwnerFreedBitmapOffset);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsSet(ulong* bitmap, int slice) => (bitmap[slice >> 6] & (1UL << slice)) != 0;

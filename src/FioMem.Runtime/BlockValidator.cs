@@ -35,6 +35,10 @@ internal static unsafe class BlockValidator
                     problems.Add($"{name}: UsedEnd {header->UsedEnd} in an empty block");
                 if (FirstSetBit(bits) is int stray and >= 0)
                     problems.Add($"{name}: boundary bit {stray} set in an empty block");
+                if (!FioMemoryOptions.Checked && FirstSetBit(Block.FreedBits(block)) is int freed and >= 0)
+                    problems.Add($"{name}: freed bit {freed} set in an empty block");
+                if (!FioMemoryOptions.Checked && FirstSetBit(Block.OwnerFreedBits(block)) is int ownerFreed and >= 0)
+                    problems.Add($"{name}: owner-freed bit {ownerFreed} set in an empty block");
                 break;
             case BlockState.Retired:
                 if (references <= 0 || references > Layout.SlicesPerBlock)

@@ -34,8 +34,17 @@ internal static class Layout
     /// <summary>Byte offset of the live-allocation bitmap that checked mode keeps.</summary>
     public const int LiveBitmapOffset = BoundaryBitmapOffset + BitmapWords * 8;
 
+    /// <summary>
+    /// Byte offset of the bitmap of allocations freed by threads other than the block's slicer (normal mode). It takes
+    /// the live bitmap's words: checked mode, which keeps that one, has no use for it, and the mode is fixed per process.
+    /// </summary>
+    public const int FreedBitmapOffset = LiveBitmapOffset;
+
+    /// <summary>Byte offset of the bitmap of allocations freed by the block's slicing thread while it slices it (normal mode).</summary>
+    public const int OwnerFreedBitmapOffset = FreedBitmapOffset + BitmapWords * 8;
+
     /// <summary>Byte offset of the first slice handed out (rounded up to a cache line).</summary>
-    public const int DataOffset = (LiveBitmapOffset + BitmapWords * 8 + 63) & ~63;
+    public const int DataOffset = (OwnerFreedBitmapOffset + BitmapWords * 8 + 63) & ~63;
 
     /// <summary>The first slice index handed out.</summary>
     public const int FirstDataSlice = DataOffset / SliceSize;
