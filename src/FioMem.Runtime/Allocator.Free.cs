@@ -1,6 +1,7 @@
-// The free path: a free by the slicing thread first (no atomic, no header read), then an atomic test-and-set of the
-// allocation's freed bit and one atomic decrement for every other thread; recycling the emptied block is a call out
-// of it. A second free of an allocation finds its freed bit set and is rejected before any count changes.
+// The free path: a free by the slicing thread first (no atomic, no header read), then one atomic decrement for every
+// other free, with an atomic test-and-set of the allocation's freed bit on threads other than the one that sliced the
+// block; recycling the emptied block is a call out of it. A second free of an allocation finds a freed bit set and is
+// rejected before any count changes.
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading;
@@ -41,7 +42,7 @@ internal static unsafe partial class Allocator
         if (FioMemoryOptions.Checked)
             CheckedMode.OnFree(ptr, block, slice);
         else
-            MarkFreed(ptr, block, slice);
+            MarkFreed(cache, ptr, block, slice);
         int remaining = Interlocked.Decrement(ref Block.Header(block)->References);
         Debug.Assert(remaining >= -1, "a double free is undone before another free sees the count");
         if (remaining <= 0)
@@ -52,7 +53,7 @@ internal static unsafe partial class Allocator
     /// A free by the thread that is slicing the block: the thread's private count drops instead of the shared one
     /// (no atomic), and when the allocation is the latest one the bump pointer steps back over it, so a
     /// "malloc then immediate free" pattern reuses the same, cache-hot slices (except in checked mode). Any other
-    /// allocation is marked in the owner-freed bitmap, which only this thread writes while it slices the block.
+    /// allocation is marked in the owner-freed bitmap, which only this thread, the block's slicer, writes.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void FreeFromOwnBlock(ThreadCache cache, void* ptr, byte* block, int slice, ulong boundaryWord)
@@ -111,16 +112,28 @@ internal static unsafe partial class Allocator
     }
 
     /// <summary>
-    /// Normal mode, a free by a thread that is not slicing the block: sets the allocation's bit in the freed bitmap
-    /// atomically and rejects the free when it was set already, or when the slicing thread freed it (its owner-freed
-    /// bit, read plainly: only a free on the slicing thread at the very same moment can be missed).
+    /// Normal mode, a free into a block the calling thread is not slicing. The thread that sliced it (and has retired
+    /// it since) still marks the owner-freed bitmap with a plain store, as it alone writes that bitmap; any other thread
+    /// sets the allocation's bit in the freed bitmap atomically. Either rejects the free when one of the two bits is
+    /// set already. The owner-freed bit is read plainly: only two frees at the very same moment, one on the thread
+    /// that sliced the block and one on another, can both pass.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void MarkFreed(void* ptr, byte* block, int slice)
+    private static void MarkFreed(ThreadCache? cache, void* ptr, byte* block, int slice)
     {
         ulong bit = 1UL << slice;
         int word = slice >> 6;
-        if ((Block.OwnerFreedBits(block)[word] & bit) != 0 || (Interlocked.Or(ref Block.FreedBits(block)[word], bit) & bit) != 0)
+        ulong* ownerFreed = Block.OwnerFreedBits(block) + word;
+        ulong mine = *ownerFreed;
+        // The header line was read by the validation, and Slicer is on it.
+        if (cache is not null && cache.Id == Block.Header(block)->Slicer)
+        {
+            if (((mine | Block.FreedBits(block)[word]) & bit) != 0)
+                ThrowHelper.ThrowDoubleFree(ptr, block);
+            *ownerFreed = mine | bit;
+            return;
+        }
+        if ((mine & bit) != 0 || (Interlocked.Or(ref Block.FreedBits(block)[word], bit) & bit) != 0)
             ThrowHelper.ThrowDoubleFree(ptr, block);
     }
 

@@ -31,9 +31,9 @@ internal enum BlockState
 /// ends. The slicing thread sets both bits before it hands the pointer out, so the size of an allocation is the
 /// distance to the next set bit, and it never depends on a neighbour being sliced concurrently.</para>
 /// <para>The two freed bitmaps mark allocation starts that were freed, so a second free is rejected before it touches
-/// a count. The slicing thread writes its own frees into the owner-freed bitmap with plain stores (nobody else writes
-/// it while the block is active); every other free sets its bit in the freed bitmap atomically, so of two frees of
-/// the same allocation on other threads exactly one wins. Both are cleared when the block is reset. Checked mode
+/// a count. The thread that sliced the block writes its own frees into the owner-freed bitmap with plain stores, while
+/// it slices the block and after it retired it (no other thread writes that bitmap); every other thread's free sets
+/// its bit in the freed bitmap atomically, so of two frees of the same allocation on other threads exactly one wins. Both are cleared when the block is reset. Checked mode
 /// keeps a live bitmap instead (set when an allocation is handed out, cleared atomically when it is freed).</para>
 /// </remarks>
 [StructLayout(LayoutKind.Explicit, Size = 64)]
@@ -83,7 +83,7 @@ internal static unsafe class Block
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong* FreedBits(byte* block) => (ulong*)(block + Layout.FreedBitmapOffset);
 
-    /// <summary>Normal mode: one bit per allocation start the slicing thread freed while it sliced the block (only it writes them).</summary>
+    /// <summary>Normal mode: one bit per allocation start freed by the thread that sliced the block (only it writes them).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong* OwnerFreedBits(byte* block) => (ulong*)(block + Layout.OwnerFreedBitmapOffset);
 

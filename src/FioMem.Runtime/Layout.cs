@@ -40,7 +40,7 @@ internal static class Layout
     /// </summary>
     public const int FreedBitmapOffset = LiveBitmapOffset;
 
-    /// <summary>Byte offset of the bitmap of allocations freed by the block's slicing thread while it slices it (normal mode).</summary>
+    /// <summary>Byte offset of the bitmap of allocations freed by the thread that sliced the block (normal mode).</summary>
     public const int OwnerFreedBitmapOffset = FreedBitmapOffset + BitmapWords * 8;
 
     /// <summary>Byte offset of the first slice handed out (rounded up to a cache line).</summary>
