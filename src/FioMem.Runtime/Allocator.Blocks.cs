@@ -120,8 +120,7 @@ internal static unsafe partial class Allocator
         }
         else
         {
-            Block.ClearBitmap(Block.FreedBits(block), usedEnd);
-            Block.ClearBitmap(Block.OwnerFreedBits(block), usedEnd);
+            Block.ClearFreedPairs(block, usedEnd);
         }
         header->UsedEnd = 0;
         return problem;

@@ -69,9 +69,10 @@ internal static unsafe partial class Allocator
         // Freed already, by this thread or another: rejected before the count drops. A latest allocation freed here
         // never gets a bit (the bump pointer steps back over it instead, and a second free lies past it).
         ulong bit = 1UL << slice;
-        ulong* ownerFreed = Block.OwnerFreedBits(block) + (slice >> 6);
+        ulong* ownerFreed = Block.OwnerFreedWord(block, slice >> 6);
         ulong mine = *ownerFreed;
-        if (((mine | Block.FreedBits(block)[slice >> 6]) & bit) != 0)
+        // ownerFreed[1] is the freed word for the same slices, on the same cache line.
+        if (((mine | ownerFreed[1]) & bit) != 0)
             ThrowHelper.ThrowDoubleFree(ptr, block);
         cache.Allocated--;
         // boundaryWord is still current: only this thread, the block's slicer, writes its boundary bits.
@@ -95,7 +96,7 @@ internal static unsafe partial class Allocator
         if (Block.EndOf(block, slice, boundaryWord) == next)
             StepBack(cache, block, slice, next);
         else
-            Block.OwnerFreedBits(block)[slice >> 6] |= 1UL << slice;
+            *Block.OwnerFreedWord(block, slice >> 6) |= 1UL << slice;
     }
 
     /// <summary>
@@ -123,31 +124,31 @@ internal static unsafe partial class Allocator
     {
         ulong bit = 1UL << slice;
         int word = slice >> 6;
-        ulong* ownerFreed = Block.OwnerFreedBits(block) + word;
+        ulong* ownerFreed = Block.OwnerFreedWord(block, word);
         ulong mine = *ownerFreed;
         // The header line was read by the validation, and Slicer is on it.
         if (cache is not null && cache.Id == Block.Header(block)->Slicer)
         {
-            if (((mine | Block.FreedBits(block)[word]) & bit) != 0)
+            if (((mine | ownerFreed[1]) & bit) != 0)
                 ThrowHelper.ThrowDoubleFree(ptr, block);
             *ownerFreed = mine | bit;
             return;
         }
-        if ((mine & bit) != 0 || (Interlocked.Or(ref Block.FreedBits(block)[word], bit) & bit) != 0)
+        if ((mine & bit) != 0 || (Interlocked.Or(ref *Block.FreedWord(block, word), bit) & bit) != 0)
             ThrowHelper.ThrowDoubleFree(ptr, block);
     }
 
     /// <summary>Normal mode: whether the allocation at <paramref name="slice"/> was freed (for <c>Realloc</c>).</summary>
     private static bool IsFreed(byte* block, int slice) =>
-        Block.IsSet(Block.OwnerFreedBits(block), slice) || Block.IsSet(Block.FreedBits(block), slice);
+        ((*Block.OwnerFreedWord(block, slice >> 6) | *Block.FreedWord(block, slice >> 6)) & (1UL << slice)) != 0;
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void LastReferenceGone(byte* block, void* ptr, int remaining)
     {
         if (remaining < 0)
         {
-            // More frees than allocations: a double free the freed bits missed (two frees racing on the slicing
-            // thread and another). Undo and report.
+            // More frees than allocations: a double free the freed bits missed (two frees racing, one on the thread
+            // that sliced the block and one on another). Undo and report.
             Interlocked.Increment(ref Block.Header(block)->References);
             ThrowHelper.ThrowDoubleFree(ptr, block);
         }

@@ -22,7 +22,7 @@ internal enum BlockState
 
 /// <summary>
 /// The first cache line of every block. Layout of a block:
-/// <c>[header 64 B][boundary bitmap][freed bitmap, or live bitmap in checked mode][owner-freed bitmap][slices …]</c>.
+/// <c>[header 64 B][boundary bitmap][owner-freed and freed bitmaps, interleaved; or the live bitmap in checked mode][slices …]</c>.
 /// </summary>
 /// <remarks>
 /// <para><see cref="References"/> is the only word other threads write while the block is in use (one atomic
@@ -79,13 +79,20 @@ internal static unsafe class Block
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong* LiveBits(byte* block) => (ulong*)(block + Layout.LiveBitmapOffset);
 
-    /// <summary>Normal mode: one bit per allocation start freed by a thread other than the slicer (set atomically).</summary>
+    /// <summary>
+    /// Normal mode: word <paramref name="word"/> of the owner-freed bitmap, one bit per allocation start freed by the
+    /// thread that sliced the block (only it writes them). The freed word for the same slices follows it.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong* FreedBits(byte* block) => (ulong*)(block + Layout.FreedBitmapOffset);
+    public static ulong* OwnerFreedWord(byte* block, int word) => (ulong*)(block + Layout.FreedPairsOffset) + 2 * word;
 
-    /// <summary>Normal mode: one bit per allocation start freed by the thread that sliced the block (only it writes them).</summary>
+    /// <summary>Normal mode: word <paramref name="word"/> of the freed bitmap, one bit per allocation start freed by another thread (set atomically).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong* OwnerFreedBits(byte* block) => (ulong*)(block + Layout.OwnerFreedBitmapOffset);
+    public static ulong* FreedWord(byte* block, int word) => (ulong*)(block + Layout.FreedPairsOffset) + 2 * word + 1;
+
+    /// <summary>Clears both freed bitmaps' words that cover slices [0, <paramref name="usedEnd"/>].</summary>
+    public static void ClearFreedPairs(byte* block, int usedEnd) =>
+        new System.Span<ulong>(block + Layout.FreedPairsOffset, 2 * ((usedEnd >> 6) + 1)).Clear();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsSet(ulong* bitmap, int slice) => (bitmap[slice >> 6] & (1UL << slice)) != 0;

@@ -30,7 +30,7 @@ namespace FioMem;
 /// a <see cref="Realloc(void*, nuint)"/> moved it. Two cases are not caught: a second free after FioMem handed the same
 /// address out again releases that new allocation (a thread's latest allocation freed on that thread is handed out
 /// again by its next allocation; an emptied block is sliced anew), as with any allocator; and two frees of the same
-/// allocation at the same moment, one on the thread still slicing its block and one on another thread, with nothing
+/// allocation at the same moment, one on the thread that sliced its block and one on another thread, with nothing
 /// ordering them, can both pass. Checked mode (<c>FioMem.Checked</c> / <c>FIOMEM_CHECKED=1</c>) catches the latter,
 /// and writes after free.
 /// </para>

@@ -35,16 +35,15 @@ internal static class Layout
     public const int LiveBitmapOffset = BoundaryBitmapOffset + BitmapWords * 8;
 
     /// <summary>
-    /// Byte offset of the bitmap of allocations freed by threads other than the block's slicer (normal mode). It takes
-    /// the live bitmap's words: checked mode, which keeps that one, has no use for it, and the mode is fixed per process.
+    /// Byte offset of the two freed bitmaps (normal mode), interleaved word by word so that a free finds both of its
+    /// words on one cache line: the owner-freed word (written by the thread that sliced the block), then the freed word
+    /// (written atomically by other threads). The region starts at the live bitmap: checked mode, which keeps that one,
+    /// has no use for these, and the mode is fixed per process.
     /// </summary>
-    public const int FreedBitmapOffset = LiveBitmapOffset;
-
-    /// <summary>Byte offset of the bitmap of allocations freed by the thread that sliced the block (normal mode).</summary>
-    public const int OwnerFreedBitmapOffset = FreedBitmapOffset + BitmapWords * 8;
+    public const int FreedPairsOffset = LiveBitmapOffset;
 
     /// <summary>Byte offset of the first slice handed out (rounded up to a cache line).</summary>
-    public const int DataOffset = (OwnerFreedBitmapOffset + BitmapWords * 8 + 63) & ~63;
+    public const int DataOffset = (FreedPairsOffset + 2 * BitmapWords * 8 + 63) & ~63;
 
     /// <summary>The first slice index handed out.</summary>
     public const int FirstDataSlice = DataOffset / SliceSize;

@@ -100,14 +100,20 @@ public unsafe class DoubleFreeTests
     {
         byte* a = (byte*)FioMemory.Alloc(64);
         byte* b = (byte*)FioMemory.Alloc(64);
+        byte* c = (byte*)FioMemory.Alloc(64);
         Bytes.Fill(b, 64, 0xCC);
         // Retire the block: the next allocations take new ones.
         var filler = new List<nint>();
         for (int i = 0; i < 4; i++)
             filler.Add((nint)FioMemory.Alloc(40_000));
+        // Freed first on the thread that sliced the block, then on it again and on another.
         FioMemory.Free(a);
         AssertDoubleFree(() => FioMemory.Free(a), a);
         OnAnotherThread(() => AssertDoubleFree(() => FioMemory.Free(a), a));
+        // Freed first on another thread, then on the one that sliced the block.
+        OnAnotherThread(() => FioMemory.Free(c));
+        AssertDoubleFree(() => FioMemory.Free(c), c);
+        OnAnotherThread(() => AssertDoubleFree(() => FioMemory.Free(c), c));
         // Had the count dropped twice, b's block would now be recycled and handed out again.
         AssertWorkloadRunsIntact();
         Bytes.AssertAll(b, 64, 0xCC);
