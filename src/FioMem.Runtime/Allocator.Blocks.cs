@@ -102,7 +102,7 @@ internal static unsafe partial class Allocator
     }
 
     /// <summary>
-    /// Makes an empty block ready to slice again: clears its bitmaps; in checked mode first verifies the poison of
+    /// Makes an empty block ready to slice again: clears its bitmaps (boundaries, and freed or live bits); in checked mode first verifies the poison of
     /// its freed slices. The data stays as it is (<see cref="BlockHeader.DirtyEnd"/> says how far to zero).
     /// </summary>
     /// <returns>The write-after-free found by checked mode, to throw once the block is safely put away.</returns>
@@ -115,7 +115,13 @@ internal static unsafe partial class Allocator
         Exception? problem = FioMemoryOptions.Checked ? CheckedMode.VerifyPoison(block, usedEnd) : null;
         Block.ClearBitmap(Block.Boundaries(block), usedEnd);
         if (FioMemoryOptions.Checked)
+        {
             Block.ClearBitmap(Block.LiveBits(block), usedEnd);
+        }
+        else
+        {
+            Block.ClearFreedPairs(block, usedEnd);
+        }
         header->UsedEnd = 0;
         return problem;
     }
@@ -130,15 +136,26 @@ internal static unsafe partial class Allocator
         return cache;
     }
 
+    /// <summary>A write after free found by a sweep nobody called for (the idle trim), thrown by the next sweep that has a caller.</summary>
+    private static Exception? s_deferredReport;
+
+    /// <summary>Keeps a checked-mode report from the idle trim for the next sweep with a caller (the first one kept wins).</summary>
+    internal static void DeferReport(Exception report) => Interlocked.CompareExchange(ref s_deferredReport, report, null);
+
     /// <summary>Retires the blocks of threads that have exited, so their slices can be reclaimed, and pools their home lists.</summary>
     public static void SweepExitedThreads()
     {
         List<ThreadCache>? exited = ThreadCache.TakeExited();
+        // Checked mode only: what the idle trim found, reported to a caller now.
+        Exception? problem = FioMemoryOptions.Checked ? Interlocked.Exchange(ref s_deferredReport, null) : null;
         if (exited is null)
+        {
+            if (problem is not null)
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(problem);
             return;
+        }
         // Every exited cache is taken care of even when retiring one reports a write after free (checked mode); the
         // first report is thrown once all are done, so none strands its block.
-        Exception? problem = null;
         foreach (ThreadCache cache in exited)
         {
             try

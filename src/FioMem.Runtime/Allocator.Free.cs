@@ -1,5 +1,7 @@
 // The free path: a free by the slicing thread first (no atomic, no header read), then one atomic decrement for every
-// other thread; recycling the emptied block is a call out of it.
+// other free, with an atomic test-and-set of the allocation's freed bit on threads other than the one that sliced the
+// block; recycling the emptied block is a call out of it. A second free of an allocation finds a freed bit set and is
+// rejected before any count changes.
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading;
@@ -44,6 +46,8 @@ internal static unsafe partial class Allocator
         int slice = ValidateSlice(ptr, block, out _);
         if (FioMemoryOptions.Checked)
             CheckedMode.OnFree(ptr, block, slice);
+        else
+            MarkFreed(cache, ptr, block, slice);
         int remaining = Interlocked.Decrement(ref Block.Header(block)->References);
         Debug.Assert(remaining >= -1, "a double free is undone before another free sees the count");
         if (remaining <= 0)
@@ -53,17 +57,29 @@ internal static unsafe partial class Allocator
     /// <summary>
     /// A free by the thread that is slicing the block: the thread's private count drops instead of the shared one
     /// (no atomic), and when the allocation is the latest one the bump pointer steps back over it, so a
-    /// "malloc then immediate free" pattern reuses the same, cache-hot slices (except in checked mode).
+    /// "malloc then immediate free" pattern reuses the same, cache-hot slices (except in checked mode). Any other
+    /// allocation is marked in the owner-freed bitmap, which only this thread, the block's slicer, writes.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void FreeFromOwnBlock(ThreadCache cache, void* ptr, byte* block, int slice, ulong boundaryWord)
     {
         int next = cache.Next;
         Debug.Assert(slice < next, "the caller rejected a pointer at or past the bump pointer");
-        cache.Allocated--;
         // Checked mode leaves freed slices poisoned until the block is recycled, so writes after free show up.
         if (FioMemoryOptions.Checked)
+        {
+            cache.Allocated--;
             return;
+        }
+        // Freed already, by this thread or another: rejected before the count drops. A latest allocation freed here
+        // never gets a bit (the bump pointer steps back over it instead, and a second free lies past it).
+        ulong bit = 1UL << slice;
+        ulong* ownerFreed = Block.OwnerFreedWord(block, slice >> 6);
+        ulong mine = *ownerFreed;
+        // ownerFreed[1] is the freed word for the same slices, on the same cache line.
+        if (((mine | ownerFreed[1]) & bit) != 0)
+            ThrowHelper.ThrowDoubleFree(ptr, block);
+        cache.Allocated--;
         // boundaryWord is still current: only this thread, the block's slicer, writes its boundary bits.
         int end = Block.EndInWord(slice, boundaryWord);
         if (end == 0)
@@ -73,34 +89,71 @@ internal static unsafe partial class Allocator
             StepBackOverLong(cache, block, slice, boundaryWord, next);
             return;
         }
-        StepBackIfLatest(cache, block, slice, end, next);
+        if (end == next)
+            StepBack(cache, block, slice, next);
+        else
+            *ownerFreed = mine | bit;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void StepBackOverLong(ThreadCache cache, byte* block, int slice, ulong boundaryWord, int next) =>
-        StepBackIfLatest(cache, block, slice, Block.EndOf(block, slice, boundaryWord), next);
+    private static void StepBackOverLong(ThreadCache cache, byte* block, int slice, ulong boundaryWord, int next)
+    {
+        if (Block.EndOf(block, slice, boundaryWord) == next)
+            StepBack(cache, block, slice, next);
+        else
+            *Block.OwnerFreedWord(block, slice >> 6) |= 1UL << slice;
+    }
 
     /// <summary>
-    /// Steps the bump pointer back over the allocation [<paramref name="slice"/>, <paramref name="end"/>) when it is
-    /// the latest one, that is when it ends at <paramref name="next"/>, the bump pointer.
+    /// Steps the bump pointer back from <paramref name="next"/> over the latest allocation, which starts at
+    /// <paramref name="slice"/>: its slices are handed out again next.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StepBackIfLatest(ThreadCache cache, byte* block, int slice, int end, int next)
+    private static void StepBack(ThreadCache cache, byte* block, int slice, int next)
     {
-        if (end != next)
-            return;
         Block.Boundaries(block)[next >> 6] &= ~(1UL << next);
         cache.Next = slice;
         if (cache.DirtyEnd < next)
             cache.DirtyEnd = next;
     }
 
+    /// <summary>
+    /// Normal mode, a free into a block the calling thread is not slicing. The thread that sliced it (and has retired
+    /// it since) still marks the owner-freed bitmap with a plain store, as it alone writes that bitmap; any other thread
+    /// sets the allocation's bit in the freed bitmap atomically. Either rejects the free when one of the two bits is
+    /// set already. The owner-freed bit is read plainly: only two frees at the very same moment, one on the thread
+    /// that sliced the block and one on another, can both pass.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MarkFreed(ThreadCache? cache, void* ptr, byte* block, int slice)
+    {
+        ulong bit = 1UL << slice;
+        int word = slice >> 6;
+        ulong* ownerFreed = Block.OwnerFreedWord(block, word);
+        ulong mine = *ownerFreed;
+        // The header line was read by the validation, and Slicer is on it.
+        if (cache is not null && cache.Id == Block.Header(block)->Slicer)
+        {
+            if (((mine | ownerFreed[1]) & bit) != 0)
+                ThrowHelper.ThrowDoubleFree(ptr, block);
+            *ownerFreed = mine | bit;
+            return;
+        }
+        if ((mine & bit) != 0 || (Interlocked.Or(ref *Block.FreedWord(block, word), bit) & bit) != 0)
+            ThrowHelper.ThrowDoubleFree(ptr, block);
+    }
+
+    /// <summary>Normal mode: whether the allocation at <paramref name="slice"/> was freed (for <c>Realloc</c>).</summary>
+    private static bool IsFreed(byte* block, int slice) =>
+        ((*Block.OwnerFreedWord(block, slice >> 6) | *Block.FreedWord(block, slice >> 6)) & (1UL << slice)) != 0;
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void LastReferenceGone(byte* block, void* ptr, int remaining)
     {
         if (remaining < 0)
         {
-            // More frees than allocations: a double free that checked mode would have named. Undo and report.
+            // More frees than allocations: a double free the freed bits missed (two frees racing, one on the thread
+            // that sliced the block and one on another). Undo and report.
             Interlocked.Increment(ref Block.Header(block)->References);
             ThrowHelper.ThrowDoubleFree(ptr, block);
         }

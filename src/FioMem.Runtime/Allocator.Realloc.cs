@@ -38,6 +38,8 @@ internal static unsafe partial class Allocator
         int slice = ValidateSliceAndEnd(ptr, block, out int oldEnd);
         if (FioMemoryOptions.Checked)
             CheckedMode.CheckLive(ptr, block, slice);
+        else if (IsFreed(block, slice))
+            ThrowHelper.ThrowDoubleFree(ptr, block);
         nuint oldSize = (nuint)(oldEnd - slice) << Layout.SliceShift;
         nuint keep = Math.Min(Math.Min(oldSize, byteCount), copyLength);
 

@@ -31,7 +31,7 @@ internal enum BlockState
 
 /// <summary>
 /// The first cache line of every block. Layout of a block:
-/// <c>[header 64 B][boundary bitmap][live bitmap (checked mode)][slices …]</c>.
+/// <c>[header 64 B][boundary bitmap][owner-freed and freed bitmaps, interleaved; or the live bitmap in checked mode][slices …]</c>.
 /// </summary>
 /// <remarks>
 /// <para><see cref="References"/> is the only word other threads write while the block is in use (one atomic
@@ -39,6 +39,11 @@ internal enum BlockState
 /// <para>The boundary bitmap has one bit per 16-byte slice: a set bit marks where an allocation starts or where one
 /// ends. The slicing thread sets both bits before it hands the pointer out, so the size of an allocation is the
 /// distance to the next set bit, and it never depends on a neighbour being sliced concurrently.</para>
+/// <para>The two freed bitmaps mark allocation starts that were freed, so a second free is rejected before it touches
+/// a count. The thread that sliced the block writes its own frees into the owner-freed bitmap with plain stores, while
+/// it slices the block and after it retired it (no other thread writes that bitmap); every other thread's free sets
+/// its bit in the freed bitmap atomically, so of two frees of the same allocation on other threads exactly one wins. Both are cleared when the block is reset. Checked mode
+/// keeps a live bitmap instead (set when an allocation is handed out, cleared atomically when it is freed).</para>
 /// </remarks>
 [StructLayout(LayoutKind.Explicit, Size = 64)]
 internal struct BlockHeader
@@ -91,6 +96,21 @@ internal static unsafe class Block
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong* LiveBits(byte* block) => (ulong*)(block + Layout.LiveBitmapOffset);
+
+    /// <summary>
+    /// Normal mode: word <paramref name="word"/> of the owner-freed bitmap, one bit per allocation start freed by the
+    /// thread that sliced the block (only it writes them). The freed word for the same slices follows it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong* OwnerFreedWord(byte* block, int word) => (ulong*)(block + Layout.FreedPairsOffset) + 2 * word;
+
+    /// <summary>Normal mode: word <paramref name="word"/> of the freed bitmap, one bit per allocation start freed by another thread (set atomically).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong* FreedWord(byte* block, int word) => (ulong*)(block + Layout.FreedPairsOffset) + 2 * word + 1;
+
+    /// <summary>Clears both freed bitmaps' words that cover slices [0, <paramref name="usedEnd"/>].</summary>
+    public static void ClearFreedPairs(byte* block, int usedEnd) =>
+        new System.Span<ulong>(block + Layout.FreedPairsOffset, 2 * ((usedEnd >> 6) + 1)).Clear();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsSet(ulong* bitmap, int slice) => (bitmap[slice >> 6] & (1UL << slice)) != 0;

@@ -35,6 +35,8 @@ internal static unsafe class BlockValidator
                     problems.Add($"{name}: UsedEnd {header->UsedEnd} in an empty block");
                 if (FirstSetBit(bits) is int stray and >= 0)
                     problems.Add($"{name}: boundary bit {stray} set in an empty block");
+                if (!FioMemoryOptions.Checked && FirstFreedBit(block) is int freed and >= 0)
+                    problems.Add($"{name}: freed bit {freed} set in an empty block");
                 break;
             case BlockState.Retired:
                 if (references <= 0 || references > Layout.SlicesPerBlock)
@@ -72,6 +74,18 @@ internal static unsafe class BlockValidator
         {
             if (bits[word] != 0)
                 return (word << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits[word]);
+        }
+        return -1;
+    }
+
+    /// <summary>The first slice whose owner-freed or freed bit is set; -1 when none is.</summary>
+    private static int FirstFreedBit(byte* block)
+    {
+        for (int word = 0; word < Layout.BitmapWords; word++)
+        {
+            ulong bits = *Block.OwnerFreedWord(block, word) | *Block.FreedWord(block, word);
+            if (bits != 0)
+                return (word << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits);
         }
         return -1;
     }

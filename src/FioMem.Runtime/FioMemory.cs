@@ -22,9 +22,17 @@ namespace FioMem;
 /// </para>
 /// <para>
 /// Any thread may free memory that any other thread allocated. A pointer into FioMem's memory that is not a live
-/// allocation's start (an interior pointer, one past the latest allocation, the latest allocation freed twice) is
-/// rejected with an <see cref="ArgumentException"/> that names it; checked mode (<c>FioMem.Checked</c> /
-/// <c>FIOMEM_CHECKED=1</c>) also catches every double free of a small allocation and writes after free.
+/// allocation's start (an interior pointer, one past the latest allocation, an allocation already freed) is
+/// rejected with an <see cref="ArgumentException"/> that names it, before anything changes.
+/// </para>
+/// <para>
+/// A double free of a small allocation is rejected that way on any thread, including a free of the old pointer after
+/// a <see cref="Realloc(void*, nuint)"/> moved it. Two cases are not caught: a second free after FioMem handed the same
+/// address out again releases that new allocation (a thread's latest allocation freed on that thread is handed out
+/// again by its next allocation; an emptied block is sliced anew), as with any allocator; and two frees of the same
+/// allocation at the same moment, one on the thread that sliced its block and one on another thread, with nothing
+/// ordering them, can both pass. Checked mode (<c>FioMem.Checked</c> / <c>FIOMEM_CHECKED=1</c>) catches the latter,
+/// and writes after free.
 /// </para>
 /// <para>
 /// Memory FioMem did not allocate — outside its blocks and not one of its live large or long-lived allocations — is
@@ -175,8 +183,8 @@ public static unsafe class FioMemory
     /// <param name="ptr">A pointer FioMem returned, memory from <c>NativeMemory.AlignedAlloc</c>/<c>AlignedRealloc</c>,
     /// or <see langword="null"/>.</param>
     /// <exception cref="ArgumentException"><paramref name="ptr"/> lies in FioMem's memory but is not a live
-    /// allocation's start, or is no allocator's: on the calling thread's stack, not aligned on a pointer's size, or
-    /// where no memory is mapped (the message names it).</exception>
+    /// allocation's start (it was freed already, or is an interior pointer), or is no allocator's: on the calling
+    /// thread's stack, not aligned on a pointer's size, or where no memory is mapped (the message names it).</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void AlignedFree(void* ptr) => Allocator.AlignedFree(ptr);
 
@@ -185,8 +193,10 @@ public static unsafe class FioMemory
     /// <param name="ptr">A pointer FioMem returned, memory from <c>NativeMemory.Alloc</c>/<c>AllocZeroed</c>/<c>Realloc</c>,
     /// or <see langword="null"/>.</param>
     /// <exception cref="ArgumentException"><paramref name="ptr"/> lies in FioMem's memory but is not a live
-    /// allocation's start, or is no allocator's: on the calling thread's stack, not aligned on twice a pointer's size,
-    /// or where no memory is mapped (the message names it).</exception>
+    /// allocation's start (it was freed already, on this thread or another, or is an interior pointer), or is no
+    /// allocator's: on the calling thread's stack, not aligned on twice a pointer's size, or where no memory is mapped
+    /// (the message names it). Nothing is freed then. The exceptions to double-free detection are in the type's
+    /// remarks.</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Free(void* ptr) => Allocator.Free(ptr);
 
@@ -213,6 +223,7 @@ public static unsafe class FioMemory
     public static System.Collections.Generic.IReadOnlyList<FioPinnedBlock> GetPinnedBlocks() => PinnedBlocks.Snapshot();
 
     /// <summary>Returns every pooled block to the operating system, and reclaims the blocks of threads that exited.</summary>
+    /// <remarks>Both also happen without a call, after <c>FioMem.TrimDelay</c> (the idle trim); a thread's exit arms it.</remarks>
     public static void Trim() => Allocator.Trim();
 
     /// <summary>elementCount × elementSize, or <see cref="OutOfMemoryException"/> when it overflows.</summary>

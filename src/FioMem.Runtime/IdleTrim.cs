@@ -8,7 +8,9 @@ namespace FioMem;
 /// <summary>
 /// Decides when <see cref="BlockPool.TrimIdle"/> runs, so pooled blocks go back to the operating system without an
 /// explicit <see cref="FioMemory.Trim"/>: a block that stayed in the pool for <see cref="FioMemoryOptions.TrimDelayMilliseconds"/>
-/// is released, and a gen-2 collection that finds the machine's memory load high releases every pooled block.
+/// is released, and a gen-2 collection that finds the machine's memory load high releases every pooled block. Each
+/// run first takes back the blocks of threads that exited (a thread's exit arms the timer), which would otherwise stay
+/// in use until a <see cref="FioMemory.Trim"/>.
 /// </summary>
 /// <remarks>
 /// <para>The delay is kept by one one-shot <see cref="Timer"/>: armed when a block enters the pool while it is not
@@ -56,6 +58,16 @@ internal static class IdleTrim
             Arm(FioMemoryOptions.TrimDelayMilliseconds);
     }
 
+    /// <summary>
+    /// A thread that had a cache has exited (called from a finalizer): the idle trim takes its block back after the
+    /// delay, even when nothing is pooled.
+    /// </summary>
+    public static void OnThreadExited()
+    {
+        if (FioMemoryOptions.TrimDelayMilliseconds > 0 && !s_armed)
+            Arm(FioMemoryOptions.TrimDelayMilliseconds);
+    }
+
     /// <summary>Makes sure a trim runs within <paramref name="dueMilliseconds"/>; an earlier pending one is kept.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Arm(long dueMilliseconds)
@@ -84,6 +96,8 @@ internal static class IdleTrim
         // before is seen by the trim below.
         lock (s_lock)
             s_armed = false;
+        // The blocks of threads that exited first: the empty ones join the pool now and leave it a delay later.
+        SweepExitedThreads();
         int delay = FioMemoryOptions.TrimDelayMilliseconds;
         long now = Environment.TickCount64;
         BlockPool.TrimIdle(now - delay, out long oldestKept);
@@ -98,6 +112,7 @@ internal static class IdleTrim
     internal static void OnGen2Collection()
     {
         Interlocked.Increment(ref s_gen2Callbacks);
+        SweepExitedThreads();
         if (BlockPool.Count == 0)
             return;
         GCMemoryInfo info = GC.GetGCMemoryInfo();
@@ -105,10 +120,33 @@ internal static class IdleTrim
         TrimNow(high);
     }
 
-    /// <summary>Releases the pooled blocks idle for the delay, or all of them when <paramref name="all"/>.</summary>
+    /// <summary>
+    /// Takes back the blocks of threads that exited, then releases the pooled blocks idle for the delay, or all of
+    /// them when <paramref name="all"/>.
+    /// </summary>
     /// <returns>How many blocks went back to the operating system.</returns>
-    internal static int TrimNow(bool all) =>
-        BlockPool.TrimIdle(all ? long.MaxValue : Environment.TickCount64 - FioMemoryOptions.TrimDelayMilliseconds, out _);
+    internal static int TrimNow(bool all)
+    {
+        SweepExitedThreads();
+        return BlockPool.TrimIdle(all ? long.MaxValue : Environment.TickCount64 - FioMemoryOptions.TrimDelayMilliseconds, out _);
+    }
+
+    /// <summary>
+    /// Retires the blocks of threads that exited. Nobody called for it, so a write after free that checked mode finds
+    /// in one of them is kept for the next call that sweeps on a caller's behalf (<c>Trim()</c>, a new thread's first
+    /// allocation) rather than thrown on a timer or finalizer thread.
+    /// </summary>
+    private static void SweepExitedThreads()
+    {
+        try
+        {
+            Allocator.SweepExitedThreads();
+        }
+        catch (InvalidOperationException e)
+        {
+            Allocator.DeferReport(e);
+        }
+    }
 
     /// <summary>Finalized after every collection that reaches it; each time it calls <see cref="OnGen2Collection"/> and re-registers.</summary>
     private sealed class Gen2Callback

@@ -34,8 +34,16 @@ internal static class Layout
     /// <summary>Byte offset of the live-allocation bitmap that checked mode keeps.</summary>
     public const int LiveBitmapOffset = BoundaryBitmapOffset + BitmapWords * 8;
 
+    /// <summary>
+    /// Byte offset of the two freed bitmaps (normal mode), interleaved word by word so that a free finds both of its
+    /// words on one cache line: the owner-freed word (written by the thread that sliced the block), then the freed word
+    /// (written atomically by other threads). The region starts at the live bitmap: checked mode, which keeps that one,
+    /// has no use for these, and the mode is fixed per process.
+    /// </summary>
+    public const int FreedPairsOffset = LiveBitmapOffset;
+
     /// <summary>Byte offset of the first slice handed out (rounded up to a cache line).</summary>
-    public const int DataOffset = (LiveBitmapOffset + BitmapWords * 8 + 63) & ~63;
+    public const int DataOffset = (FreedPairsOffset + 2 * BitmapWords * 8 + 63) & ~63;
 
     /// <summary>The first slice index handed out.</summary>
     public const int FirstDataSlice = DataOffset / SliceSize;

@@ -9,7 +9,8 @@ namespace FioMem;
 /// <summary>
 /// The block a thread is slicing, and the thread's private count of what it handed out from it. Only the owning
 /// thread touches these fields, except the allocator's sweep of exited threads (<see cref="TakeExited"/>), which takes
-/// over caches whose thread has exited (so a thread that ends never strands its block).
+/// over caches whose thread has exited (so a thread that ends never strands its block). The idle trim runs that sweep
+/// too, and a thread's exit arms it.
 /// </summary>
 internal sealed unsafe class ThreadCache
 {
@@ -18,6 +19,9 @@ internal sealed unsafe class ThreadCache
 
 #pragma warning disable IDE1006 // [ThreadStatic]: t_, not s_
     [ThreadStatic] private static ThreadCache? t_current;
+
+    /// <summary>Referenced by nothing but the thread: finalized after the thread exits (see <see cref="ExitSignal"/>).</summary>
+    [ThreadStatic] private static ExitSignal? t_exitSignal;
 #pragma warning restore IDE1006
 
     private static readonly Lock s_registryLock = new();
@@ -85,7 +89,21 @@ internal sealed unsafe class ThreadCache
             sweepDue = s_registry.Count >= s_sweepAt;
         }
         t_current = cache;
+        t_exitSignal = new ExitSignal();
         return cache;
+    }
+
+    /// <summary>
+    /// Tells the idle trim that a thread with a cache has exited, so its block comes back without a call to
+    /// <c>Trim()</c>: a thread's statics are dropped when it ends, and the next collection finalizes this object.
+    /// </summary>
+    private sealed class ExitSignal
+    {
+        ~ExitSignal()
+        {
+            if (!Environment.HasShutdownStarted)
+                IdleTrim.OnThreadExited();
+        }
     }
 
     /// <summary>

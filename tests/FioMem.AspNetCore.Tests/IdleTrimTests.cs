@@ -62,6 +62,38 @@ public unsafe class IdleTrimTests
     }
 
     [Fact]
+    public void Blocks_of_threads_that_exited_come_back_without_any_call()
+    {
+        FioMemory.Trim();
+        // Nothing pending: only the threads' exit can arm the trim.
+        Assert.True(SpinWait.SpinUntil(() => !IdleTrim.IsArmed, Patience), "the trim stayed armed with an empty pool");
+        long before = FioMemory.GetStatistics().BlocksInUse;
+        var threads = new Thread[4];
+        for (int t = 0; t < threads.Length; t++)
+        {
+            // Each thread allocates and frees everything within one block (nothing is pooled), then exits.
+            threads[t] = new Thread(() =>
+            {
+                var pointers = new nint[20];
+                for (int i = 0; i < pointers.Length; i++)
+                    pointers[i] = (nint)FioMemory.Alloc(1000);
+                foreach (nint p in pointers)
+                    FioMemory.Free((void*)p);
+            });
+            threads[t].Start();
+        }
+        foreach (Thread t in threads)
+            t.Join();
+        Assert.True(FioMemory.GetStatistics().BlocksInUse >= before + threads.Length, "each thread holds its block until it is taken back");
+
+        // The first collection after the exits drops the threads' statics; their finalizers arm the trim.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        Assert.True(SpinWait.SpinUntil(() => FioMemory.GetStatistics().BlocksInUse <= before, Patience),
+            $"{FioMemory.GetStatistics().BlocksInUse} blocks in use, {before} before the threads ran");
+    }
+
+    [Fact]
     public void A_trim_under_memory_pressure_releases_every_pooled_block_however_recent()
     {
         // An attempt counts when the idle timer did not trim first: on a stalled machine the blocks can age past the
@@ -71,6 +103,8 @@ public unsafe class IdleTrimTests
             FioMemory.Trim();
             FioMemoryStatistics before = FioMemory.GetStatistics();
             PoolBlocks(blocks: 4);
+            // The trim takes the exited thread's block back first; done here, it is counted among the pooled ones.
+            Allocator.SweepExitedThreads();
             long pooled = FioMemory.GetStatistics().BlocksPooled;
             Assert.True(pooled >= 3);
 

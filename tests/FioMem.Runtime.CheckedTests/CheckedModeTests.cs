@@ -131,6 +131,27 @@ public unsafe class CheckedSweepTests
         Assert.Equal(blocksBefore, FioMemory.GetStatistics().BlocksInUse);
     }
 
+    [Fact]
+    public void A_write_after_free_found_by_the_idle_trim_is_reported_by_the_next_Trim()
+    {
+        FioMemory.Trim();
+        long blocksBefore = FioMemory.GetStatistics().BlocksInUse;
+        RunToEnd(() =>
+        {
+            byte* p = (byte*)FioMemory.Alloc(64);
+            FioMemory.Free(p);
+            p[10] = 42;
+        });
+
+        // The idle trim runs on a timer or finalizer thread: it takes the block back and keeps the report.
+        IdleTrim.TrimNow(all: false);
+        Assert.Equal(blocksBefore, FioMemory.GetStatistics().BlocksInUse);
+
+        var reported = Assert.Throws<InvalidOperationException>(FioMemory.Trim);
+        Assert.Contains("written after it was freed", reported.Message);
+        FioMemory.Trim();
+    }
+
     private static void RunToEnd(Action body)
     {
         var thread = new Thread(() => body());

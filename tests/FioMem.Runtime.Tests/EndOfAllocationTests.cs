@@ -40,14 +40,19 @@ public unsafe class EndOfAllocationTests
         using var owner = new ParkedThread();
         var kept = new List<nint>();
         byte* last = null;
+        // A size whose slices do not fill a block's data exactly, so the end of the latest one lies inside the block.
+        int slices = 3;
+        while ((Layout.SlicesPerBlock - Layout.FirstDataSlice) % slices == 0)
+            slices++;
+        nuint size = (nuint)slices * Layout.SliceSize;
         owner.Run(() =>
         {
             // Allocate until one lands in a new block: the one before it was the latest of the block just retired.
-            byte* previous = (byte*)FioMemory.Alloc(48);
+            byte* previous = (byte*)FioMemory.Alloc(size);
             kept.Add((nint)previous);
             while (true)
             {
-                byte* p = (byte*)FioMemory.Alloc(48);
+                byte* p = (byte*)FioMemory.Alloc(size);
                 kept.Add((nint)p);
                 if (((nuint)p & ~(nuint)(FioMemory.BlockSize - 1)) != ((nuint)previous & ~(nuint)(FioMemory.BlockSize - 1)))
                     break;
@@ -55,8 +60,7 @@ public unsafe class EndOfAllocationTests
             }
             last = previous;
         });
-        // 48-byte allocations (three slices) do not fill the block exactly, so the end of the latest one lies inside it.
-        byte* past = last + 48;
+        byte* past = last + size;
         Assert.True(Block.Of(past) == Block.Of(last));
 
         Assert.Throws<ArgumentException>(() => FioMemory.Free(past));

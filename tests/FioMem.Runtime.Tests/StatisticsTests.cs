@@ -179,6 +179,34 @@ public unsafe class StatisticsTests
     }
 
     [Fact]
+    public void Blocks_of_threads_that_exited_come_back_with_the_idle_trim_without_Trim()
+    {
+        FioMemory.Trim();
+        long before = FioMemory.GetStatistics().BlocksInUse;
+        var threads = new Thread[4];
+        for (int t = 0; t < threads.Length; t++)
+        {
+            // Each thread allocates and frees everything, and ends with its current block in use but empty.
+            threads[t] = new Thread(() =>
+            {
+                var pointers = new nint[20];
+                for (int i = 0; i < pointers.Length; i++)
+                    pointers[i] = (nint)FioMemory.Alloc(1000);
+                foreach (nint p in pointers)
+                    FioMemory.Free((void*)p);
+            });
+            threads[t].Start();
+        }
+        foreach (Thread t in threads) t.Join();
+        Assert.True(FioMemory.GetStatistics().BlocksInUse >= before + threads.Length, "each thread holds its block until it is taken back");
+
+        IdleTrim.TrimNow(all: false);
+
+        FioMemoryStatistics after = FioMemory.GetStatistics();
+        Assert.True(after.BlocksInUse <= before, $"{after.BlocksInUse} blocks in use after the idle trim, {before} before the threads ran");
+    }
+
+    [Fact]
     public void Block_of_an_exited_thread_is_recycled_when_its_last_allocation_is_freed()
     {
         nint survivor = 0;
