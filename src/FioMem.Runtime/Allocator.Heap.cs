@@ -75,7 +75,7 @@ internal static unsafe partial class Allocator
     /// <remarks>
     /// The blocks stay the heap's, so nothing needs to wait for other threads: outside checked mode a free of heap memory
     /// only reads the block (and steps the bump pointer back on the heap's own thread), so a stale free racing the
-    /// reset can at worst be rejected or accepted wrongly, never write.
+    /// reset can at worst be rejected or accepted wrongly, or leave a stale freed bit, never write heap memory.
     /// </remarks>
     internal static void ResetHeapBlocks(FioHeap heap)
     {
@@ -86,6 +86,7 @@ internal static unsafe partial class Allocator
             BlockHeader* header = Block.Header(block);
             byte* next = (byte*)header->HeapNext;
             Block.ClearBitmap(Block.Boundaries(block), header->UsedEnd);
+            Block.ClearFreedPairs(block, header->UsedEnd);
             header->UsedEnd = 0;
             header->HeapNext = (nuint)heap._spareBlocks;
             heap._spareBlocks = block;
@@ -133,6 +134,7 @@ internal static unsafe partial class Allocator
             else
             {
                 Block.ClearBitmap(Block.Boundaries(block), header->UsedEnd);
+                Block.ClearFreedPairs(block, header->UsedEnd);
                 header->UsedEnd = 0;
                 BlockPool.Return(block, HomeOf(block));
             }
@@ -226,7 +228,11 @@ internal static unsafe partial class Allocator
         }
     }
 
-    /// <summary>The free of a validated heap allocation [slice, end), by a visitor of <paramref name="slot"/>.</summary>
+    /// <summary>
+    /// The free of a validated heap allocation [slice, end), by a visitor of <paramref name="slot"/>. Outside checked
+    /// mode the allocation's bit in the block's freed bitmap is set atomically (any thread may free heap memory), and a
+    /// second free finds it set and is rejected; the heap's reset clears the bitmap with the rest.
+    /// </summary>
     private static void ReleaseHeapSlice(HeapSlot slot, void* ptr, byte* block, int slice, int end)
     {
         if (FioMemoryOptions.Checked)
@@ -234,13 +240,26 @@ internal static unsafe partial class Allocator
             CheckedMode.OnFree(ptr, block, slice);
             return;
         }
+        ulong bit = 1UL << slice;
+        ulong* freed = Block.FreedWord(block, slice >> 6);
+        if ((Interlocked.Or(ref *freed, bit) & bit) != 0)
+            ThrowHelper.ThrowDoubleFree(ptr, block);
         FioHeap? heap = slot.Heap;
         if (heap is not null && heap._block == block && heap._next == end && heap.IsOwnerThread)
         {
+            // The latest allocation: its slices are handed out again next, so its freed bit goes with it.
             Block.Boundaries(block)[end >> 6] &= ~(1UL << end);
             heap._next = slice;
             heap._dirtyEnd = Math.Max(heap._dirtyEnd, end);
+            Interlocked.And(ref *freed, ~bit);
         }
+    }
+
+    /// <summary>Outside checked mode: throws when the heap allocation at <paramref name="slice"/> was freed already.</summary>
+    private static void RejectFreedHeapSlice(void* ptr, byte* block, int slice)
+    {
+        if (!FioMemoryOptions.Checked && (Volatile.Read(ref *Block.FreedWord(block, slice >> 6)) & (1UL << slice)) != 0)
+            ThrowHelper.ThrowDoubleFree(ptr, block);
     }
 
     /// <summary>
@@ -259,6 +278,8 @@ internal static unsafe partial class Allocator
                 ThrowHelper.ThrowNeverHandedOut(ptr, block);
             if (FioMemoryOptions.Checked)
                 CheckedMode.CheckLive(ptr, block, slice);
+            else
+                RejectFreedHeapSlice(ptr, block, slice);
             nuint oldSize = (nuint)(oldEnd - slice) << Layout.SliceShift;
             nuint keep = Math.Min(Math.Min(oldSize, byteCount), copyLength);
             FioHeap? heap = slot.Heap;

@@ -373,4 +373,60 @@ public unsafe class FioHeapReleaseTests
             heap.Alloc(100);
         Assert.Empty(BlockValidator.Validate());
     }
+
+    [Fact]
+    public void A_second_free_of_heap_memory_is_rejected_on_any_thread()
+    {
+        using var heap = new FioHeap();
+        byte* first = (byte*)heap.Alloc(48);
+        byte* second = (byte*)heap.Alloc(48);
+        byte* third = (byte*)heap.Alloc(48);
+        heap.Alloc(16); // none of the three is the latest allocation
+        FioMemory.Free(first);
+        Assert.Throws<ArgumentException>(() => FioMemory.Free(first));
+
+        Exception? onOtherThread = null;
+        var thread = new Thread(() =>
+        {
+            FioMemory.Free(second);
+            try { FioMemory.Free(second); } catch (Exception e) { onOtherThread = e; }
+        });
+        thread.Start();
+        thread.Join();
+        Assert.IsType<ArgumentException>(onOtherThread);
+        Assert.Throws<ArgumentException>(() => FioMemory.Free(second));
+
+        FioMemory.Free(third);
+        Assert.Throws<ArgumentException>(() => FioMemory.Realloc(third, 24));
+    }
+
+#if !FIOMEM_TEST_CHECKED
+    // Checked mode sets a reset heap's blocks aside (poisoned), so the next round has other addresses.
+    [Fact]
+    public void After_Reset_the_same_addresses_are_freed_once_without_complaint()
+    {
+        using var heap = new FioHeap();
+        void* first = heap.Alloc(48);
+        heap.Alloc(16);
+        FioMemory.Free(first);
+        heap.Reset();
+        Assert.True(first == heap.Alloc(48));
+        heap.Alloc(16);
+        FioMemory.Free(first);
+        Assert.Throws<ArgumentException>(() => FioMemory.Free(first));
+    }
+#endif
+
+    [Fact]
+    public void The_latest_allocation_freed_by_the_owner_and_allocated_again_is_freed_once_more()
+    {
+        using var heap = new FioHeap();
+        heap.Alloc(16);
+        void* latest = heap.Alloc(64);
+        FioMemory.Free(latest);
+        void* again = heap.Alloc(64);
+        heap.Alloc(16);
+        FioMemory.Free(again);
+        Assert.Throws<ArgumentException>(() => FioMemory.Free(again));
+    }
 }
