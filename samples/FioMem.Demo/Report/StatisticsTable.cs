@@ -48,8 +48,8 @@ public static class StatisticsTable
             : string.Create(CultureInfo.InvariantCulture,
                 $"Of the {before.BlocksInUse:N0} blocks in use after the run, up to {before.ThreadCaches:N0} are current blocks of the thread caches FioMem still holds");
         return threads + held + ": FioMem keeps a thread's current block until it sweeps the caches of exited threads, which "
-            + "Trim() does (and a new thread's first allocation once the caches have doubled in number). They are not leaks: "
-            + "after Trim() they are gone.";
+            + "Trim() does, and the idle trim a few seconds after a collection has noticed the threads' exit (also a new thread's "
+            + "first allocation once the caches have doubled in number). They are not leaks: after Trim() they are gone.";
     }
 
     private static void Row(Table table, string name, long before, long after) =>
