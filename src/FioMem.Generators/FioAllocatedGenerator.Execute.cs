@@ -16,7 +16,7 @@ namespace FioMem.Generators;
 public sealed partial class FioAllocatedGenerator
 {
     /// <summary>The tool name and version written into <c>[GeneratedCode]</c>.</summary>
-    /// <remarks>The informational version is the package version ("0.1.0"), so the attribute names the version a
+    /// <remarks>The informational version is the package version (for example "0.2.0"), so the attribute names the version a
     /// user installed rather than the four-part assembly version.</remarks>
     private static readonly string s_generatedCodeAttribute =
         $"[global::System.CodeDom.Compiler.GeneratedCode(\"FioMem.Generators\", \"{GetToolVersion()}\")]";

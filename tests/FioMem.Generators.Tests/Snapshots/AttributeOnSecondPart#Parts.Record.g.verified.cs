@@ -6,37 +6,37 @@ namespace Parts;
 unsafe partial struct Record : global::FioMem.IFioAllocated<global::Parts.Record>
 {
     /// <inheritdoc/>
-    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
     static string global::FioMem.IFioAllocated<global::Parts.Record>.FioTypeName => "Parts.Record";
 
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New()"/>
-    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static global::Parts.Record* New() => global::FioMem.FioAlloc<global::Parts.Record>.New();
 
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New(global::FioMem.FioHeap)"/>
-    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static global::Parts.Record* New(global::FioMem.FioHeap heap) => global::FioMem.FioAlloc<global::Parts.Record>.New(heap);
 
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(int)"/>
-    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
     public static global::System.Span<global::Parts.Record> NewArray(int count) => global::FioMem.FioAlloc<global::Parts.Record>.NewArray(count);
 
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(global::FioMem.FioHeap, int)"/>
-    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
     public static global::System.Span<global::Parts.Record> NewArray(global::FioMem.FioHeap heap, int count) => global::FioMem.FioAlloc<global::Parts.Record>.NewArray(heap, count);
 
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewOwned"/>
-    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
     public static global::FioMem.FioOwned<global::Parts.Record> NewOwned() => global::FioMem.FioAlloc<global::Parts.Record>.NewOwned();
 
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.Free(T*)"/>
-    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static void Free(global::Parts.Record* value) => global::FioMem.FioAlloc<global::Parts.Record>.Free(value);
 
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.FreeArray(global::System.Span{T})"/>
-    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
     public static void FreeArray(global::System.Span<global::Parts.Record> array) => global::FioMem.FioAlloc<global::Parts.Record>.FreeArray(array);
 }

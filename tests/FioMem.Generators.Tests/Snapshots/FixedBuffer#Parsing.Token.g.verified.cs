@@ -6,37 +6,37 @@ namespace Parsing;
 unsafe partial struct Token : global::FioMem.IFioAllocated<global::Parsing.Token>
 {
     /// <inheritdoc/>
-    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
     static string global::FioMem.IFioAllocated<global::Parsing.Token>.FioTypeName => "Parsing.Token";
 
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New()"/>
-    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static global::Parsing.Token* New() => global::FioMem.FioAlloc<global::Parsing.Token>.New();
 
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New(global::FioMem.FioHeap)"/>
-    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static global::Parsing.Token* New(global::FioMem.FioHeap heap) => global::FioMem.FioAlloc<global::Parsing.Token>.New(heap);
 
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(int)"/>
-    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
     public static global::System.Span<global::Parsing.Token> NewArray(int count) => global::FioMem.FioAlloc<global::Parsing.Token>.NewArray(count);
 
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(global::FioMem.FioHeap, int)"/>
-    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
     public static global::System.Span<global::Parsing.Token> NewArray(global::FioMem.FioHeap heap, int count) => global::FioMem.FioAlloc<global::Parsing.Token>.NewArray(heap, count);
 
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewOwned"/>
-    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
     public static global::FioMem.FioOwned<global::Parsing.Token> NewOwned() => global::FioMem.FioAlloc<global::Parsing.Token>.NewOwned();
 
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.Free(T*)"/>
-    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static void Free(global::Parsing.Token* value) => global::FioMem.FioAlloc<global::Parsing.Token>.Free(value);
 
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.FreeArray(global::System.Span{T})"/>
-    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
     public static void FreeArray(global::System.Span<global::Parsing.Token> array) => global::FioMem.FioAlloc<global::Parsing.Token>.FreeArray(array);
 }

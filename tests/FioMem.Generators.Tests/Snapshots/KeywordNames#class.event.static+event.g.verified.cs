@@ -8,38 +8,38 @@ partial class @static
     unsafe partial struct @event : global::FioMem.IFioAllocated<global::@class.@event.@static.@event>
     {
         /// <inheritdoc/>
-        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
         static string global::FioMem.IFioAllocated<global::@class.@event.@static.@event>.FioTypeName => "class.event.static.event";
 
         /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New()"/>
-        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static global::@class.@event.@static.@event* New() => global::FioMem.FioAlloc<global::@class.@event.@static.@event>.New();
 
         /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New(global::FioMem.FioHeap)"/>
-        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static global::@class.@event.@static.@event* New(global::FioMem.FioHeap heap) => global::FioMem.FioAlloc<global::@class.@event.@static.@event>.New(heap);
 
         /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(int)"/>
-        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
         public static global::System.Span<global::@class.@event.@static.@event> NewArray(int count) => global::FioMem.FioAlloc<global::@class.@event.@static.@event>.NewArray(count);
 
         /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(global::FioMem.FioHeap, int)"/>
-        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
         public static global::System.Span<global::@class.@event.@static.@event> NewArray(global::FioMem.FioHeap heap, int count) => global::FioMem.FioAlloc<global::@class.@event.@static.@event>.NewArray(heap, count);
 
         /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewOwned"/>
-        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
         public static global::FioMem.FioOwned<global::@class.@event.@static.@event> NewOwned() => global::FioMem.FioAlloc<global::@class.@event.@static.@event>.NewOwned();
 
         /// <inheritdoc cref="global::FioMem.FioAlloc{T}.Free(T*)"/>
-        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static void Free(global::@class.@event.@static.@event* value) => global::FioMem.FioAlloc<global::@class.@event.@static.@event>.Free(value);
 
         /// <inheritdoc cref="global::FioMem.FioAlloc{T}.FreeArray(global::System.Span{T})"/>
-        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
         public static void FreeArray(global::System.Span<global::@class.@event.@static.@event> array) => global::FioMem.FioAlloc<global::@class.@event.@static.@event>.FreeArray(array);
     }
 }

@@ -6,37 +6,37 @@ namespace @class.@event;
 unsafe partial struct @struct : global::FioMem.IFioAllocated<global::@class.@event.@struct>
 {
     /// <inheritdoc/>
-    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
     static string global::FioMem.IFioAllocated<global::@class.@event.@struct>.FioTypeName => "class.event.struct";
 
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New()"/>
-    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static global::@class.@event.@struct* New() => global::FioMem.FioAlloc<global::@class.@event.@struct>.New();
 
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New(global::FioMem.FioHeap)"/>
-    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static global::@class.@event.@struct* New(global::FioMem.FioHeap heap) => global::FioMem.FioAlloc<global::@class.@event.@struct>.New(heap);
 
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(int)"/>
-    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
     public static global::System.Span<global::@class.@event.@struct> NewArray(int count) => global::FioMem.FioAlloc<global::@class.@event.@struct>.NewArray(count);
 
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(global::FioMem.FioHeap, int)"/>
-    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
     public static global::System.Span<global::@class.@event.@struct> NewArray(global::FioMem.FioHeap heap, int count) => global::FioMem.FioAlloc<global::@class.@event.@struct>.NewArray(heap, count);
 
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewOwned"/>
-    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
     public static global::FioMem.FioOwned<global::@class.@event.@struct> NewOwned() => global::FioMem.FioAlloc<global::@class.@event.@struct>.NewOwned();
 
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.Free(T*)"/>
-    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static void Free(global::@class.@event.@struct* value) => global::FioMem.FioAlloc<global::@class.@event.@struct>.Free(value);
 
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.FreeArray(global::System.Span{T})"/>
-    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
     public static void FreeArray(global::System.Span<global::@class.@event.@struct> array) => global::FioMem.FioAlloc<global::@class.@event.@struct>.FreeArray(array);
 }

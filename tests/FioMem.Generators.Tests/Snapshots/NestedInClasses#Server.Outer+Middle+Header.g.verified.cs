@@ -10,38 +10,38 @@ partial class Outer
         unsafe partial struct Header : global::FioMem.IFioAllocated<global::Server.Outer.Middle.Header>
         {
             /// <inheritdoc/>
-            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
             static string global::FioMem.IFioAllocated<global::Server.Outer.Middle.Header>.FioTypeName => "Server.Outer.Middle.Header";
 
             /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New()"/>
-            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public static global::Server.Outer.Middle.Header* New() => global::FioMem.FioAlloc<global::Server.Outer.Middle.Header>.New();
 
             /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New(global::FioMem.FioHeap)"/>
-            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public static global::Server.Outer.Middle.Header* New(global::FioMem.FioHeap heap) => global::FioMem.FioAlloc<global::Server.Outer.Middle.Header>.New(heap);
 
             /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(int)"/>
-            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
             public static global::System.Span<global::Server.Outer.Middle.Header> NewArray(int count) => global::FioMem.FioAlloc<global::Server.Outer.Middle.Header>.NewArray(count);
 
             /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(global::FioMem.FioHeap, int)"/>
-            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
             public static global::System.Span<global::Server.Outer.Middle.Header> NewArray(global::FioMem.FioHeap heap, int count) => global::FioMem.FioAlloc<global::Server.Outer.Middle.Header>.NewArray(heap, count);
 
             /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewOwned"/>
-            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
             public static global::FioMem.FioOwned<global::Server.Outer.Middle.Header> NewOwned() => global::FioMem.FioAlloc<global::Server.Outer.Middle.Header>.NewOwned();
 
             /// <inheritdoc cref="global::FioMem.FioAlloc{T}.Free(T*)"/>
-            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public static void Free(global::Server.Outer.Middle.Header* value) => global::FioMem.FioAlloc<global::Server.Outer.Middle.Header>.Free(value);
 
             /// <inheritdoc cref="global::FioMem.FioAlloc{T}.FreeArray(global::System.Span{T})"/>
-            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
             public static void FreeArray(global::System.Span<global::Server.Outer.Middle.Header> array) => global::FioMem.FioAlloc<global::Server.Outer.Middle.Header>.FreeArray(array);
         }
     }

@@ -10,38 +10,38 @@ partial class Outer
         unsafe partial struct Trailer : global::FioMem.IFioAllocated<global::Server.Outer.Middle.Trailer>
         {
             /// <inheritdoc/>
-            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
             static string global::FioMem.IFioAllocated<global::Server.Outer.Middle.Trailer>.FioTypeName => "Server.Outer.Middle.Trailer";
 
             /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New()"/>
-            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public static global::Server.Outer.Middle.Trailer* New() => global::FioMem.FioAlloc<global::Server.Outer.Middle.Trailer>.New();
 
             /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New(global::FioMem.FioHeap)"/>
-            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public static global::Server.Outer.Middle.Trailer* New(global::FioMem.FioHeap heap) => global::FioMem.FioAlloc<global::Server.Outer.Middle.Trailer>.New(heap);
 
             /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(int)"/>
-            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
             public static global::System.Span<global::Server.Outer.Middle.Trailer> NewArray(int count) => global::FioMem.FioAlloc<global::Server.Outer.Middle.Trailer>.NewArray(count);
 
             /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(global::FioMem.FioHeap, int)"/>
-            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
             public static global::System.Span<global::Server.Outer.Middle.Trailer> NewArray(global::FioMem.FioHeap heap, int count) => global::FioMem.FioAlloc<global::Server.Outer.Middle.Trailer>.NewArray(heap, count);
 
             /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewOwned"/>
-            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
             public static global::FioMem.FioOwned<global::Server.Outer.Middle.Trailer> NewOwned() => global::FioMem.FioAlloc<global::Server.Outer.Middle.Trailer>.NewOwned();
 
             /// <inheritdoc cref="global::FioMem.FioAlloc{T}.Free(T*)"/>
-            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public static void Free(global::Server.Outer.Middle.Trailer* value) => global::FioMem.FioAlloc<global::Server.Outer.Middle.Trailer>.Free(value);
 
             /// <inheritdoc cref="global::FioMem.FioAlloc{T}.FreeArray(global::System.Span{T})"/>
-            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
             public static void FreeArray(global::System.Span<global::Server.Outer.Middle.Trailer> array) => global::FioMem.FioAlloc<global::Server.Outer.Middle.Trailer>.FreeArray(array);
         }
     }

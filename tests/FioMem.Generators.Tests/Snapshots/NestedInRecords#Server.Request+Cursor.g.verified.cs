@@ -8,38 +8,38 @@ partial record Request
     unsafe partial struct Cursor : global::FioMem.IFioAllocated<global::Server.Request.Cursor>
     {
         /// <inheritdoc/>
-        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
         static string global::FioMem.IFioAllocated<global::Server.Request.Cursor>.FioTypeName => "Server.Request.Cursor";
 
         /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New()"/>
-        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static global::Server.Request.Cursor* New() => global::FioMem.FioAlloc<global::Server.Request.Cursor>.New();
 
         /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New(global::FioMem.FioHeap)"/>
-        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static global::Server.Request.Cursor* New(global::FioMem.FioHeap heap) => global::FioMem.FioAlloc<global::Server.Request.Cursor>.New(heap);
 
         /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(int)"/>
-        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
         public static global::System.Span<global::Server.Request.Cursor> NewArray(int count) => global::FioMem.FioAlloc<global::Server.Request.Cursor>.NewArray(count);
 
         /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(global::FioMem.FioHeap, int)"/>
-        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
         public static global::System.Span<global::Server.Request.Cursor> NewArray(global::FioMem.FioHeap heap, int count) => global::FioMem.FioAlloc<global::Server.Request.Cursor>.NewArray(heap, count);
 
         /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewOwned"/>
-        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
         public static global::FioMem.FioOwned<global::Server.Request.Cursor> NewOwned() => global::FioMem.FioAlloc<global::Server.Request.Cursor>.NewOwned();
 
         /// <inheritdoc cref="global::FioMem.FioAlloc{T}.Free(T*)"/>
-        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static void Free(global::Server.Request.Cursor* value) => global::FioMem.FioAlloc<global::Server.Request.Cursor>.Free(value);
 
         /// <inheritdoc cref="global::FioMem.FioAlloc{T}.FreeArray(global::System.Span{T})"/>
-        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
         public static void FreeArray(global::System.Span<global::Server.Request.Cursor> array) => global::FioMem.FioAlloc<global::Server.Request.Cursor>.FreeArray(array);
     }
 }

@@ -10,38 +10,38 @@ partial record Request
         unsafe partial struct Slot : global::FioMem.IFioAllocated<global::Server.Request.Frame.Slot>
         {
             /// <inheritdoc/>
-            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
             static string global::FioMem.IFioAllocated<global::Server.Request.Frame.Slot>.FioTypeName => "Server.Request.Frame.Slot";
 
             /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New()"/>
-            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public static global::Server.Request.Frame.Slot* New() => global::FioMem.FioAlloc<global::Server.Request.Frame.Slot>.New();
 
             /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New(global::FioMem.FioHeap)"/>
-            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public static global::Server.Request.Frame.Slot* New(global::FioMem.FioHeap heap) => global::FioMem.FioAlloc<global::Server.Request.Frame.Slot>.New(heap);
 
             /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(int)"/>
-            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
             public static global::System.Span<global::Server.Request.Frame.Slot> NewArray(int count) => global::FioMem.FioAlloc<global::Server.Request.Frame.Slot>.NewArray(count);
 
             /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(global::FioMem.FioHeap, int)"/>
-            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
             public static global::System.Span<global::Server.Request.Frame.Slot> NewArray(global::FioMem.FioHeap heap, int count) => global::FioMem.FioAlloc<global::Server.Request.Frame.Slot>.NewArray(heap, count);
 
             /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewOwned"/>
-            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
             public static global::FioMem.FioOwned<global::Server.Request.Frame.Slot> NewOwned() => global::FioMem.FioAlloc<global::Server.Request.Frame.Slot>.NewOwned();
 
             /// <inheritdoc cref="global::FioMem.FioAlloc{T}.Free(T*)"/>
-            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public static void Free(global::Server.Request.Frame.Slot* value) => global::FioMem.FioAlloc<global::Server.Request.Frame.Slot>.Free(value);
 
             /// <inheritdoc cref="global::FioMem.FioAlloc{T}.FreeArray(global::System.Span{T})"/>
-            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
             public static void FreeArray(global::System.Span<global::Server.Request.Frame.Slot> array) => global::FioMem.FioAlloc<global::Server.Request.Frame.Slot>.FreeArray(array);
         }
     }

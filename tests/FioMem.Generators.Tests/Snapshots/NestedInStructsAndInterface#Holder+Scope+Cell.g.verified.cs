@@ -8,38 +8,38 @@ partial struct Holder
         unsafe partial struct Cell : global::FioMem.IFioAllocated<global::Holder.Scope.Cell>
         {
             /// <inheritdoc/>
-            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
             static string global::FioMem.IFioAllocated<global::Holder.Scope.Cell>.FioTypeName => "Holder.Scope.Cell";
 
             /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New()"/>
-            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public static global::Holder.Scope.Cell* New() => global::FioMem.FioAlloc<global::Holder.Scope.Cell>.New();
 
             /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New(global::FioMem.FioHeap)"/>
-            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public static global::Holder.Scope.Cell* New(global::FioMem.FioHeap heap) => global::FioMem.FioAlloc<global::Holder.Scope.Cell>.New(heap);
 
             /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(int)"/>
-            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
             public static global::System.Span<global::Holder.Scope.Cell> NewArray(int count) => global::FioMem.FioAlloc<global::Holder.Scope.Cell>.NewArray(count);
 
             /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(global::FioMem.FioHeap, int)"/>
-            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
             public static global::System.Span<global::Holder.Scope.Cell> NewArray(global::FioMem.FioHeap heap, int count) => global::FioMem.FioAlloc<global::Holder.Scope.Cell>.NewArray(heap, count);
 
             /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewOwned"/>
-            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
             public static global::FioMem.FioOwned<global::Holder.Scope.Cell> NewOwned() => global::FioMem.FioAlloc<global::Holder.Scope.Cell>.NewOwned();
 
             /// <inheritdoc cref="global::FioMem.FioAlloc{T}.Free(T*)"/>
-            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public static void Free(global::Holder.Scope.Cell* value) => global::FioMem.FioAlloc<global::Holder.Scope.Cell>.Free(value);
 
             /// <inheritdoc cref="global::FioMem.FioAlloc{T}.FreeArray(global::System.Span{T})"/>
-            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
             public static void FreeArray(global::System.Span<global::Holder.Scope.Cell> array) => global::FioMem.FioAlloc<global::Holder.Scope.Cell>.FreeArray(array);
         }
     }

@@ -6,38 +6,38 @@ partial interface IShape
     unsafe partial struct Point : global::FioMem.IFioAllocated<global::IShape.Point>
     {
         /// <inheritdoc/>
-        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
         static string global::FioMem.IFioAllocated<global::IShape.Point>.FioTypeName => "IShape.Point";
 
         /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New()"/>
-        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static global::IShape.Point* New() => global::FioMem.FioAlloc<global::IShape.Point>.New();
 
         /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New(global::FioMem.FioHeap)"/>
-        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static global::IShape.Point* New(global::FioMem.FioHeap heap) => global::FioMem.FioAlloc<global::IShape.Point>.New(heap);
 
         /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(int)"/>
-        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
         public static global::System.Span<global::IShape.Point> NewArray(int count) => global::FioMem.FioAlloc<global::IShape.Point>.NewArray(count);
 
         /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(global::FioMem.FioHeap, int)"/>
-        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
         public static global::System.Span<global::IShape.Point> NewArray(global::FioMem.FioHeap heap, int count) => global::FioMem.FioAlloc<global::IShape.Point>.NewArray(heap, count);
 
         /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewOwned"/>
-        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
         public static global::FioMem.FioOwned<global::IShape.Point> NewOwned() => global::FioMem.FioAlloc<global::IShape.Point>.NewOwned();
 
         /// <inheritdoc cref="global::FioMem.FioAlloc{T}.Free(T*)"/>
-        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static void Free(global::IShape.Point* value) => global::FioMem.FioAlloc<global::IShape.Point>.Free(value);
 
         /// <inheritdoc cref="global::FioMem.FioAlloc{T}.FreeArray(global::System.Span{T})"/>
-        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
         public static void FreeArray(global::System.Span<global::IShape.Point> array) => global::FioMem.FioAlloc<global::IShape.Point>.FreeArray(array);
     }
 }

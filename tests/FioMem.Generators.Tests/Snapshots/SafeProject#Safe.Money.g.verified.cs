@@ -6,22 +6,22 @@ namespace Safe;
 partial struct Money : global::FioMem.IFioAllocated<global::Safe.Money>
 {
     /// <inheritdoc/>
-    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
     static string global::FioMem.IFioAllocated<global::Safe.Money>.FioTypeName => "Safe.Money";
 
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(int)"/>
-    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
     public static global::System.Span<global::Safe.Money> NewArray(int count) => global::FioMem.FioAlloc<global::Safe.Money>.NewArray(count);
 
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(global::FioMem.FioHeap, int)"/>
-    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
     public static global::System.Span<global::Safe.Money> NewArray(global::FioMem.FioHeap heap, int count) => global::FioMem.FioAlloc<global::Safe.Money>.NewArray(heap, count);
 
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewOwned"/>
-    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
     public static global::FioMem.FioOwned<global::Safe.Money> NewOwned() => global::FioMem.FioAlloc<global::Safe.Money>.NewOwned();
 
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.FreeArray(global::System.Span{T})"/>
-    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
     public static void FreeArray(global::System.Span<global::Safe.Money> array) => global::FioMem.FioAlloc<global::Safe.Money>.FreeArray(array);
 }

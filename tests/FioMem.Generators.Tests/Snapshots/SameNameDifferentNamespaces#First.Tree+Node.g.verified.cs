@@ -8,38 +8,38 @@ partial class Tree
     unsafe partial struct Node : global::FioMem.IFioAllocated<global::First.Tree.Node>
     {
         /// <inheritdoc/>
-        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
         static string global::FioMem.IFioAllocated<global::First.Tree.Node>.FioTypeName => "First.Tree.Node";
 
         /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New()"/>
-        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static global::First.Tree.Node* New() => global::FioMem.FioAlloc<global::First.Tree.Node>.New();
 
         /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New(global::FioMem.FioHeap)"/>
-        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static global::First.Tree.Node* New(global::FioMem.FioHeap heap) => global::FioMem.FioAlloc<global::First.Tree.Node>.New(heap);
 
         /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(int)"/>
-        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
         public static global::System.Span<global::First.Tree.Node> NewArray(int count) => global::FioMem.FioAlloc<global::First.Tree.Node>.NewArray(count);
 
         /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(global::FioMem.FioHeap, int)"/>
-        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
         public static global::System.Span<global::First.Tree.Node> NewArray(global::FioMem.FioHeap heap, int count) => global::FioMem.FioAlloc<global::First.Tree.Node>.NewArray(heap, count);
 
         /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewOwned"/>
-        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
         public static global::FioMem.FioOwned<global::First.Tree.Node> NewOwned() => global::FioMem.FioAlloc<global::First.Tree.Node>.NewOwned();
 
         /// <inheritdoc cref="global::FioMem.FioAlloc{T}.Free(T*)"/>
-        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static void Free(global::First.Tree.Node* value) => global::FioMem.FioAlloc<global::First.Tree.Node>.Free(value);
 
         /// <inheritdoc cref="global::FioMem.FioAlloc{T}.FreeArray(global::System.Span{T})"/>
-        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
         public static void FreeArray(global::System.Span<global::First.Tree.Node> array) => global::FioMem.FioAlloc<global::First.Tree.Node>.FreeArray(array);
     }
 }

@@ -6,37 +6,37 @@ namespace Telemetry;
 unsafe partial struct Sample : global::FioMem.IFioAllocated<global::Telemetry.Sample>
 {
     /// <inheritdoc/>
-    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
     static string global::FioMem.IFioAllocated<global::Telemetry.Sample>.FioTypeName => "Telemetry.Sample";
 
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New()"/>
-    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static global::Telemetry.Sample* New() => global::FioMem.FioAlloc<global::Telemetry.Sample>.New();
 
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.New(global::FioMem.FioHeap)"/>
-    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static global::Telemetry.Sample* New(global::FioMem.FioHeap heap) => global::FioMem.FioAlloc<global::Telemetry.Sample>.New(heap);
 
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(int)"/>
-    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
     public static global::System.Span<global::Telemetry.Sample> NewArray(int count) => global::FioMem.FioAlloc<global::Telemetry.Sample>.NewArray(count);
 
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewArray(global::FioMem.FioHeap, int)"/>
-    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
     public static global::System.Span<global::Telemetry.Sample> NewArray(global::FioMem.FioHeap heap, int count) => global::FioMem.FioAlloc<global::Telemetry.Sample>.NewArray(heap, count);
 
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.NewOwned"/>
-    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
     public static global::FioMem.FioOwned<global::Telemetry.Sample> NewOwned() => global::FioMem.FioAlloc<global::Telemetry.Sample>.NewOwned();
 
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.Free(T*)"/>
-    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static void Free(global::Telemetry.Sample* value) => global::FioMem.FioAlloc<global::Telemetry.Sample>.Free(value);
 
     /// <inheritdoc cref="global::FioMem.FioAlloc{T}.FreeArray(global::System.Span{T})"/>
-    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.1.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("FioMem.Generators", "0.2.0")]
     public static void FreeArray(global::System.Span<global::Telemetry.Sample> array) => global::FioMem.FioAlloc<global::Telemetry.Sample>.FreeArray(array);
 }
