@@ -149,8 +149,18 @@ internal static unsafe partial class Allocator
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void SkipToAligned(ThreadCache cache, int next, int start)
     {
+        MarkSkippedSlices(cache.Block, next, start, cache.DirtyEnd);
+        cache.Next = start;
+    }
+
+    /// <summary>
+    /// Marks the slices [<paramref name="next"/>, <paramref name="start"/>) of <paramref name="block"/>, skipped for an
+    /// alignment, as <see cref="SkipToAligned"/> says (a thread's block or a heap's); <paramref name="dirtyEnd"/> is
+    /// how far the block's data may hold old bytes.
+    /// </summary>
+    internal static void MarkSkippedSlices(byte* block, int next, int start, int dirtyEnd)
+    {
         Debug.Assert(next < start && start <= Layout.SlicesPerBlock, "the gap lies in the block");
-        byte* block = cache.Block;
         byte* gap = block + ((nuint)next << Layout.SliceShift);
         ulong* bits = Block.Boundaries(block);
         if (FioMemoryOptions.Checked)
@@ -163,12 +173,11 @@ internal static unsafe partial class Allocator
         {
             // Zeroed before they join the allocation before them (whose Realloc would copy them), and the new end is
             // marked before the old one is cleared, so a thread sizing that allocation meanwhile finds one or the other.
-            if (next < cache.DirtyEnd)
-                SliceClear.Clear(gap, (nuint)(Math.Min(start, cache.DirtyEnd) - next) << Layout.SliceShift);
+            if (next < dirtyEnd)
+                SliceClear.Clear(gap, (nuint)(Math.Min(start, dirtyEnd) - next) << Layout.SliceShift);
             bits[start >> 6] |= 1UL << start;
             Volatile.Write(ref bits[next >> 6], bits[next >> 6] & ~(1UL << next));
         }
-        cache.Next = start;
     }
 
     public static void* AllocLongLived(nuint byteCount) =>

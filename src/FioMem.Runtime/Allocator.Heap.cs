@@ -164,23 +164,7 @@ internal static unsafe partial class Allocator
     /// </summary>
     internal static void SkipToAlignedInHeap(FioHeap heap, int next, int start)
     {
-        Debug.Assert(next < start && start <= Layout.SlicesPerBlock, "the gap lies in the block");
-        byte* block = heap._block;
-        byte* gap = block + ((nuint)next << Layout.SliceShift);
-        ulong* bits = Block.Boundaries(block);
-        if (FioMemoryOptions.Checked)
-        {
-            new Span<byte>(gap, (start - next) << Layout.SliceShift).Fill(CheckedMode.Poison);
-            bits[next >> 6] |= 1UL << next;
-            bits[start >> 6] |= 1UL << start;
-        }
-        else
-        {
-            if (next < heap._dirtyEnd)
-                SliceClear.Clear(gap, (nuint)(Math.Min(start, heap._dirtyEnd) - next) << Layout.SliceShift);
-            bits[start >> 6] |= 1UL << start;
-            Volatile.Write(ref bits[next >> 6], bits[next >> 6] & ~(1UL << next));
-        }
+        MarkSkippedSlices(heap._block, next, start, heap._dirtyEnd);
         heap._next = start;
     }
 
