@@ -8,7 +8,7 @@ namespace FioMem.Demo.Allocators;
 
 /// <summary>
 /// A request's header, lines and chunks from the worker's <see cref="FioHeap"/>, released together by
-/// <see cref="FioHeap.Reset"/>; responses, which another worker frees, from <see cref="FioMemory.Alloc(nuint)"/>.
+/// <see cref="FioHeap.Reset"/>; responses, which another worker frees, as <see cref="FioMemDemoAllocator"/> makes them.
 /// </summary>
 public readonly unsafe struct FioHeapDemoAllocator : IDemoAllocator
 {
@@ -17,15 +17,15 @@ public readonly unsafe struct FioHeapDemoAllocator : IDemoAllocator
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static DemoBuffer Allocate(int length) => new((byte*)FioMemory.Alloc((nuint)length), length);
+    public static DemoBuffer Allocate(int length) => FioMemDemoAllocator.Allocate(length);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static DemoBuffer AllocateHeader() => new((byte*)FioAlloc<RequestHeader>.New(), sizeof(RequestHeader));
+    public static DemoBuffer AllocateHeader() => FioMemDemoAllocator.AllocateHeader();
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Free(DemoBuffer buffer) => FioMemory.Free(buffer.Pointer);
+    public static void Free(DemoBuffer buffer) => FioMemDemoAllocator.Free(buffer);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
