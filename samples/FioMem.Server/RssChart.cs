@@ -26,7 +26,7 @@ internal static class RssChart
             MarkLoad(plot, loadStart, top, "load starts");
             MarkLoad(plot, loadEnd, top, "load stops");
         }
-        plot.Title("FioMem.Server: resident memory, echo 16 KiB under wrk, then idle");
+        plot.Title("FioMem.Server: resident memory under the load test's cases, then idle");
         plot.XLabel("seconds since the server was ready");
         plot.YLabel("RSS (MiB)");
         // Below the figure, outside the data: inside, it hid the end of a line.
