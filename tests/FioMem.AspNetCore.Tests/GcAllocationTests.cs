@@ -6,6 +6,17 @@ using Xunit;
 
 namespace FioMem.AspNetCore.Tests;
 
+/// <summary>
+/// The GC-allocation tests run alone: owner objects move between threads through a shared list, and another test's
+/// threads taking from it (or filling it) meanwhile would make this thread create owners that its steady state does not.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class GcAllocationCollection
+{
+    public const string Name = "GC allocation (serial)";
+}
+
+[Collection(GcAllocationCollection.Name)]
 public class GcAllocationTests
 {
     [Fact]
