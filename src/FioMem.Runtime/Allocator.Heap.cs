@@ -239,13 +239,6 @@ internal static unsafe partial class Allocator
         }
     }
 
-    /// <summary>Outside checked mode: throws when the heap allocation at <paramref name="slice"/> was freed already.</summary>
-    private static void RejectFreedHeapSlice(void* ptr, byte* block, int slice)
-    {
-        if (!FioMemoryOptions.Checked && (Volatile.Read(ref *Block.FreedWord(block, slice >> 6)) & (1UL << slice)) != 0)
-            ThrowHelper.ThrowDoubleFree(ptr, block);
-    }
-
     /// <summary>
     /// <c>Realloc</c> of heap memory. Shrinking stays in place on any thread. Growing is done on the heap's own thread
     /// only, since it allocates from the heap: in place over the free slices after the heap's latest allocation, else
@@ -262,8 +255,8 @@ internal static unsafe partial class Allocator
                 ThrowHelper.ThrowNeverHandedOut(ptr, block);
             if (FioMemoryOptions.Checked)
                 CheckedMode.CheckLive(ptr, block, slice);
-            else
-                RejectFreedHeapSlice(ptr, block, slice);
+            else if (IsFreed(block, slice))
+                ThrowHelper.ThrowDoubleFree(ptr, block);
             nuint oldSize = (nuint)(oldEnd - slice) << Layout.SliceShift;
             nuint keep = Math.Min(Math.Min(oldSize, byteCount), copyLength);
             FioHeap? heap = slot.Heap;
