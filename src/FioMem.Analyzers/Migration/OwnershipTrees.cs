@@ -152,10 +152,34 @@ internal static class OwnershipTrees
         public (int Walked, int Members) Walk(Func<SyntaxTree, OwnershipWalker> walkerFor, Func<IEnumerable<OwnershipGraph>> graphs,
             CancellationToken cancellationToken)
         {
-            // The driver hands members over in any order; walking them in source order keeps the facts' order stable.
+            // The driver hands members over in any order; walking them in source order keeps the facts' order stable. By
+            // path (ordinal), then position: each tree's path is ranked once, not compared at each step of the sort.
+            var ranks = new Dictionary<SyntaxTree, int>();
+            var paths = new List<string>();
+            foreach (var member in _members)
+            {
+                if (!ranks.ContainsKey(member.Node.SyntaxTree))
+                {
+                    ranks[member.Node.SyntaxTree] = 0;
+                    paths.Add(member.Node.SyntaxTree.FilePath);
+                }
+            }
+
+            paths.Sort(string.CompareOrdinal);
+            var rankOfPath = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var path in paths)
+            {
+                if (!rankOfPath.ContainsKey(path))
+                    rankOfPath[path] = rankOfPath.Count;
+            }
+
+            foreach (var tree in new List<SyntaxTree>(ranks.Keys))
+                ranks[tree] = rankOfPath[tree.FilePath];
+            foreach (var member in _members)
+                member.PathRank = ranks[member.Node.SyntaxTree];
             _members.Sort(static (x, y) =>
             {
-                int byPath = string.CompareOrdinal(x.Node.SyntaxTree.FilePath, y.Node.SyntaxTree.FilePath);
+                int byPath = x.PathRank.CompareTo(y.PathRank);
                 return byPath != 0 ? byPath : x.Node.SpanStart.CompareTo(y.Node.SpanStart);
             });
             var names = new HashSet<string>(_seeds, StringComparer.Ordinal);
@@ -304,6 +328,9 @@ internal static class OwnershipTrees
         public SyntaxNode Node { get; }
 
         public bool Walked { get; set; }
+
+        // The rank of the member's file path among the compilation's, ordinal (RelevantMembers.Walk sorts by it).
+        public int PathRank { get; set; }
 
         public SemanticModel Model(CancellationToken cancellationToken) => _model ?? _file!.Model(cancellationToken);
 
