@@ -37,8 +37,12 @@ internal static unsafe partial class Allocator
         header->State = (int)BlockState.Active;
         header->Slicer = cache.Id;
         Volatile.Write(ref header->References, Layout.SlicingBias);
+        // The bump pointer's bit is set from the start, so the fast path marks only an allocation's end. A pointer to
+        // it with nothing after it is rejected as the end of the latest allocation, as before.
+        Block.Boundaries(block)[Layout.FirstDataSlice >> 6] |= 1UL << Layout.FirstDataSlice;
         cache.Block = block;
         cache.Next = Layout.FirstDataSlice;
+        cache.Latest = null;
         cache.Allocated = 0;
         cache.DirtyEnd = header->DirtyEnd;
     }
@@ -65,6 +69,7 @@ internal static unsafe partial class Allocator
         int allocated = cache.Allocated;
         cache.Block = null;
         cache.Next = ThreadCache.NoBlock;
+        cache.Latest = null;
         cache.Allocated = 0;
         // Full fence: the header writes above are visible to whichever thread brings the count to zero.
         int live = Interlocked.Add(ref header->References, allocated - Layout.SlicingBias);

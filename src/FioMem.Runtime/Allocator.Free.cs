@@ -22,8 +22,13 @@ internal static unsafe partial class Allocator
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void FreeSlice(void* ptr)
     {
-        byte* block = Block.Of(ptr);
         ThreadCache? cache = ThreadCache.Current;
+        if (!FioMemoryOptions.Checked && cache is not null && ptr == cache.Latest)
+        {
+            FreeLatest(cache, ptr);
+            return;
+        }
+        byte* block = Block.Of(ptr);
         if (cache is not null && cache.Block == block)
         {
             // The caller's own block is active by definition, so its header is not read: other threads' frees write
@@ -93,6 +98,24 @@ internal static unsafe partial class Allocator
             StepBack(cache, block, slice, next);
         else
             *ownerFreed = mine | bit;
+    }
+
+    /// <summary>
+    /// Normal mode, a free of the calling thread's latest allocation (<see cref="ThreadCache.Latest"/>): a live
+    /// allocation start in the thread's current block that ends at the bump pointer, so nothing of the boundary
+    /// bitmap needs reading and its owner-freed bit is clear (this thread's free of it steps back and forgets it). Only
+    /// another thread's free of it can have come first, which set its freed bit.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FreeLatest(ThreadCache cache, void* ptr)
+    {
+        byte* block = cache.Block;
+        int slice = (int)(((nuint)ptr & Layout.BlockMask) >> Layout.SliceShift);
+        if ((*Block.FreedWord(block, slice >> 6) & (1UL << slice)) != 0)
+            ThrowHelper.ThrowDoubleFree(ptr, block);
+        cache.Allocated--;
+        cache.Latest = null;
+        StepBack(cache, block, slice, cache.Next);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -38,8 +38,18 @@ internal sealed unsafe class ThreadCache
     /// <summary>The block being sliced, or null.</summary>
     public byte* Block;
 
-    /// <summary>The next free slice in <see cref="Block"/>; <see cref="NoBlock"/> when there is none.</summary>
+    /// <summary>
+    /// The next free slice in <see cref="Block"/>; <see cref="NoBlock"/> when there is none. Its boundary bit is always
+    /// set (the end of the latest allocation, or set when the block became current), so an allocation sets only its end.
+    /// </summary>
     public int Next = NoBlock;
+
+    /// <summary>
+    /// The thread's latest allocation in <see cref="Block"/> (it ends at <see cref="Next"/>), or null when that is not
+    /// known: after the latest allocation was freed (the one before it is not tracked) and when there is no block.
+    /// A free of this pointer steps the bump pointer back without reading the boundary bitmap. Normal mode only.
+    /// </summary>
+    public byte* Latest;
 
     /// <summary>Allocations handed out from <see cref="Block"/> since it became current (settled at retirement).</summary>
     public int Allocated;
