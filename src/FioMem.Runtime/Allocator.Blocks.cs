@@ -16,6 +16,8 @@ internal static unsafe partial class Allocator
     /// </summary>
     private static void Refill(ThreadCache cache, nuint byteCount)
     {
+        // Frees counted for a retired block are settled once a block's worth of allocations (that block may be empty).
+        SettlePendingFrees(cache);
         byte* block = RetireCurrentBlock(cache, reuse: true);
         if (block == null)
             block = BlockPool.Rent(cache);
@@ -163,6 +165,14 @@ internal static unsafe partial class Allocator
         // first report is thrown once all are done, so none strands its block.
         foreach (ThreadCache cache in exited)
         {
+            try
+            {
+                SettlePendingFrees(cache);
+            }
+            catch (InvalidOperationException e)
+            {
+                problem ??= e;
+            }
             try
             {
                 RetireCurrentBlock(cache, reuse: false);

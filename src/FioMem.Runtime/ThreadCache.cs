@@ -51,6 +51,16 @@ internal sealed unsafe class ThreadCache
     /// </summary>
     public byte* Latest;
 
+    /// <summary>
+    /// A block this thread sliced and retired, into which it has made <see cref="PendingFrees"/> frees that the block's
+    /// count does not reflect yet (settled with one atomic by <c>Allocator.SettlePendingFrees</c>); null when none.
+    /// Normal mode only.
+    /// </summary>
+    public byte* PendingBlock;
+
+    /// <summary>Frees into <see cref="PendingBlock"/> not yet taken off its count.</summary>
+    public int PendingFrees;
+
     /// <summary>Allocations handed out from <see cref="Block"/> since it became current (settled at retirement).</summary>
     public int Allocated;
 
@@ -114,6 +124,26 @@ internal sealed unsafe class ThreadCache
             if (!Environment.HasShutdownStarted)
                 IdleTrim.OnThreadExited();
         }
+    }
+
+    /// <summary>
+    /// The frees each registered cache has counted for a block and not yet taken off the block's count, by block: read
+    /// without the caches' threads stopping, so a snapshot that may be a moment old (for <c>GetPinnedBlocks()</c>).
+    /// </summary>
+    public static Dictionary<nuint, int> PendingFreesByBlock()
+    {
+        var pending = new Dictionary<nuint, int>();
+        lock (s_registryLock)
+        {
+            foreach (ThreadCache cache in s_registry)
+            {
+                int frees = Volatile.Read(ref cache.PendingFrees);
+                nuint block = (nuint)cache.PendingBlock;
+                if (block != 0 && frees > 0)
+                    pending[block] = pending.GetValueOrDefault(block) + frees;
+            }
+        }
+        return pending;
     }
 
     /// <summary>
