@@ -1,7 +1,8 @@
-// The free path: a free by the slicing thread first (no atomic, no header read), then one atomic decrement for every
-// other free, with an atomic test-and-set of the allocation's freed bit on threads other than the one that sliced the
-// block; recycling the emptied block is a call out of it. A second free of an allocation finds a freed bit set and is
-// rejected before any count changes.
+// The free path: the thread's own frees first, inlined — its latest allocation (no bitmap read), the rest of the block it
+// slices (no atomic, no header read), and blocks it sliced and retired (counted in the thread, settled with one atomic
+// per run of frees) — then, out of line, one atomic decrement for every other free, with an atomic test-and-set of the
+// allocation's freed bit. Recycling an emptied block is a call out of both. A second free of an allocation finds a
+// freed bit set and is rejected before any count changes.
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading;

@@ -18,7 +18,9 @@ namespace FioMem.Benchmarks.Harness;
 /// <see cref="BatchesPerTurn"/> batches of about 20 ms each, A then B on even pairs and B then A on odd ones. Prints the
 /// median, quartiles and the share of pairs where B was faster. Each build has its own statics, so its own region,
 /// pool and thread caches. Code placement differs between the two contexts (the same build loaded twice measured up
-/// to about 10 % apart), so compare a run with the directories swapped too: load order is the argument order.
+/// to about 10 % apart), so compare a run with the directories swapped too: load order is the argument order. On a
+/// heavily loaded machine a run now and then has the first-loaded build 3–4× slower in every pair of its first
+/// parameter (seen twice in about thirty runs at a load average near 28, never in the swapped run): read both orders.
 /// </summary>
 internal static class AbCompare
 {
