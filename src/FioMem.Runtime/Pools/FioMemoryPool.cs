@@ -14,6 +14,9 @@ namespace FioMem;
 /// <see cref="IMemoryOwner{T}"/>; disposing the owner frees it, on any thread. The memory never moves, so pinning it
 /// costs nothing. Buffers below <see cref="FioMemory.LargeAllocationThreshold"/> are sliced from FioMem's blocks;
 /// larger ones are mapped from the operating system.</para>
+/// <para>A returned buffer of <see cref="DefaultBufferSize"/> bytes is kept for the next rental of that size (cleared
+/// then) and freed once no rental has needed it for about a second, so a server's pipe segments are reused one by one
+/// rather than pinning FioMem blocks by their last live slice.</para>
 /// <para>The memory is zeroed when rented. <see cref="MemoryPool{T}"/> does not promise that (other pools hand out
 /// memory that previous renters wrote), so code that must also run on other pools should not count on it.</para>
 /// <para>An owner that is never disposed keeps its memory until the process ends: there is no finalizer to return it
