@@ -269,8 +269,9 @@ internal sealed class FioSocketConnection : ConnectionContext, IMemoryPoolFeatur
                     buffer = buffer.Slice(sent);
                     continue;
                 }
-                // The send buffer is full: the ordinary send waits for room, with the first segment.
-                ReadOnlyMemory<byte> first = buffer.First;
+                // The send buffer is full: the ordinary send waits for room, with the first bytes (any empty segments
+                // before them count for nothing in the slice).
+                ReadOnlyMemory<byte> first = FirstBytes(buffer);
                 await SendAllAsync(first).ConfigureAwait(false);
                 buffer = buffer.Slice(first.Length);
             }
@@ -286,6 +287,16 @@ internal sealed class FioSocketConnection : ConnectionContext, IMemoryPoolFeatur
             await SendAllAsync(contiguous[..length]).ConfigureAwait(false);
             buffer = buffer.Slice(length);
         }
+    }
+
+    private static ReadOnlyMemory<byte> FirstBytes(in ReadOnlySequence<byte> buffer)
+    {
+        foreach (ReadOnlyMemory<byte> segment in buffer)
+        {
+            if (!segment.IsEmpty)
+                return segment;
+        }
+        return ReadOnlyMemory<byte>.Empty;
     }
 
     private async ValueTask SendAllAsync(ReadOnlyMemory<byte> data)
