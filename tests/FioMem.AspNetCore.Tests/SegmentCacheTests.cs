@@ -132,23 +132,21 @@ public unsafe class SegmentCacheTests
     }
 
     [Fact]
-    public void Segments_nobody_rents_leave_the_cache_and_their_blocks_by_themselves()
+    public void Segments_nobody_rents_go_back_to_FioMem_by_themselves()
     {
         SegmentCache.Clear();
-        long before = FioMemory.GetStatistics().BlocksInUse;
         var owners = new IMemoryOwner<byte>[256];
         for (int i = 0; i < owners.Length; i++)
             owners[i] = FioMemoryPool.Shared.Rent();
-        long holding = FioMemory.GetStatistics().BlocksInUse;
+        long evictedBefore = SegmentCache.Evicted;
         foreach (IMemoryOwner<byte> owner in owners)
             owner.Dispose();
-        Assert.True(SegmentCache.Count >= owners.Length / 2 || SegmentCache.Evicted > 0, "returned segments were neither cached nor evicted");
-        long evictedBefore = SegmentCache.Evicted;
-        // Two eviction intervals (250 ms each here) without a rental empty the cache; the blocks are then free.
+        // Two eviction intervals (250 ms each here) without a rental empty the cache, freeing the segments to FioMem
+        // (whose idle trim then takes their blocks; see IdleTrimTests). Segments rented by something still winding
+        // down from an earlier test would not be evicted, hence half as the bound.
         Assert.True(SpinWait.SpinUntil(() => SegmentCache.Count == 0, Patience), $"{SegmentCache.Count} segments still cached");
-        Assert.True(SegmentCache.Evicted > evictedBefore || holding - before < 4);
-        long after = FioMemory.GetStatistics().BlocksInUse;
-        Assert.True(after <= before + 2, $"{after - before} more blocks in use after the cache emptied (held {holding - before})");
+        long evicted = SegmentCache.Evicted - evictedBefore;
+        Assert.True(evicted >= owners.Length / 2, $"{evicted} of {owners.Length} returned segments were freed");
     }
 
     private static IMemoryOwner<byte>[,] RentInTurn(int connections, int perConnection)
