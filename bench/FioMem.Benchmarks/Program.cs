@@ -1,7 +1,8 @@
 // Entry point: `dotnet run -c Release --project bench/FioMem.Benchmarks -- --filter '*'` (add `--job short` for a quick run),
 // `-- memory` for the memory check, `-- seed-phases [passes] [allocator]` for the seed round timed phase by phase, or
 // `-- interleaved <seed|local|cross-thread|tiny|tiny-fifo|tiny-cross-thread|typed|groups> [rounds] [reference method]`
-// for a workload with all peers timed in turn each round (ratios against the first FioMem method, or the one named).
+// for a workload with all peers timed in turn each round (ratios against the first FioMem method, or the one named),
+// `-- ab <build dir A> <build dir B> <workload> [pairs] [method]` for two builds of FioMem timed alternately in one process.
 using System;
 using BenchmarkDotNet.Running;
 using FioMem.Benchmarks.Allocators;
@@ -22,6 +23,8 @@ public static class Program
                 args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 15,
                 args.Length > 3 ? args[3] : null);
         }
+        if (args is ["ab", ..])
+            return AbCompare.Run(args);
         if (args is ["seed-phases", ..])
             return SeedPhases.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3, args.Length > 2 ? args[2] : null);
 

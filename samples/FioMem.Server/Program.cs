@@ -48,6 +48,7 @@ if (options.UseFioMem)
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJsonContext.Default));
 
 WebApplication app = builder.Build();
+var peaks = new PeakSampler(TimeSpan.FromMilliseconds(20));
 
 // Echo: the request body back, as it arrives.
 app.MapPost("/echo", async (HttpContext context) =>
@@ -66,10 +67,15 @@ app.MapGet("/stats", () =>
 {
     FioMemoryStatistics fio = FioMemory.GetStatistics();
     using Process self = Process.GetCurrentProcess();
+    GCMemoryInfo gc = GC.GetGCMemoryInfo();
     return new ServerStats(options.PoolName, self.WorkingSet64, self.Threads.Count, GC.GetTotalAllocatedBytes(),
-        GC.GetGCMemoryInfo().TotalCommittedBytes, GC.CollectionCount(0), GC.CollectionCount(2),
+        gc.TotalCommittedBytes, gc.HeapSizeBytes, GC.CollectionCount(0), GC.CollectionCount(2),
         fio.ReservedBytes, fio.BlocksInUse, fio.BlocksPooled, fio.BlocksTrimmed, fio.MemoryPoolRentals, fio.MemoryPoolBuffers);
 });
+
+// The highest figures seen since start-up (or the last ?reset=1), sampled every 20 ms in the server: what /stats,
+// asked once in a while, misses under load.
+app.MapGet("/peak", (bool? reset) => reset == true ? peaks.Reset() : peaks.Read());
 
 Console.WriteLine($"FioMem.Server on http://127.0.0.1:{options.Port}/ (pool: {options.PoolName}, pid {Environment.ProcessId})");
 app.Run();
@@ -80,10 +86,11 @@ internal sealed record Greeting(string Message, DateTimeOffset Time, string Pool
 
 /// <summary>The /stats document.</summary>
 internal sealed record ServerStats(string Pool, long WorkingSetBytes, int Threads, long GcAllocatedBytes, long GcCommittedBytes,
-    int Gen0Collections, int Gen2Collections,
+    long GcHeapSizeBytes, int Gen0Collections, int Gen2Collections,
     long FioReservedBytes, long FioBlocksInUse, long FioBlocksPooled, long FioBlocksTrimmed, long FioPoolRentals, long FioPoolBuffers);
 
 /// <summary>Source-generated serialization for the sample's documents.</summary>
 [JsonSerializable(typeof(Greeting))]
 [JsonSerializable(typeof(ServerStats))]
+[JsonSerializable(typeof(PeakFigures))]
 internal sealed partial class ServerJsonContext : JsonSerializerContext;

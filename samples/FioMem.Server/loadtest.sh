@@ -3,7 +3,8 @@
 # taking turns round by round. Each server run goes through every case in turn:
 #   64 and 2,000 connections  x  GET /json and POST /echo with 16 KiB bodies  x  one request at a time and 16-deep pipelining
 # then idles, and the script prints requests/s per case and round, the medians over the rounds with FioMem's median as
-# a multiple of Kestrel's, and the resident memory before the load, at its peak and after the idle period. It writes
+# a multiple of Kestrel's, and the resident memory before the load, at its peak and after the idle period, with the
+# server's own peaks per case (working set, GC committed bytes, FioMem's reservation, pool buffers; /peak). It writes
 # RSS-over-time CSVs and a chart to $OUT (artifacts/loadtest).
 #
 #   samples/FioMem.Server/loadtest.sh                                  # 8 s per case, 20 s idle, 3 rounds
@@ -36,6 +37,8 @@ results="$OUT/results.tsv"
 memory="$OUT/memory.tsv"
 printf 'round\tpool\tcase\trequests_per_s\tp99\terrors\n' > "$results"
 printf 'round\tpool\trss_before_mib\trss_peak_mib\trss_after_idle_mib\tfiomem_reserved_mib_before/end/idle\tthreads_before/idle\n' > "$memory"
+peaks="$OUT/peaks.tsv"
+printf 'round\tpool\tcase\tworking_set_peak_mib\tgc_committed_peak_mib\tfiomem_reserved_peak_mib\tpool_buffers_peak\n' > "$peaks"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$OUT/loadavg.txt" >&2
 
 kib() { awk -v key="$1:" '$1 == key { print $2 }' "/proc/$2/status"; }
@@ -58,6 +61,11 @@ run_case() {
   p99=$(awk '$1 == "99%" { print $2 }' <<<"$report")
   errors=$(awk '/Socket errors|Non-2xx/ { $1 = $1; printf "%s; ", $0 }' <<<"$report")
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$pool" "$spec" "${rps:-0}" "${p99:--}" "${errors:-none}" >>"$results"
+  # The server's own peaks during the case (sampled every 20 ms), then start over for the next case.
+  local peak; peak=$(curl -fs "http://127.0.0.1:$PORT/peak?reset=true" || true)
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$pool" "$spec" "$(bytes_mib "$(stat_field workingSetBytes "$peak")")" \
+    "$(bytes_mib "$(stat_field gcCommittedBytes "$peak")")" "$(bytes_mib "$(stat_field fioReservedBytes "$peak")")" \
+    "$(stat_field fioPoolBuffers "$peak")" >>"$peaks"
   echo "round $round $pool $spec: ${rps:-0} req/s, p99 ${p99:--}" >&2
 }
 
@@ -88,6 +96,7 @@ run_server() {
   local stats_before; stats_before=$(curl -fs "http://127.0.0.1:$PORT/stats")
 
   echo load >"$phase_file"
+  curl -fs "http://127.0.0.1:$PORT/peak?reset=true" >/dev/null || true
   for spec in $CASES; do run_case "$pool" "$round" "$spec"; done
   echo idle >"$phase_file"
   local stats_after; stats_after=$(curl -fs "http://127.0.0.1:$PORT/stats")
@@ -133,5 +142,7 @@ echo "wrk -t$THREADS -d${LOAD_SECONDS}s per case, $ROUNDS rounds; fiomem = AddFi
 column -t -s $'\t' "$results"
 echo
 column -t -s $'\t' "$memory"
+echo
+column -t -s $'\t' "$peaks"
 echo
 column -t -s $'\t' "$summary"

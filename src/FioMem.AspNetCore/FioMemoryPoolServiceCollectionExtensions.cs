@@ -21,8 +21,8 @@ public static class FioMemoryPoolServiceCollectionExtensions
     /// </summary>
     /// <remarks>
     /// Kestrel's own socket transport needs array-backed buffers to send a response that spans several segments, so
-    /// it cannot run on native memory; FioMem's transport sends from native memory (copying several segments into one
-    /// buffer first). Transports that take their pool from the factory (named pipes, QUIC) use FioMem through it.
+    /// it cannot run on native memory; FioMem's transport sends from native memory (several segments with one
+    /// <c>sendmsg</c> on 64-bit Linux, copied into one buffer first elsewhere). Transports that take their pool from the factory (named pipes, QUIC) use FioMem through it.
     /// </remarks>
     /// <param name="services">The application's services.</param>
     /// <returns><paramref name="services"/>, for chaining.</returns>

@@ -11,21 +11,29 @@ using Microsoft.Extensions.Logging;
 
 namespace FioMem.AspNetCore;
 
-/// <summary>A listening socket; its connections share one <see cref="FioMemoryPool"/>, disposed with the listener.</summary>
+/// <summary>
+/// A listening socket; its connections share two <see cref="FioMemoryPool"/>s, disposed with the listener: one for
+/// their pipes' segments, which skips clearing reused 4 KiB segments, and the zeroing one they expose.
+/// </summary>
 internal sealed class FioSocketListener : IConnectionListener
 {
     private readonly Socket _socket;
 
+    /// <summary>The pool connections expose to Kestrel and the application (<c>IMemoryPoolFeature</c>): zeroed buffers.</summary>
     private readonly MemoryPool<byte> _pool;
+
+    /// <summary>The pool the connections' pipes rent their segments from: reused segments are not cleared.</summary>
+    private readonly MemoryPool<byte> _segments;
 
     private readonly FioSocketSettings _settings;
 
     private readonly ILogger _logger;
 
-    private FioSocketListener(Socket socket, EndPoint endpoint, MemoryPool<byte> pool, FioSocketSettings settings, ILogger logger)
+    private FioSocketListener(Socket socket, EndPoint endpoint, MemoryPool<byte> pool, MemoryPool<byte> segments, FioSocketSettings settings, ILogger logger)
     {
         _socket = socket;
         _pool = pool;
+        _segments = segments;
         _settings = settings;
         _logger = logger;
         EndPoint = endpoint;
@@ -47,18 +55,21 @@ internal sealed class FioSocketListener : IConnectionListener
             throw new AddressInUseException(e.Message, e);
         }
         var pool = new FioMemoryPool();
+        // The pipes write every byte of a segment before they hand it out, so reused segments need no clearing.
+        FioMemoryPool segments = FioMemoryPool.CreateUncleared();
         try
         {
-            var settings = new FioSocketSettings(options, pool);
+            var settings = new FioSocketSettings(options, segments);
             // A socket passed by handle keeps the endpoint it was given; a bound one reports the port chosen for port 0.
             EndPoint bound = socket.LocalEndPoint is IPEndPoint ip ? ip : endpoint;
             socket.Listen(settings.Backlog);
-            return new FioSocketListener(socket, bound, pool, settings, logger);
+            return new FioSocketListener(socket, bound, pool, segments, settings, logger);
         }
         catch
         {
             socket.Dispose();
             pool.Dispose();
+            segments.Dispose();
             throw;
         }
     }
@@ -110,6 +121,7 @@ internal sealed class FioSocketListener : IConnectionListener
     {
         _socket.Dispose();
         _pool.Dispose();
+        _segments.Dispose();
         return default;
     }
 }

@@ -20,8 +20,9 @@ namespace FioMem.AspNetCore;
 /// <remarks>
 /// Kestrel's own socket transport cannot run on a native-memory pool: when a response spans several pipe segments it
 /// hands them to <see cref="SocketAsyncEventArgs.BufferList"/>, which takes arrays only, and fails with "Buffer backed
-/// by array was expected". This transport sends a single segment as it is and copies several into one contiguous
-/// FioMem buffer first (one send instead of one per segment).
+/// by array was expected". This transport sends a single segment as it is, and several with one <c>sendmsg</c>
+/// straight from the segments on 64-bit Linux (<see cref="VectoredSend"/>); elsewhere it copies them into one
+/// contiguous FioMem buffer first (one send instead of one per segment).
 /// </remarks>
 internal sealed class FioSocketTransportFactory : IConnectionListenerFactory, IConnectionListenerFactorySelector
 {

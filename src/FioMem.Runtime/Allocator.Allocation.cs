@@ -75,18 +75,14 @@ internal static unsafe partial class Allocator
         byte* block = cache.Block;
         cache.Next = end;
         cache.Allocated++;
-        // Mark where this allocation starts and ends before anyone can see the pointer (see BlockHeader).
+        // Mark where this allocation ends before anyone can see the pointer (see BlockHeader). Its start is the bump
+        // pointer, whose bit is set already (ThreadCache.Next).
         ulong* bits = Block.Boundaries(block);
-        if ((start >> 6) == (end >> 6))
-        {
-            bits[start >> 6] |= (1UL << start) | (1UL << end);
-        }
-        else
-        {
-            bits[start >> 6] |= 1UL << start;
-            bits[end >> 6] |= 1UL << end;
-        }
+        Debug.Assert(Block.IsSet(bits, start), "the bump pointer's boundary bit is set");
+        bits[end >> 6] |= 1UL << end;
         byte* p = block + ((nuint)start << Layout.SliceShift);
+        if (!FioMemoryOptions.Checked)
+            cache.Latest = p;
         int clearFrom = start + keptSlices;
         if (clearFrom < cache.DirtyEnd && clearFrom < end)
             ZeroDirty(p + ((nuint)keptSlices << Layout.SliceShift), clearFrom, end, cache.DirtyEnd);

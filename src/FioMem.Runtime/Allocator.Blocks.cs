@@ -16,6 +16,8 @@ internal static unsafe partial class Allocator
     /// </summary>
     private static void Refill(ThreadCache cache, nuint byteCount)
     {
+        // Frees counted for a retired block are settled once a block's worth of allocations (that block may be empty).
+        SettlePendingFrees(cache);
         byte* block = RetireCurrentBlock(cache, reuse: true);
         if (block == null)
             block = BlockPool.Rent(cache);
@@ -37,8 +39,12 @@ internal static unsafe partial class Allocator
         header->State = (int)BlockState.Active;
         header->Slicer = cache.Id;
         Volatile.Write(ref header->References, Layout.SlicingBias);
+        // The bump pointer's bit is set from the start, so the fast path marks only an allocation's end. A pointer to
+        // it with nothing after it is rejected as the end of the latest allocation, as before.
+        Block.Boundaries(block)[Layout.FirstDataSlice >> 6] |= 1UL << Layout.FirstDataSlice;
         cache.Block = block;
         cache.Next = Layout.FirstDataSlice;
+        cache.Latest = null;
         cache.Allocated = 0;
         cache.DirtyEnd = header->DirtyEnd;
     }
@@ -65,6 +71,7 @@ internal static unsafe partial class Allocator
         int allocated = cache.Allocated;
         cache.Block = null;
         cache.Next = ThreadCache.NoBlock;
+        cache.Latest = null;
         cache.Allocated = 0;
         // Full fence: the header writes above are visible to whichever thread brings the count to zero.
         int live = Interlocked.Add(ref header->References, allocated - Layout.SlicingBias);
@@ -158,6 +165,14 @@ internal static unsafe partial class Allocator
         // first report is thrown once all are done, so none strands its block.
         foreach (ThreadCache cache in exited)
         {
+            try
+            {
+                SettlePendingFrees(cache);
+            }
+            catch (InvalidOperationException e)
+            {
+                problem ??= e;
+            }
             try
             {
                 RetireCurrentBlock(cache, reuse: false);

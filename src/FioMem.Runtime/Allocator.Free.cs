@@ -1,7 +1,8 @@
-// The free path: a free by the slicing thread first (no atomic, no header read), then one atomic decrement for every
-// other free, with an atomic test-and-set of the allocation's freed bit on threads other than the one that sliced the
-// block; recycling the emptied block is a call out of it. A second free of an allocation finds a freed bit set and is
-// rejected before any count changes.
+// The free path: the thread's own frees first, inlined — its latest allocation (no bitmap read), the rest of the block it
+// slices (no atomic, no header read), and blocks it sliced and retired (counted in the thread, settled with one atomic
+// per run of frees) — then, out of line, one atomic decrement for every other free, with an atomic test-and-set of the
+// allocation's freed bit. Recycling an emptied block is a call out of both. A second free of an allocation finds a
+// freed bit set and is rejected before any count changes.
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading;
@@ -22,8 +23,13 @@ internal static unsafe partial class Allocator
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void FreeSlice(void* ptr)
     {
-        byte* block = Block.Of(ptr);
         ThreadCache? cache = ThreadCache.Current;
+        if (!FioMemoryOptions.Checked && cache is not null && ptr == cache.Latest)
+        {
+            FreeLatest(cache, ptr);
+            return;
+        }
+        byte* block = Block.Of(ptr);
         if (cache is not null && cache.Block == block)
         {
             // The caller's own block is active by definition, so its header is not read: other threads' frees write
@@ -38,6 +44,49 @@ internal static unsafe partial class Allocator
             FreeFromOwnBlock(cache, ptr, block, own, boundaryWord);
             return;
         }
+        if (!FioMemoryOptions.Checked && cache is not null && Block.Header(block)->Slicer == cache.Id)
+        {
+            // A block this thread sliced and has retired (a heap's block is told apart by its state, below): no atomic.
+            FreeIntoOwnRetiredBlock(cache, ptr, block);
+            return;
+        }
+        FreeIntoOtherBlock(cache, ptr, block);
+    }
+
+    /// <summary>
+    /// Normal mode, a free by the thread that sliced <paramref name="block"/> and retired it: validated, marked in the
+    /// owner-freed bitmap, and counted in the thread's cache (<see cref="AddPendingFree"/>). Any other state of the block
+    /// (a heap's, or a pointer into a block that holds nothing) goes the general way, which rejects what it must.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FreeIntoOwnRetiredBlock(ThreadCache cache, void* ptr, byte* block)
+    {
+        BlockHeader* header = Block.Header(block);
+        if (Volatile.Read(ref header->State) != (int)BlockState.Retired || !AddressSpace.IsCarved(ptr))
+        {
+            FreeIntoOtherBlock(cache, ptr, block);
+            return;
+        }
+        int slice = ValidateSliceOf(ptr, block, out _);
+        if (slice >= header->UsedEnd)
+            ThrowHelper.ThrowNeverHandedOut(ptr, block);
+        ulong bit = 1UL << slice;
+        ulong* ownerFreed = Block.OwnerFreedWord(block, slice >> 6);
+        ulong mine = *ownerFreed;
+        if (((mine | ownerFreed[1]) & bit) != 0)
+            ThrowHelper.ThrowDoubleFree(ptr, block);
+        *ownerFreed = mine | bit;
+        AddPendingFree(cache, block);
+    }
+
+    /// <summary>
+    /// A free into a block the calling thread is not slicing: another thread's, a heap's, or (checked mode) one it
+    /// sliced and retired. Out of line, so the thread's own frees (inlined) stay small enough that a caller's loop keeps
+    /// the thread-static lookup out of it; these frees take an atomic or two anyway.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void FreeIntoOtherBlock(ThreadCache? cache, void* ptr, byte* block)
+    {
         if (Block.Header(block)->State == (int)BlockState.Heap)
         {
             FreeHeapSlice(ptr, block);
@@ -45,9 +94,15 @@ internal static unsafe partial class Allocator
         }
         int slice = ValidateSlice(ptr, block, out _);
         if (FioMemoryOptions.Checked)
+        {
             CheckedMode.OnFree(ptr, block, slice);
-        else
-            MarkFreed(cache, ptr, block, slice);
+        }
+        else if (MarkFreed(cache, ptr, block, slice))
+        {
+            // The thread that sliced the block, which it has retired: the count drops later, by all of its frees in a row.
+            AddPendingFree(cache!, block);
+            return;
+        }
         int remaining = Interlocked.Decrement(ref Block.Header(block)->References);
         Debug.Assert(remaining >= -1, "a double free is undone before another free sees the count");
         if (remaining <= 0)
@@ -95,6 +150,24 @@ internal static unsafe partial class Allocator
             *ownerFreed = mine | bit;
     }
 
+    /// <summary>
+    /// Normal mode, a free of the calling thread's latest allocation (<see cref="ThreadCache.Latest"/>): a live
+    /// allocation start in the thread's current block that ends at the bump pointer, so nothing of the boundary
+    /// bitmap needs reading and its owner-freed bit is clear (this thread's free of it steps back and forgets it). Only
+    /// another thread's free of it can have come first, which set its freed bit.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FreeLatest(ThreadCache cache, void* ptr)
+    {
+        byte* block = cache.Block;
+        int slice = (int)(((nuint)ptr & Layout.BlockMask) >> Layout.SliceShift);
+        if ((*Block.FreedWord(block, slice >> 6) & (1UL << slice)) != 0)
+            ThrowHelper.ThrowDoubleFree(ptr, block);
+        cache.Allocated--;
+        cache.Latest = null;
+        StepBack(cache, block, slice, cache.Next);
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void StepBackOverLong(ThreadCache cache, byte* block, int slice, ulong boundaryWord, int next)
     {
@@ -124,8 +197,9 @@ internal static unsafe partial class Allocator
     /// set already. The owner-freed bit is read plainly: only two frees at the very same moment, one on the thread
     /// that sliced the block and one on another, can both pass.
     /// </summary>
+    /// <returns>Whether the calling thread sliced the block (its free is counted by <see cref="AddPendingFree"/>).</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void MarkFreed(ThreadCache? cache, void* ptr, byte* block, int slice)
+    private static bool MarkFreed(ThreadCache? cache, void* ptr, byte* block, int slice)
     {
         ulong bit = 1UL << slice;
         int word = slice >> 6;
@@ -137,10 +211,63 @@ internal static unsafe partial class Allocator
             if (((mine | ownerFreed[1]) & bit) != 0)
                 ThrowHelper.ThrowDoubleFree(ptr, block);
             *ownerFreed = mine | bit;
-            return;
+            return true;
         }
         if ((mine & bit) != 0 || (Interlocked.Or(ref *Block.FreedWord(block, word), bit) & bit) != 0)
             ThrowHelper.ThrowDoubleFree(ptr, block);
+        return false;
+    }
+
+    /// <summary>
+    /// Normal mode, a free by the thread that sliced <paramref name="block"/> and has retired it: counted in the thread's
+    /// cache instead of with an atomic decrement of the block's count (<see cref="ThreadCache.PendingFrees"/>). The
+    /// count is settled with one atomic when the thread frees into another block, takes a new block, calls
+    /// <c>Trim()</c> or exits, and at once when these frees are all the block's count has left (the block is empty).
+    /// The block's count stays above zero meanwhile, so no other thread's free recycles it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddPendingFree(ThreadCache cache, byte* block)
+    {
+        if (cache.PendingBlock != block)
+            SwitchPendingBlock(cache, block);
+        int pending = ++cache.PendingFrees;
+        // The count is the live allocations plus these frees: equal, the block is empty. (The header's line was read
+        // by the validation.)
+        if (pending == Volatile.Read(ref Block.Header(block)->References))
+            SettlePendingFrees(cache);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void SwitchPendingBlock(ThreadCache cache, byte* block)
+    {
+        SettlePendingFrees(cache);
+        cache.PendingBlock = block;
+    }
+
+    /// <summary>
+    /// Takes the frees <paramref name="cache"/> counted for its pending block off the block's count, and recycles the
+    /// block when that empties it. The calling thread is the cache's, or the cache's thread has exited.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static void SettlePendingFrees(ThreadCache cache)
+    {
+        byte* block = cache.PendingBlock;
+        if (block == null)
+            return;
+        int pending = cache.PendingFrees;
+        cache.PendingBlock = null;
+        cache.PendingFrees = 0;
+        int remaining = Interlocked.Add(ref Block.Header(block)->References, -pending);
+        if (remaining > 0)
+            return;
+        if (remaining < 0)
+        {
+            // More frees than allocations: a double free the freed bits missed (two frees racing, one on this thread
+            // and one on another). Undone and reported, as when a single free finds it; the block is not recycled.
+            Interlocked.Add(ref Block.Header(block)->References, -remaining);
+            ThrowHelper.ThrowOverFreed(block);
+        }
+        Recycle(block);
     }
 
     /// <summary>Normal mode: whether the allocation at <paramref name="slice"/> was freed (for <c>Realloc</c>).</summary>

@@ -35,6 +35,8 @@ internal static unsafe partial class Allocator
 
     public static void Trim()
     {
+        if (ThreadCache.Current is { } cache)
+            SettlePendingFrees(cache);
         SweepExitedThreads();
         BlockPool.Trim();
     }

@@ -37,7 +37,8 @@ internal enum BlockState
 /// <para><see cref="References"/> is the only word other threads write while the block is in use (one atomic
 /// decrement per free), which is why the bitmaps, written by the slicing thread, start on the next cache line.</para>
 /// <para>The boundary bitmap has one bit per 16-byte slice: a set bit marks where an allocation starts or where one
-/// ends. The slicing thread sets both bits before it hands the pointer out, so the size of an allocation is the
+/// ends. Both are set before the slicing thread hands the pointer out (the start bit already is: it is the bump pointer's,
+/// set as the previous allocation's end or when the block became the thread's), so the size of an allocation is the
 /// distance to the next set bit, and it never depends on a neighbour being sliced concurrently.</para>
 /// <para>The two freed bitmaps mark allocation starts that were freed, so a second free is rejected before it touches
 /// a count. The thread that sliced the block writes its own frees into the owner-freed bitmap with plain stores, while

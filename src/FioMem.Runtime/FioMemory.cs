@@ -223,8 +223,15 @@ public static unsafe class FioMemory
     public static System.Collections.Generic.IReadOnlyList<FioPinnedBlock> GetPinnedBlocks() => PinnedBlocks.Snapshot();
 
     /// <summary>Returns every pooled block to the operating system, and reclaims the blocks of threads that exited.</summary>
-    /// <remarks>Both also happen without a call, after <c>FioMem.TrimDelay</c> (the idle trim); a thread's exit arms it.</remarks>
-    public static void Trim() => Allocator.Trim();
+    /// <remarks>Both also happen without a call, after <c>FioMem.TrimDelay</c> (the idle trim); a thread's exit arms it.
+    /// The calling thread's frees into a block it retired, which it counts before taking them off the block's count,
+    /// are settled first, and the 4 KiB buffers <see cref="FioMemoryPool"/> keeps for reuse are freed first, so a block
+    /// they emptied is pooled (and given back) too.</remarks>
+    public static void Trim()
+    {
+        SegmentCache.Clear();
+        Allocator.Trim();
+    }
 
     /// <summary>elementCount × elementSize, or <see cref="OutOfMemoryException"/> when it overflows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -19,20 +19,27 @@ internal static unsafe class PinnedBlocks
 
     public static IReadOnlyList<FioPinnedBlock> Snapshot()
     {
-        var result = new List<FioPinnedBlock>();
-        AddressSpace.VisitBlocks(ref result, Visit);
-        return result;
+        var visit = new Visit(new List<FioPinnedBlock>(), ThreadCache.PendingFreesByBlock());
+        AddressSpace.VisitBlocks(ref visit, VisitBlock);
+        return visit.Result;
     }
 
-    private static void Visit(ref List<FioPinnedBlock> result, byte* block)
+    /// <summary>The snapshot being built, and the frees threads have counted for blocks but not yet taken off them.</summary>
+    private record struct Visit(List<FioPinnedBlock> Result, Dictionary<nuint, int> PendingFrees);
+
+    private static void VisitBlock(ref Visit visit, byte* block)
     {
         BlockHeader* header = Block.Header(block);
         if (System.Threading.Volatile.Read(ref header->State) != (int)BlockState.Retired)
             return;
-        int live = System.Threading.Volatile.Read(ref header->References);
+        int count = System.Threading.Volatile.Read(ref header->References);
         // A block that is being retired is marked Retired a moment before its slicer's bias leaves the count: a count
         // above what a block can hold is that moment, not live allocations, and the block is not pinned yet.
-        if (live <= 0 || live > Layout.SlicesPerBlock)
+        if (count <= 0 || count > Layout.SlicesPerBlock)
+            return;
+        // Frees its slicer made and has not settled yet are not live allocations.
+        int live = count - visit.PendingFrees.GetValueOrDefault((nuint)block);
+        if (live <= 0)
             return;
         var byType = new Dictionary<string, int>();
         if (FioMemoryOptions.Checked)
@@ -48,6 +55,6 @@ internal static unsafe class PinnedBlocks
                 }
             }
         }
-        result.Add(new FioPinnedBlock((nint)block, live, byType));
+        visit.Result.Add(new FioPinnedBlock((nint)block, live, byType));
     }
 }

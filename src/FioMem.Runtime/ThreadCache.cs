@@ -38,8 +38,28 @@ internal sealed unsafe class ThreadCache
     /// <summary>The block being sliced, or null.</summary>
     public byte* Block;
 
-    /// <summary>The next free slice in <see cref="Block"/>; <see cref="NoBlock"/> when there is none.</summary>
+    /// <summary>
+    /// The next free slice in <see cref="Block"/>; <see cref="NoBlock"/> when there is none. Its boundary bit is always
+    /// set (the end of the latest allocation, or set when the block became current), so an allocation sets only its end.
+    /// </summary>
     public int Next = NoBlock;
+
+    /// <summary>
+    /// The thread's latest allocation in <see cref="Block"/> (it ends at <see cref="Next"/>), or null when that is not
+    /// known: after the latest allocation was freed (the one before it is not tracked) and when there is no block.
+    /// A free of this pointer steps the bump pointer back without reading the boundary bitmap. Normal mode only.
+    /// </summary>
+    public byte* Latest;
+
+    /// <summary>
+    /// A block this thread sliced and retired, into which it has made <see cref="PendingFrees"/> frees that the block's
+    /// count does not reflect yet (settled with one atomic by <c>Allocator.SettlePendingFrees</c>); null when none.
+    /// Normal mode only.
+    /// </summary>
+    public byte* PendingBlock;
+
+    /// <summary>Frees into <see cref="PendingBlock"/> not yet taken off its count.</summary>
+    public int PendingFrees;
 
     /// <summary>Allocations handed out from <see cref="Block"/> since it became current (settled at retirement).</summary>
     public int Allocated;
@@ -104,6 +124,26 @@ internal sealed unsafe class ThreadCache
             if (!Environment.HasShutdownStarted)
                 IdleTrim.OnThreadExited();
         }
+    }
+
+    /// <summary>
+    /// The frees each registered cache has counted for a block and not yet taken off the block's count, by block: read
+    /// without the caches' threads stopping, so a snapshot that may be a moment old (for <c>GetPinnedBlocks()</c>).
+    /// </summary>
+    public static Dictionary<nuint, int> PendingFreesByBlock()
+    {
+        var pending = new Dictionary<nuint, int>();
+        lock (s_registryLock)
+        {
+            foreach (ThreadCache cache in s_registry)
+            {
+                int frees = Volatile.Read(ref cache.PendingFrees);
+                nuint block = (nuint)cache.PendingBlock;
+                if (block != 0 && frees > 0)
+                    pending[block] = pending.GetValueOrDefault(block) + frees;
+            }
+        }
+        return pending;
     }
 
     /// <summary>

@@ -74,6 +74,11 @@ internal static unsafe class ThrowHelper
             $"The pointer 0x{(nuint)ptr:X} in FioMem block 0x{(nuint)block:X} is not a live allocation: it was already freed (double free), or it lies in slices skipped to align the next allocation.",
             parameterName);
 
+    [DoesNotReturn]
+    public static void ThrowOverFreed(void* block) =>
+        throw new InvalidOperationException(
+            $"FioMem block 0x{(nuint)block:X} had more frees than allocations: an allocation in it was freed twice at the same moment, on the thread that allocated it and on another. The block is kept out of use.");
+
     public static InvalidOperationException WriteAfterFree(void* address, void* block) =>
         new InvalidOperationException(
             $"FioMem checked mode: memory at 0x{(nuint)address:X} in block 0x{(nuint)block:X} was written after it was freed. The block has been recycled; the write happened through a dangling pointer.");

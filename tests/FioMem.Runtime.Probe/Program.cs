@@ -53,7 +53,10 @@ internal static unsafe class Probe
             Console.WriteLine("instruments: " + string.Join(",", published.FindAll(n => n.StartsWith("FioMem/", StringComparison.Ordinal))));
     }
 
-    /// <summary>Small allocations kept live until FioMem runs out (run with a small FIOMEM_RESERVE_BYTES).</summary>
+    /// <summary>
+    /// Small allocations kept live until FioMem runs out (run with a small FIOMEM_RESERVE_BYTES), then freed, and one more
+    /// allocation made.
+    /// </summary>
     private static void OutOfMemory()
     {
         var kept = new List<nint>();
@@ -68,6 +71,15 @@ internal static unsafe class Probe
             Print(e);
         }
         Console.WriteLine("allocated: " + kept.Count);
+        // The failed allocation retired the thread's block first: its latest allocation is freed into that block like
+        // any other, latest first.
+        int freed = 0;
+        for (int i = kept.Count - 1; i >= 0; i--, freed++)
+            FioMemory.Free((void*)kept[i]);
+        Console.WriteLine("freed: " + freed);
+        void* again = FioMemory.Alloc(40_000);
+        FioMemory.Free(again);
+        Console.WriteLine("allocated again: True");
     }
 
     /// <summary>What the first allocations throw (run with a malformed setting).</summary>

@@ -72,6 +72,41 @@ public unsafe class EndOfAllocationTests
     }
 
     [Fact]
+    public void Free_on_the_slicing_thread_of_the_pointer_one_past_its_retired_blocks_latest_allocation_is_rejected()
+    {
+        // The same on the thread that sliced the block, whose frees into it are counted in its cache.
+        using var owner = new ParkedThread();
+        var kept = new List<nint>();
+        int slices = 3;
+        while ((Layout.SlicesPerBlock - Layout.FirstDataSlice) % slices == 0)
+            slices++;
+        nuint size = (nuint)slices * Layout.SliceSize;
+        owner.Run(() =>
+        {
+            byte* previous = (byte*)FioMemory.Alloc(size);
+            kept.Add((nint)previous);
+            while (true)
+            {
+                byte* p = (byte*)FioMemory.Alloc(size);
+                kept.Add((nint)p);
+                if (((nuint)p & ~(nuint)(FioMemory.BlockSize - 1)) != ((nuint)previous & ~(nuint)(FioMemory.BlockSize - 1)))
+                    break;
+                previous = p;
+            }
+            byte* past = previous + size;
+            Assert.True(Block.Of(past) == Block.Of(previous));
+            // A free of a real allocation first, so the block has frees pending when the bad pointer comes.
+            FioMemory.Free((void*)kept[0]);
+            Assert.Throws<ArgumentException>(() => FioMemory.Free(past));
+            Assert.Throws<ArgumentException>(() => { FioMemory.Realloc(past, 64); });
+            // Every real allocation still frees, and the block is recycled exactly once.
+            for (int i = 1; i < kept.Count; i++)
+                FioMemory.Free((void*)kept[i]);
+        });
+        DoubleFreeTests.AssertWorkloadRunsIntact();
+    }
+
+    [Fact]
     public void Realloc_from_another_thread_of_the_pointer_past_the_latest_allocation_changes_nothing()
     {
         using var owner = new ParkedThread();

@@ -3,7 +3,11 @@
 // binding the same sources (GetDiagnostics on a fresh compilation built without concurrency): each binds the members it
 // walks again through its own semantic models.
 //
-// Usage: AnalyzerCost.InterceptionInProcess <source-directory> [rounds] [--exe]
+// Usage: AnalyzerCost.InterceptionInProcess <source-directory> [rounds] [--exe] [--emit <directory>]
+//
+// --emit writes what the generator produces with both FioMemInterceptNativeMemory and FioMemMigrationReport set (the
+// interceptors, the interception report and the migration report) into the directory and times nothing: two builds of
+// the generator must write the same bytes.
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
@@ -20,7 +24,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 
 if (args.Length < 1)
 {
-    Console.Error.WriteLine("usage: AnalyzerCost.InterceptionInProcess <source-directory> [rounds] [--exe]");
+    Console.Error.WriteLine("usage: AnalyzerCost.InterceptionInProcess <source-directory> [rounds] [--exe] [--emit <directory>]");
     return 2;
 }
 
@@ -36,6 +40,28 @@ Console.WriteLine($"{trees.Length} files, {trees.Sum(t => t.GetText().Lines.Coun
 
 CSharpCompilation Fresh() => CSharpCompilation.Create("Probe", trees, references,
     new CSharpCompilationOptions(exe ? OutputKind.ConsoleApplication : OutputKind.DynamicallyLinkedLibrary, allowUnsafe: true, concurrentBuild: false));
+
+int emitAt = Array.IndexOf(args, "--emit");
+if (emitAt >= 0)
+{
+    if (emitAt + 1 >= args.Length)
+    {
+        Console.Error.WriteLine("--emit needs a directory");
+        return 2;
+    }
+
+    string directory = Directory.CreateDirectory(args[emitAt + 1]).FullName;
+    var emitted = CSharpGeneratorDriver.Create([new NativeMemoryInterceptorGenerator().AsSourceGenerator()],
+            parseOptions: parseOptions, optionsProvider: new BuildProperties(enabled: true, migrationReport: true))
+        .RunGenerators(Fresh()).GetRunResult().Results[0];
+    foreach (var source in emitted.GeneratedSources)
+    {
+        File.WriteAllText(Path.Combine(directory, source.HintName), source.SourceText.ToString());
+        Console.WriteLine($"wrote {source.HintName} ({source.SourceText.Length} characters)");
+    }
+
+    return 0;
+}
 
 var samples = new Dictionary<string, List<double>>();
 for (int round = 0; round <= rounds; round++)
@@ -118,12 +144,13 @@ static IEnumerable<string> ReferenceAssemblies()
 }
 
 /// <summary>The build properties the package's build file passes (build_property.*).</summary>
-internal sealed class BuildProperties(bool enabled) : AnalyzerConfigOptionsProvider
+internal sealed class BuildProperties(bool enabled, bool migrationReport = false) : AnalyzerConfigOptionsProvider
 {
     private static readonly Options s_empty = new([]);
     private readonly Options _global = new(new Dictionary<string, string>
     {
         ["build_property.FioMemInterceptNativeMemory"] = enabled ? "true" : "false",
+        ["build_property.FioMemMigrationReport"] = migrationReport ? "true" : "false",
     });
 
     public override AnalyzerConfigOptions GlobalOptions => _global;

@@ -29,7 +29,7 @@ internal static class Interleaved
     private static readonly TimeSpan BatchTarget = TimeSpan.FromMilliseconds(25);
 
     /// <summary>The workloads by the name given on the command line.</summary>
-    private static readonly Dictionary<string, Type> Workloads = new(StringComparer.OrdinalIgnoreCase)
+    internal static readonly Dictionary<string, Type> WorkloadTypes = new(StringComparer.OrdinalIgnoreCase)
     {
         ["seed"] = typeof(Workloads.SeedRoundBenchmarks),
         ["local"] = typeof(Workloads.LocalBenchmarks),
@@ -47,9 +47,9 @@ internal static class Interleaved
     /// </summary>
     public static int Run(string workload, int rounds, string? reference = null)
     {
-        if (!Workloads.TryGetValue(workload, out var type) || rounds < 1)
+        if (!WorkloadTypes.TryGetValue(workload, out var type) || rounds < 1)
         {
-            Console.Error.WriteLine($"usage: -- interleaved <{string.Join("|", Workloads.Keys)}> [rounds ≥ 1]");
+            Console.Error.WriteLine($"usage: -- interleaved <{string.Join("|", WorkloadTypes.Keys)}> [rounds ≥ 1]");
             return 2;
         }
 

@@ -47,8 +47,11 @@ public sealed class NativeMemoryMigrationAnalyzer : DiagnosticAnalyzer
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
     {
-        // Generated code is analysed (a free there must be seen) but gets no diagnostic.
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.Analyze);
+        // Generated code is analysed (a free there must be seen) but gets no diagnostic. The rule keeps its diagnostics out
+        // of generated code itself (Report), as the driver would: left to the driver, each diagnostic's location is
+        // checked against every [GeneratedCode] declaration of its file, found by a scan of the file's tokens, which cost
+        // about a third of the rule's time.
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.Analyze | GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(static start =>
         {
@@ -114,6 +117,8 @@ public sealed class NativeMemoryMigrationAnalyzer : DiagnosticAnalyzer
             for (int i = 0; i < calls.Count; i++)
             {
                 var call = calls[i];
+                if (InGeneratedCode(call))
+                    continue;
                 string note = string.Empty;
                 if (rewrites[i] == "AllocLongLived")
                     note = "; the memory is never freed, so it becomes long-lived (plain Alloc would pin a block for good)";
@@ -128,6 +133,13 @@ public sealed class NativeMemoryMigrationAnalyzer : DiagnosticAnalyzer
             }
         }
     }
+
+    // Where the driver would drop a diagnostic as generated code (GeneratedCodeAnalysisFlags without ReportDiagnostics):
+    // a member it flags as generated (a generated file, a declaration under [GeneratedCode], which the call's member
+    // carries), or a position under #line hidden.
+    private static bool InGeneratedCode(MigrationCandidate call) =>
+        call.InGeneratedCode || call.Location.SourceTree is { } tree && tree.HasHiddenRegions()
+        && tree.GetLineVisibility(call.Location.SourceSpan.Start) == LineVisibility.Hidden;
 
     // What becomes of each call of a solved group.
     internal static CallVerdict[] Decide(CallGroup group, KnownSymbols symbols, MigrationScope scope) =>

@@ -40,7 +40,35 @@ internal sealed partial class OwnershipWalker
         if (owner is IMethodSymbol method)
             LinkToOverriddenMembers(method);
 
-        var operations = MemberOperations.DescendantsAndSelf(roots);
+        // The member's operations in tree order (MemberOperations.DescendantsAndSelf), in a list this thread reuses:
+        // growing a fresh one for every member was a few per cent of the walk.
+        var operations = t_operations ?? new List<IOperation>(256);
+        t_operations = null;
+        foreach (var root in roots)
+        {
+            foreach (var operation in root.DescendantsAndSelf())
+                operations.Add(operation);
+        }
+
+        try
+        {
+            Walk(operations, owner, isGeneratedCode);
+        }
+        finally
+        {
+            operations.Clear();
+            t_operations = operations;
+        }
+    }
+
+    [System.ThreadStatic]
+#pragma warning disable IDE1006 // [ThreadStatic]: t_, not s_
+    private static List<IOperation>? t_operations;
+#pragma warning restore IDE1006
+
+    [MethodImpl(Hot.Optimized)]
+    private void Walk(List<IOperation> operations, ISymbol owner, bool isGeneratedCode)
+    {
         t_cursors = FindCursors(operations);
         foreach (var operation in operations)
         {

@@ -85,10 +85,14 @@ internal sealed unsafe class FioMemoryOwner : MemoryManager<byte>
     }
 
     /// <summary>Allocates <paramref name="length"/> bytes and wraps them in an idle (or new) owner.</summary>
-    public static FioMemoryOwner Rent(int length)
+    /// <param name="length">The size in bytes.</param>
+    /// <param name="clearReused">Whether a segment reused from <see cref="SegmentCache"/> is cleared first (fresh memory always is zero).</param>
+    public static FioMemoryOwner Rent(int length, bool clearReused = true)
     {
-        // Allocate first: when memory runs out, no owner is taken.
-        void* p = FioMemory.Alloc((nuint)length);
+        // Allocate first: when memory runs out, no owner is taken. A returned 4 KiB segment is reused before any new one.
+        void* p = length == SegmentCache.SegmentSize && !FioMemoryOptions.Checked ? SegmentCache.TryTake(clearReused) : null;
+        if (p is null)
+            p = FioMemory.Alloc((nuint)length);
         FioMemoryOwner owner = Take();
         owner._length = length;
         Volatile.Write(ref owner._pointer, (nint)p);
@@ -141,11 +145,15 @@ internal sealed unsafe class FioMemoryOwner : MemoryManager<byte>
         nint p = Interlocked.Exchange(ref _pointer, 0);
         if (p == 0)
             return;
+        int length = _length;
         _length = 0;
         Interlocked.Increment(ref s_returns);
         try
         {
-            FioMemory.Free((void*)p);
+            if (length == SegmentCache.SegmentSize && !FioMemoryOptions.Checked)
+                SegmentCache.Keep((void*)p);
+            else
+                FioMemory.Free((void*)p);
         }
         finally
         {

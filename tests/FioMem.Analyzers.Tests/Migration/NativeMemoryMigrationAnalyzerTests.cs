@@ -486,6 +486,48 @@ public class NativeMemoryMigrationAnalyzerTests
             """);
 
     [Fact]
+    // The rule keeps its diagnostics out of generated code itself, as the analyzer driver would drop them.
+    public Task A_member_under_GeneratedCode_is_analysed_but_never_reported() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.CodeDom.Compiler;
+            using System.Runtime.InteropServices;
+            unsafe class C
+            {
+                private void* _p;
+                void Open() => _p = NativeMemory.Alloc(8);
+                [GeneratedCode("tool", "1.0")]
+                void Close() => NativeMemory.Free(_p);
+                [GeneratedCode("tool", "1.0")]
+                void M() { void* p = NativeMemory.Alloc(8); NativeMemory.Free(p); }
+            }
+            """);
+
+    [Fact]
+    // Code under #line hidden is generated code to the analyzer driver: analysed (a release there keeps its group's
+    // allocations) but never reported.
+    public Task Code_under_line_hidden_is_analysed_but_never_reported() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.Runtime.InteropServices;
+            unsafe class C
+            {
+                private void* _p;
+                void M()
+                {
+                    void* p = NativeMemory.Alloc(8);
+            #line hidden
+                    NativeMemory.Free(p);
+                    NativeMemory.Free(null);
+            #line default
+                }
+                void Open() => _p = NativeMemory.Alloc(8);
+            #line hidden
+                void Close() => NativeMemory.Free(_p);
+            #line default
+                void Clear() => {|FIO003:NativeMemory.Free(null)|};
+            }
+            """);
+
+    [Fact]
     public Task Discarded_allocation_and_other_NativeMemory_helpers_are_fine() =>
         Verify.VerifyAnalyzerAsync("""
             using System.Runtime.InteropServices;

@@ -19,13 +19,15 @@ public class FreshProcessTests
     }
 
     [Fact]
-    public void Running_out_of_blocks_names_the_size_asked_for()
+    public void Running_out_of_blocks_names_the_size_asked_for_and_leaves_every_allocation_freeable()
     {
         Output output = Probe.Run("out-of-memory", ("FIOMEM_RESERVE_BYTES", "524288"));
         Assert.Equal("System.OutOfMemoryException", output["exception"]);
         Assert.Contains("could not allocate 40000 bytes", output["message"]);
         Assert.Contains("FioMem.ReserveBytes", output["message"]);
         Assert.NotEqual("0", output["allocated"]);
+        Assert.Equal(output["allocated"], output["freed"]);
+        Assert.Equal("True", output["allocated again"]);
     }
 
     [Theory]
