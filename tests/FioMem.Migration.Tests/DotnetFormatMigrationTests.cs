@@ -36,6 +36,7 @@ public sealed class DotnetFormatMigrationTests : IDisposable
         string before = BuildAndRun("Sample", environment, configuration, restore: true);
         Assert.Contains("text hello, fiomem", before);
         Assert.Contains("shared 496/21/11/8", before);
+        Assert.Contains("generics 2088960/42", before);
 
         // dotnet format evaluates the project in Debug unless told otherwise, and then finds no built analyzers in a
         // Release-only checkout: make it load the configuration this test was built in.
@@ -46,7 +47,7 @@ public sealed class DotnetFormatMigrationTests : IDisposable
         Assert.True(format.ExitCode == 0, "dotnet format failed:\n" + format.Output);
 
         // Every migratable file now calls FioMemory and no NativeMemory allocation or release is left in it.
-        foreach (var file in new[] { "Buffers.cs", "Styles.cs", "TextBuffer.cs", "Mem.cs", "Collections.cs", "Aligned.cs", "Voices.cs", "Lookup.cs", "Shared.cs" })
+        foreach (var file in new[] { "Buffers.cs", "Styles.cs", "TextBuffer.cs", "Mem.cs", "Collections.cs", "Aligned.cs", "Voices.cs", "Lookup.cs", "Shared.cs", "Generics.cs" })
         {
             string text = File.ReadAllText(Path.Combine(_work, file));
             Assert.Contains("FioMemory.", text);

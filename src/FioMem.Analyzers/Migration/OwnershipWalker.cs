@@ -16,7 +16,7 @@ namespace FioMem.Analyzers.Migration;
 /// fields included; a method's parameter is one place for all its callers; array elements are one place per array
 /// field or local.
 /// </summary>
-internal sealed class OwnershipWalker
+internal sealed partial class OwnershipWalker
 {
     private readonly OwnershipGraph _graph;
     private readonly INamedTypeSymbol _nativeMemory;
@@ -176,6 +176,7 @@ internal sealed class OwnershipWalker
             }
         }
 
+        OnGenericCall(invocation);
         OnValue(invocation);
     }
 
@@ -270,6 +271,9 @@ internal sealed class OwnershipWalker
             Store(ParameterLocation(method, parameter.Ordinal), parameterType, value, byValueArgument: parameter.RefKind == RefKind.None);
             return;
         }
+
+        if (OnGenericArgument(argument, parameter, value))
+            return;
 
         // A method of another assembly.
         if (parameter.RefKind is RefKind.Ref or RefKind.Out && CanCarryAddress(parameter.Type))
@@ -416,7 +420,7 @@ internal sealed class OwnershipWalker
                 _graph.Taint(ParameterLocation(method, i), LeftAloneReason.ParameterOfMethodGroup);
         }
 
-        if (CanCarryAddress(method.ReturnType))
+        if (CanCarryAddress(method.ReturnType) && !ReturnsToGenericCall(reference))
             _graph.Taint(ReturnLocation(method), LeftAloneReason.MethodGroup);
     }
 
@@ -626,8 +630,11 @@ internal sealed class OwnershipWalker
         {
             switch (parent)
             {
-                case IAnonymousFunctionOperation:
-                    Escape(value, LeftAloneReason.DelegateOrFunctionPointer);
+                case IAnonymousFunctionOperation lambda:
+                    if (ReturnsToGenericCall(lambda))
+                        Store(ReturnLocation(lambda.Symbol), lambda.Symbol.ReturnType, value);
+                    else
+                        Escape(value, LeftAloneReason.DelegateOrFunctionPointer);
                     return;
                 case ILocalFunctionOperation localFunction:
                     Store(ReturnLocation(localFunction.Symbol), localFunction.Symbol.ReturnType, value);
@@ -900,6 +907,9 @@ internal sealed class OwnershipWalker
                 sources.Nodes.Add(location);
             return;
         }
+
+        if (CollectGenericResult(invocation, sources))
+            return;
 
         // Another assembly's method: its result is foreign, and may be computed from the pointers it was given.
         if (method.Name == "ToPointer" && method.ContainingType?.SpecialType is SpecialType.System_IntPtr or SpecialType.System_UIntPtr

@@ -42,6 +42,42 @@ public class NativeMemoryMigrationCodeFixTests
             """);
 
     [Fact]
+    // Thread-local state made, used and freed by the lambdas of one Parallel.For: the allocation and its release move
+    // together, inside the lambdas.
+    public Task Thread_local_state_of_a_Parallel_For_moves_inside_its_lambdas() =>
+        Verify.VerifyCodeFixAsync("""
+            using System.Runtime.InteropServices;
+            using System.Threading.Tasks;
+
+            unsafe class C
+            {
+                void M(int rows)
+                {
+                    Parallel.For(0, rows, () => (nuint){|FIO003:NativeMemory.AlignedAlloc(256, 32)|}, (row, state, panel) =>
+                    {
+                        ((byte*)panel)[0] = (byte)row;
+                        return panel;
+                    }, panel => {|FIO003:NativeMemory.AlignedFree((void*)panel)|});
+                }
+            }
+            """, """
+            using System.Threading.Tasks;
+            using FioMem;
+
+            unsafe class C
+            {
+                void M(int rows)
+                {
+                    Parallel.For(0, rows, () => (nuint)FioMemory.AlignedAlloc(256, 32), (row, state, panel) =>
+                    {
+                        ((byte*)panel)[0] = (byte)row;
+                        return panel;
+                    }, panel => FioMemory.AlignedFree((void*)panel));
+                }
+            }
+            """);
+
+    [Fact]
     public Task Every_eligible_overload_is_rewritten_to_the_same_call() =>
         Verify.VerifyCodeFixAsync("""
             using System.Runtime.InteropServices;

@@ -480,6 +480,53 @@ public class SameVerdictsAsFio003Tests
         Assert.Contains("Chains.cs(11,51): NativeMemory.Alloc left alone (in Pool.TakeForNative): PassedToNativeCode", verdicts.Report);
     }
 
+    // Memory that goes through the runtime's generic methods as their type parameter: Parallel.For's thread-local state,
+    // and the state ThreadPool hands to a method group of another member; a Task<T> is a way out.
+    private const string Generics = """
+        using System.Runtime.InteropServices;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        namespace App;
+
+        internal static unsafe class Generic
+        {
+            public static void Rows(int rows) =>
+                Parallel.For(0, rows, () => (nint)NativeMemory.Alloc(16), (row, state, block) => { ((byte*)block)[0] = (byte)row; return block; },
+                    block => NativeMemory.Free((void*)block));
+
+            public static void Queue() => ThreadPool.QueueUserWorkItem(Release, (nint)NativeMemory.AllocZeroed(8), preferLocal: false);
+
+            private static void Release(nint block) => NativeMemory.Free((void*)block);
+
+            public static void ThroughATask()
+            {
+                nint block = Task.Run(() => (nint)NativeMemory.Alloc(8)).Result;
+                NativeMemory.Free((void*)block);
+            }
+        }
+
+        internal static class Entry
+        {
+            public static void Main() { }
+        }
+        """;
+
+    [Theory]
+    [InlineData("Exe")]
+    [InlineData("Library")]
+    public async Task Memory_through_a_framework_generic_method_gets_the_verdict_FIO003_gives(string outputType)
+    {
+        var verdicts = await Verdicts(outputType, [("Generics.cs", Generics)]);
+
+        Assert.Equal(verdicts.InSource.Order(), verdicts.Seen.Order());
+        Assert.Equal(6, verdicts.Seen.Count);
+        Assert.Equal(verdicts.Reported.Order(), verdicts.Intercepted.Order());
+        // Everything but the allocation whose memory leaves through the task.
+        Assert.Equal(5, verdicts.Intercepted.Count);
+        Assert.Contains("Generics.cs(19,", verdicts.Report);
+    }
+
     private const string Handles = """
         using System;
         using System.Runtime.InteropServices;

@@ -299,14 +299,22 @@ internal sealed class StaticAbstractAllocator : Allocator
     public override void Free(ProgramContext ctx, CodeWriter w, string ptr) => w.Line($"{Call(ctx, "Return")}({ptr});");
 }
 
-/// <summary><c>Func&lt;nuint, nint&gt;</c>, <c>Func&lt;nint, nuint, nint&gt;</c> and <c>Action&lt;nint&gt;</c> fields: lambdas or method groups.</summary>
+/// <summary>
+/// <c>Func&lt;nuint, nint&gt;</c>, <c>Func&lt;nint, nuint, nint&gt;</c> and <c>Action&lt;nint&gt;</c> fields: lambdas or method
+/// groups; or, for the release, a delegate made from <c>NativeMemory.Free</c>/<c>AlignedFree</c> itself.
+/// </summary>
 internal sealed class DelegateAllocator : Allocator
 {
     private readonly bool _lambdas;
+    private readonly bool _releaseGroup;
 
-    public DelegateAllocator(Family family, Random random) : base(family) => _lambdas = random.Next(2) == 0;
+    public DelegateAllocator(Family family, Random random) : base(family)
+    {
+        _lambdas = random.Next(2) == 0;
+        _releaseGroup = random.Next(3) == 0;
+    }
 
-    public override string Shape => "delegate";
+    public override string Shape => _releaseGroup ? "delegate-of-release" : "delegate";
 
     private sealed record Names(string Alloc, string Realloc, string Free);
 
@@ -320,16 +328,27 @@ internal sealed class DelegateAllocator : Allocator
         {
             ctx.Members.Add($"internal static readonly Func<nuint, nint> {n.Alloc} = size => {alloc};");
             ctx.Members.Add($"internal static readonly Func<nint, nuint, nint> {n.Realloc} = (ptr, size) => {realloc};");
-            ctx.Members.Add($"internal static readonly Action<nint> {n.Free} = ptr => {free};");
+            if (!_releaseGroup)
+                ctx.Members.Add($"internal static readonly Action<nint> {n.Free} = ptr => {free};");
         }
         else
         {
             ctx.Members.Add($"internal static nint {n.Alloc}Impl(nuint size) => {alloc};");
             ctx.Members.Add($"internal static nint {n.Realloc}Impl(nint ptr, nuint size) => {realloc};");
-            ctx.Members.Add($"internal static void {n.Free}Impl(nint ptr) => {free};");
             ctx.Members.Add($"internal static readonly Func<nuint, nint> {n.Alloc} = {n.Alloc}Impl;");
             ctx.Members.Add($"internal static readonly Func<nint, nuint, nint> {n.Realloc} = {n.Realloc}Impl;");
-            ctx.Members.Add($"internal static readonly Action<nint> {n.Free} = {n.Free}Impl;");
+            if (!_releaseGroup)
+            {
+                ctx.Members.Add($"internal static void {n.Free}Impl(nint ptr) => {free};");
+                ctx.Members.Add($"internal static readonly Action<nint> {n.Free} = {n.Free}Impl;");
+            }
+        }
+
+        if (_releaseGroup)
+        {
+            // A delegate made from NativeMemory's release itself (a method group).
+            ctx.AddType($"internal unsafe delegate void {n.Free}Fn(void* ptr);");
+            ctx.Members.Add($"internal static readonly {n.Free}Fn {n.Free} = {(Family == Family.Plain ? "NativeMemory.Free" : "NativeMemory.AlignedFree")};");
         }
 
         return n;
@@ -339,7 +358,8 @@ internal sealed class DelegateAllocator : Allocator
 
     public override string Realloc(ProgramContext ctx, CodeWriter w, string ptr, int size) => $"(byte*){ctx.ClassName}.{Declare(ctx).Realloc}((nint){ptr}, {size})";
 
-    public override void Free(ProgramContext ctx, CodeWriter w, string ptr) => w.Line($"{ctx.ClassName}.{Declare(ctx).Free}((nint){ptr});");
+    public override void Free(ProgramContext ctx, CodeWriter w, string ptr) =>
+        w.Line(_releaseGroup ? $"{ctx.ClassName}.{Declare(ctx).Free}({ptr});" : $"{ctx.ClassName}.{Declare(ctx).Free}((nint){ptr});");
 }
 
 /// <summary>

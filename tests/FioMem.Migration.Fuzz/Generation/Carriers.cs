@@ -447,3 +447,83 @@ internal sealed class GenericBoxCarrier : Carrier
         f.W.Line($"{n.Local}.Bytes = {size};");
     }
 }
+
+/// <summary>
+/// An <c>nint</c> local whose memory passes through a runtime generic method as its type parameter: made in
+/// <c>Parallel.For</c>'s localInit and handed out by its localFinally, used in its body or in <c>string.Create</c>'s
+/// callback as the state, released in a localFinally; or (a way out) read back through a <c>Task&lt;nint&gt;</c>.
+/// </summary>
+internal sealed class GenericStateCarrier : Carrier
+{
+    private readonly bool _allocateInside;
+    private readonly bool _releaseInside;
+    private readonly string _expose;
+
+    public GenericStateCarrier(Random random)
+    {
+        _allocateInside = random.Next(2) == 0;
+        _releaseInside = random.Next(2) == 0;
+        _expose = Pick(random, "parallel", "parallel", "string-create", "task");
+    }
+
+    public override string Shape => "generic-" + _expose + (_allocateInside ? "-init" : string.Empty) + (_releaseInside ? "-finally" : string.Empty);
+
+    public override void Allocate(FlowContext f, Allocator allocator, int size)
+    {
+        if (!_allocateInside)
+        {
+            base.Allocate(f, allocator, size);
+            return;
+        }
+
+        string name = Name(f, "state");
+        string local = f.Fresh("local");
+        f.W.Line($"nint {name} = 0;");
+        string alloc = allocator.Alloc(f.Ctx, f.W, size);
+        f.W.Line($"System.Threading.Tasks.Parallel.For(0, 1, () => (nint){alloc}, (i, loop, {local}) => {local}, {local} => {name} = {local});");
+    }
+
+    public override void Release(FlowContext f, Allocator allocator)
+    {
+        if (!_releaseInside)
+        {
+            base.Release(f, allocator);
+            return;
+        }
+
+        string local = f.Fresh("local");
+        f.W.Open($"System.Threading.Tasks.Parallel.For(0, 1, () => {Name(f, "state")}, (i, loop, {local}) => {local}, {local} =>");
+        allocator.Free(f.Ctx, f.W, $"(byte*){local}");
+        f.W.Close("});");
+    }
+
+    protected override void Store(FlowContext f, string ptr, int size) => f.W.Line($"nint {Name(f, "state")} = (nint){ptr};");
+
+    protected override void Expose(FlowContext f, Action<string> body)
+    {
+        string name = Name(f, "state");
+        string local = f.Fresh("local");
+        switch (_expose)
+        {
+            case "parallel":
+                f.W.Open($"System.Threading.Tasks.Parallel.For(0, 1, () => {name}, (i, loop, {local}) =>");
+                body($"(byte*){local}");
+                f.W.Line($"return {local};");
+                f.W.Close($"}}, {local} => {{ }});");
+                break;
+            case "string-create":
+                string chars = f.Fresh("chars");
+                f.W.Open($"string.Create(1, {name}, ({chars}, {local}) =>");
+                body($"(byte*){local}");
+                f.W.Line($"{chars}[0] = 'x';");
+                f.W.Close("});");
+                break;
+            default:
+                f.W.Line($"nint {local} = System.Threading.Tasks.Task.Run(() => {name}).Result;");
+                body($"(byte*){local}");
+                break;
+        }
+    }
+
+    protected override void Replace(FlowContext f, string ptr, int size) => f.W.Line($"{Name(f, "state")} = (nint){ptr};");
+}

@@ -43,6 +43,7 @@ internal static class ProgramGenerator
         new(2, false, (r, _) => new GenericBoxCarrier(r)),
         new(2, false, (r, _) => new OwnerCarrier(r)),
         new(2, false, (r, _) => new SafeHandleCarrier(r)),
+        new(2, false, (r, _) => new GenericStateCarrier(r)),
     ];
 
     private static readonly Entry<Use>[] s_uses =

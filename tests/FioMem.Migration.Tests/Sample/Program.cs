@@ -24,6 +24,7 @@ public static class Program
             Console.WriteLine("voices " + voices.Mix() + "/" + Voices.Measure("héllo") + "/" + Voices.Upload(10));
         Console.WriteLine("lookup " + Lookup.Get(3) + "/" + Lookup.Get(15));
         Console.WriteLine("shared " + Shared.Run());
+        Console.WriteLine("generics " + Generics.Run());
         Console.WriteLine("skipped " + Skipped.Run());
     }
 }
