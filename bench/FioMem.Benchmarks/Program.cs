@@ -2,7 +2,8 @@
 // `-- memory` for the memory check, `-- seed-phases [passes] [allocator]` for the seed round timed phase by phase, or
 // `-- interleaved <seed|local|cross-thread|tiny|tiny-fifo|tiny-cross-thread|typed|groups> [rounds] [reference method]`
 // for a workload with all peers timed in turn each round (ratios against the first FioMem method, or the one named),
-// `-- ab <build dir A> <build dir B> <workload> [pairs] [method]` for two builds of FioMem timed alternately in one process.
+// `-- ab <build dir A> <build dir B> <workload> [pairs] [method]` for two builds of FioMem timed alternately in one process,
+// `-- tiny-positions [size] [places]` for the tiny pair timed at many places in a block.
 using System;
 using BenchmarkDotNet.Running;
 using FioMem.Benchmarks.Allocators;
@@ -25,6 +26,8 @@ public static class Program
         }
         if (args is ["ab", ..])
             return AbCompare.Run(args);
+        if (args is ["tiny-positions", ..])
+            return TinyPositions.Run(args);
         if (args is ["seed-phases", ..])
             return SeedPhases.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3, args.Length > 2 ? args[2] : null);
 
