@@ -40,26 +40,8 @@ public unsafe class EndOfAllocationTests
         using var owner = new ParkedThread();
         var kept = new List<nint>();
         byte* last = null;
-        // A size whose slices do not fill a block's data exactly, so the end of the latest one lies inside the block.
-        int slices = 3;
-        while ((Layout.SlicesPerBlock - Layout.FirstDataSlice) % slices == 0)
-            slices++;
-        nuint size = (nuint)slices * Layout.SliceSize;
-        owner.Run(() =>
-        {
-            // Allocate until one lands in a new block: the one before it was the latest of the block just retired.
-            byte* previous = (byte*)FioMemory.Alloc(size);
-            kept.Add((nint)previous);
-            while (true)
-            {
-                byte* p = (byte*)FioMemory.Alloc(size);
-                kept.Add((nint)p);
-                if (((nuint)p & ~(nuint)(FioMemory.BlockSize - 1)) != ((nuint)previous & ~(nuint)(FioMemory.BlockSize - 1)))
-                    break;
-                previous = p;
-            }
-            last = previous;
-        });
+        nuint size = SizeEndingInsideTheBlock();
+        owner.Run(() => last = AllocateUntilTheBlockRetires(size, kept));
         byte* past = last + size;
         Assert.True(Block.Of(past) == Block.Of(last));
 
@@ -77,22 +59,10 @@ public unsafe class EndOfAllocationTests
         // The same on the thread that sliced the block, whose frees into it are counted in its cache.
         using var owner = new ParkedThread();
         var kept = new List<nint>();
-        int slices = 3;
-        while ((Layout.SlicesPerBlock - Layout.FirstDataSlice) % slices == 0)
-            slices++;
-        nuint size = (nuint)slices * Layout.SliceSize;
+        nuint size = SizeEndingInsideTheBlock();
         owner.Run(() =>
         {
-            byte* previous = (byte*)FioMemory.Alloc(size);
-            kept.Add((nint)previous);
-            while (true)
-            {
-                byte* p = (byte*)FioMemory.Alloc(size);
-                kept.Add((nint)p);
-                if (((nuint)p & ~(nuint)(FioMemory.BlockSize - 1)) != ((nuint)previous & ~(nuint)(FioMemory.BlockSize - 1)))
-                    break;
-                previous = p;
-            }
+            byte* previous = AllocateUntilTheBlockRetires(size, kept);
             byte* past = previous + size;
             Assert.True(Block.Of(past) == Block.Of(previous));
             // A free of a real allocation first, so the block has frees pending when the bad pointer comes.
@@ -126,5 +96,30 @@ public unsafe class EndOfAllocationTests
             FioMemory.Free(next);
             FioMemory.Free(b);
         });
+    }
+
+    // A size whose slices do not fill a block's data exactly, so the end of a block's latest allocation lies inside it.
+    private static nuint SizeEndingInsideTheBlock()
+    {
+        int slices = 3;
+        while ((Layout.SlicesPerBlock - Layout.FirstDataSlice) % slices == 0)
+            slices++;
+        return (nuint)slices * Layout.SliceSize;
+    }
+
+    // Allocates (keeping every pointer in kept) until an allocation lands in a new block; returns the one before it,
+    // the latest allocation of the block just retired.
+    private static byte* AllocateUntilTheBlockRetires(nuint size, List<nint> kept)
+    {
+        byte* previous = (byte*)FioMemory.Alloc(size);
+        kept.Add((nint)previous);
+        while (true)
+        {
+            byte* p = (byte*)FioMemory.Alloc(size);
+            kept.Add((nint)p);
+            if (Block.Of(p) != Block.Of(previous))
+                return previous;
+            previous = p;
+        }
     }
 }

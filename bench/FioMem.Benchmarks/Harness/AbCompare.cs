@@ -143,32 +143,14 @@ internal static class AbCompare
         {
             object bench = Activator.CreateInstance(_type)!;
             Parameter?.SetValue(bench, value);
-            Invoke<GlobalSetupAttribute>(bench);
+            Interleaved.Invoke<GlobalSetupAttribute>(_type, bench);
             return bench;
         }
 
-        public void Cleanup(object bench) => Invoke<GlobalCleanupAttribute>(bench);
+        public void Cleanup(object bench) => Interleaved.Invoke<GlobalCleanupAttribute>(_type, bench);
 
-        public Action Action(object bench)
-        {
-            if (Method.ReturnType == typeof(void))
-                return (Action)Method.CreateDelegate(typeof(Action), bench);
-            if (Method.ReturnType == typeof(double))
-            {
-                var function = (Func<double>)Method.CreateDelegate(typeof(Func<double>), bench);
-                return () => s_sink = function();
-            }
-            return () => Method.Invoke(bench, null);
-        }
-
-        private void Invoke<TAttribute>(object bench) where TAttribute : Attribute
-        {
-            foreach (var method in _type.GetMethods().Where(m => m.GetCustomAttribute<TAttribute>() is not null))
-                method.Invoke(bench, null);
-        }
+        public Action Action(object bench) => Interleaved.AsAction(Method, bench);
     }
-
-    private static double s_sink;
 
     /// <summary>
     /// Resolves FioMem and the benchmark assembly from one build's directory; everything else (BenchmarkDotNet's

@@ -145,7 +145,7 @@ internal static class Interleaved
     private static double s_sink;
 
     /// <summary>A call of <paramref name="method"/> on <paramref name="bench"/> without reflection per call where possible.</summary>
-    private static Action AsAction(MethodInfo method, object bench)
+    internal static Action AsAction(MethodInfo method, object bench)
     {
         if (method.ReturnType == typeof(void))
             return (Action)method.CreateDelegate(typeof(Action), bench);
@@ -158,7 +158,8 @@ internal static class Interleaved
         return () => method.Invoke(bench, null);
     }
 
-    private static void Invoke<TAttribute>(Type type, object bench) where TAttribute : Attribute
+    /// <summary>Calls every method of <paramref name="type"/> marked with <typeparamref name="TAttribute"/> (global setup or cleanup) on <paramref name="bench"/>.</summary>
+    internal static void Invoke<TAttribute>(Type type, object bench) where TAttribute : Attribute
     {
         foreach (var method in type.GetMethods().Where(m => m.GetCustomAttribute<TAttribute>() is not null))
             method.Invoke(bench, null);
