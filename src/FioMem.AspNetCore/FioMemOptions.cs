@@ -45,7 +45,7 @@ public sealed class FioMemOptions
     public TimeSpan? TrimDelay { get; set; }
 
     /// <summary>The longest <see cref="TrimDelay"/> FioMem accepts (<c>int.MaxValue - 1</c> milliseconds, about 24.8 days).</summary>
-    public static TimeSpan MaxTrimDelay { get; } = TimeSpan.FromMilliseconds(int.MaxValue - 1);
+    public static TimeSpan MaxTrimDelay { get; } = TimeSpan.FromMilliseconds(FioMemoryOptions.MaxTrimDelayMilliseconds);
 
     /// <summary>What the configuration section held that is not a setting or not a valid value: reported when the host
     /// applies the settings (at its start), never while options are rebuilt after a configuration reload.</summary>

@@ -12,15 +12,15 @@ internal sealed class FioMemSetting
     /// <summary>Every setting, in the order the log line and messages list them.</summary>
     public static readonly IReadOnlyList<FioMemSetting> All =
     [
-        new("Checked", "FioMem.Checked", "FIOMEM_CHECKED",
+        new("Checked", FioMemoryOptions.CheckedName, FioMemoryOptions.CheckedVariable,
             o => o.Checked, () => FioMemorySettings.Checked, v => (bool)v),
-        new("MaxPooledBlocks", "FioMem.MaxPooledBlocks", "FIOMEM_MAX_POOLED_BLOCKS",
+        new("MaxPooledBlocks", FioMemoryOptions.MaxPooledBlocksName, FioMemoryOptions.MaxPooledBlocksVariable,
             o => o.MaxPooledBlocks, () => FioMemorySettings.MaxPooledBlocks, v => ((int)v).ToString(CultureInfo.InvariantCulture)),
-        new("ReserveBytes", "FioMem.ReserveBytes", "FIOMEM_RESERVE_BYTES",
+        new("ReserveBytes", FioMemoryOptions.ReserveBytesName, FioMemoryOptions.ReserveBytesVariable,
             o => o.ReserveBytes, () => FioMemorySettings.ReserveBytes, v => ((long)v).ToString(CultureInfo.InvariantCulture)),
-        new("PortableMemory", "FioMem.PortableMemory", "FIOMEM_PORTABLE_MEMORY",
+        new("PortableMemory", FioMemoryOptions.PortableMemoryName, FioMemoryOptions.PortableMemoryVariable,
             o => o.PortableMemory, () => FioMemorySettings.PortableMemory, v => (bool)v),
-        new("TrimDelay", "FioMem.TrimDelay", "FIOMEM_TRIM_DELAY",
+        new("TrimDelay", FioMemoryOptions.TrimDelayName, FioMemoryOptions.TrimDelayVariable,
             o => o.TrimDelay, () => FioMemorySettings.TrimDelay,
             v => ((long)((TimeSpan)v).TotalMilliseconds).ToString(CultureInfo.InvariantCulture)),
     ];

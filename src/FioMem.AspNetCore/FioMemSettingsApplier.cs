@@ -112,7 +112,7 @@ internal sealed class FioMemSettingsApplier : IDisposable
     {
         if (options.MaxPooledBlocks < 0)
             yield return $"FioMem:MaxPooledBlocks must be 0 or more; got {options.MaxPooledBlocks}.";
-        long minReserve = 4L * FioMemory.BlockSize;
+        long minReserve = FioMemoryOptions.MinReserveBytes;
         if (options.ReserveBytes < minReserve)
             yield return $"FioMem:ReserveBytes must be at least {minReserve} (four blocks); got {options.ReserveBytes}.";
         if (options.TrimDelay is { } delay)

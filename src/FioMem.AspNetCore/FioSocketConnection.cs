@@ -90,8 +90,6 @@ internal sealed class FioSocketConnection : ConnectionContext, IMemoryPoolFeatur
     /// <summary>Why the socket was closed, once it has been: set before the socket is disposed, under <see cref="_shutdownLock"/>.</summary>
     private volatile Exception? _shutdownReason;
 
-    private int _closedScheduled;
-
     public FioSocketConnection(Socket socket, MemoryPool<byte> pool, FioSocketSettings settings, ILogger logger)
     {
         _socket = socket;
@@ -339,10 +337,9 @@ internal sealed class FioSocketConnection : ConnectionContext, IMemoryPoolFeatur
         }
     }
 
+    // Called once, when the receive loop ends (Start runs it once per connection).
     private void FireConnectionClosed()
     {
-        if (Interlocked.Exchange(ref _closedScheduled, 1) != 0)
-            return;
         // Off this thread: the token's callbacks (Kestrel's, the application's) may take a while.
         ThreadPool.UnsafeQueueUserWorkItem(static connection =>
         {

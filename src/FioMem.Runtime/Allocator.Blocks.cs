@@ -120,16 +120,7 @@ internal static unsafe partial class Allocator
         int usedEnd = header->UsedEnd;
         Debug.Assert(usedEnd <= Layout.SlicesPerBlock, "UsedEnd lies in the block");
         Exception? problem = FioMemoryOptions.Checked ? CheckedMode.VerifyPoison(block, usedEnd) : null;
-        Block.ClearBitmap(Block.Boundaries(block), usedEnd);
-        if (FioMemoryOptions.Checked)
-        {
-            Block.ClearBitmap(Block.LiveBits(block), usedEnd);
-        }
-        else
-        {
-            Block.ClearFreedPairs(block, usedEnd);
-        }
-        header->UsedEnd = 0;
+        Block.ResetBitmaps(block);
         return problem;
     }
 

@@ -50,7 +50,7 @@ internal static unsafe partial class Allocator
             FreeIntoOwnRetiredBlock(cache, ptr, block);
             return;
         }
-        FreeIntoOtherBlock(cache, ptr, block);
+        FreeIntoOtherBlock(ptr, block);
     }
 
     /// <summary>
@@ -64,7 +64,7 @@ internal static unsafe partial class Allocator
         BlockHeader* header = Block.Header(block);
         if (Volatile.Read(ref header->State) != (int)BlockState.Retired || !AddressSpace.IsCarved(ptr))
         {
-            FreeIntoOtherBlock(cache, ptr, block);
+            FreeIntoOtherBlock(ptr, block);
             return;
         }
         int slice = ValidateSliceOf(ptr, block, out _);
@@ -85,7 +85,7 @@ internal static unsafe partial class Allocator
     /// the thread-static lookup out of it; these frees take an atomic or two anyway.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void FreeIntoOtherBlock(ThreadCache? cache, void* ptr, byte* block)
+    private static void FreeIntoOtherBlock(void* ptr, byte* block)
     {
         if (Block.Header(block)->State == (int)BlockState.Heap)
         {
@@ -94,15 +94,9 @@ internal static unsafe partial class Allocator
         }
         int slice = ValidateSlice(ptr, block, out _);
         if (FioMemoryOptions.Checked)
-        {
             CheckedMode.OnFree(ptr, block, slice);
-        }
-        else if (MarkFreed(cache, ptr, block, slice))
-        {
-            // The thread that sliced the block, which it has retired: the count drops later, by all of its frees in a row.
-            AddPendingFree(cache!, block);
-            return;
-        }
+        else
+            MarkFreed(ptr, block, slice);
         int remaining = Interlocked.Decrement(ref Block.Header(block)->References);
         Debug.Assert(remaining >= -1, "a double free is undone before another free sees the count");
         if (remaining <= 0)
@@ -191,31 +185,19 @@ internal static unsafe partial class Allocator
     }
 
     /// <summary>
-    /// Normal mode, a free into a block the calling thread is not slicing. The thread that sliced it (and has retired
-    /// it since) still marks the owner-freed bitmap with a plain store, as it alone writes that bitmap; any other thread
-    /// sets the allocation's bit in the freed bitmap atomically. Either rejects the free when one of the two bits is
-    /// set already. The owner-freed bit is read plainly: only two frees at the very same moment, one on the thread
-    /// that sliced the block and one on another, can both pass.
+    /// Normal mode, a free by a thread that did not slice <paramref name="block"/> (the slicing thread's own frees are
+    /// marked on the inlined paths, with plain stores into the owner-freed bitmap it alone writes): sets the
+    /// allocation's bit in the freed bitmap atomically, and rejects the free when that bit or the owner-freed one is set
+    /// already. The owner-freed bit is read plainly: only two frees at the very same moment, one on the thread that
+    /// sliced the block and one on another, can both pass.
     /// </summary>
-    /// <returns>Whether the calling thread sliced the block (its free is counted by <see cref="AddPendingFree"/>).</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool MarkFreed(ThreadCache? cache, void* ptr, byte* block, int slice)
+    private static void MarkFreed(void* ptr, byte* block, int slice)
     {
         ulong bit = 1UL << slice;
         int word = slice >> 6;
-        ulong* ownerFreed = Block.OwnerFreedWord(block, word);
-        ulong mine = *ownerFreed;
-        // The header line was read by the validation, and Slicer is on it.
-        if (cache is not null && cache.Id == Block.Header(block)->Slicer)
-        {
-            if (((mine | ownerFreed[1]) & bit) != 0)
-                ThrowHelper.ThrowDoubleFree(ptr, block);
-            *ownerFreed = mine | bit;
-            return true;
-        }
-        if ((mine & bit) != 0 || (Interlocked.Or(ref *Block.FreedWord(block, word), bit) & bit) != 0)
+        if ((*Block.OwnerFreedWord(block, word) & bit) != 0 || (Interlocked.Or(ref *Block.FreedWord(block, word), bit) & bit) != 0)
             ThrowHelper.ThrowDoubleFree(ptr, block);
-        return false;
     }
 
     /// <summary>
@@ -270,9 +252,17 @@ internal static unsafe partial class Allocator
         Recycle(block);
     }
 
-    /// <summary>Normal mode: whether the allocation at <paramref name="slice"/> was freed (for <c>Realloc</c>).</summary>
-    private static bool IsFreed(byte* block, int slice) =>
-        ((*Block.OwnerFreedWord(block, slice >> 6) | *Block.FreedWord(block, slice >> 6)) & (1UL << slice)) != 0;
+    /// <summary>
+    /// For <c>Realloc</c>: rejects the allocation at <paramref name="slice"/> when it was freed already (checked mode:
+    /// any use of freed memory; normal mode: a set freed bit).
+    /// </summary>
+    private static void ThrowIfFreed(void* ptr, byte* block, int slice)
+    {
+        if (FioMemoryOptions.Checked)
+            CheckedMode.CheckLive(ptr, block, slice);
+        else if (((*Block.OwnerFreedWord(block, slice >> 6) | *Block.FreedWord(block, slice >> 6)) & (1UL << slice)) != 0)
+            ThrowHelper.ThrowDoubleFree(ptr, block);
+    }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void LastReferenceGone(byte* block, void* ptr, int remaining)

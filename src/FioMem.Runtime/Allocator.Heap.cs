@@ -85,9 +85,7 @@ internal static unsafe partial class Allocator
         {
             BlockHeader* header = Block.Header(block);
             byte* next = (byte*)header->HeapNext;
-            Block.ClearBitmap(Block.Boundaries(block), header->UsedEnd);
-            Block.ClearFreedPairs(block, header->UsedEnd);
-            header->UsedEnd = 0;
+            Block.ResetBitmaps(block);
             header->HeapNext = (nuint)heap._spareBlocks;
             heap._spareBlocks = block;
             block = next;
@@ -133,9 +131,7 @@ internal static unsafe partial class Allocator
             }
             else
             {
-                Block.ClearBitmap(Block.Boundaries(block), header->UsedEnd);
-                Block.ClearFreedPairs(block, header->UsedEnd);
-                header->UsedEnd = 0;
+                Block.ResetBitmaps(block);
                 BlockPool.Return(block, HomeOf(block));
             }
             block = next;
@@ -151,9 +147,7 @@ internal static unsafe partial class Allocator
         BlockHeader* header = Block.Header(block);
         int usedEnd = header->UsedEnd;
         Exception? problem = CheckedMode.VerifyPoison(block, usedEnd);
-        Block.ClearBitmap(Block.Boundaries(block), usedEnd);
-        Block.ClearBitmap(Block.LiveBits(block), usedEnd);
-        header->UsedEnd = 0;
+        Block.ResetBitmaps(block);
         BlockPool.Return(block, HomeOf(block));
         return problem;
     }
@@ -253,10 +247,7 @@ internal static unsafe partial class Allocator
             int oldEnd = Block.EndOf(block, slice, boundaryWord);
             if (oldEnd == 0)
                 ThrowHelper.ThrowNeverHandedOut(ptr, block);
-            if (FioMemoryOptions.Checked)
-                CheckedMode.CheckLive(ptr, block, slice);
-            else if (IsFreed(block, slice))
-                ThrowHelper.ThrowDoubleFree(ptr, block);
+            ThrowIfFreed(ptr, block, slice);
             nuint oldSize = (nuint)(oldEnd - slice) << Layout.SliceShift;
             nuint keep = Math.Min(Math.Min(oldSize, byteCount), copyLength);
             FioHeap? heap = slot.Heap;

@@ -36,10 +36,7 @@ internal static unsafe partial class Allocator
         if (Block.Header(block)->State == (int)BlockState.Heap)
             return ResizeHeapSlice(ptr, block, byteCount, copyLength, alignment);
         int slice = ValidateSliceAndEnd(ptr, block, out int oldEnd);
-        if (FioMemoryOptions.Checked)
-            CheckedMode.CheckLive(ptr, block, slice);
-        else if (IsFreed(block, slice))
-            ThrowHelper.ThrowDoubleFree(ptr, block);
+        ThrowIfFreed(ptr, block, slice);
         nuint oldSize = (nuint)(oldEnd - slice) << Layout.SliceShift;
         nuint keep = Math.Min(Math.Min(oldSize, byteCount), copyLength);
 

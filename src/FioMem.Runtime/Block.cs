@@ -109,6 +109,22 @@ internal static unsafe class Block
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong* FreedWord(byte* block, int word) => (ulong*)(block + Layout.FreedPairsOffset) + 2 * word + 1;
 
+    /// <summary>
+    /// Forgets every allocation the block held: clears the boundary bits and the live bits (checked mode) or the freed
+    /// pairs (normal mode) of slices [0, UsedEnd], and UsedEnd, so the block can be sliced from the start again.
+    /// </summary>
+    public static void ResetBitmaps(byte* block)
+    {
+        BlockHeader* header = Header(block);
+        int usedEnd = header->UsedEnd;
+        ClearBitmap(Boundaries(block), usedEnd);
+        if (FioMemoryOptions.Checked)
+            ClearBitmap(LiveBits(block), usedEnd);
+        else
+            ClearFreedPairs(block, usedEnd);
+        header->UsedEnd = 0;
+    }
+
     /// <summary>Clears both freed bitmaps' words that cover slices [0, <paramref name="usedEnd"/>].</summary>
     public static void ClearFreedPairs(byte* block, int usedEnd) =>
         new System.Span<ulong>(block + Layout.FreedPairsOffset, 2 * ((usedEnd >> 6) + 1)).Clear();

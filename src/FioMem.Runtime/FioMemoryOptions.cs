@@ -27,19 +27,33 @@ internal static class FioMemoryOptions
     /// </summary>
     private static InvalidOperationException? s_error;
 
+    // Each setting's runtimeconfig.json / AppContext name and environment variable, and the limits FioMem accepts
+    // (FioMem.AspNetCore's configuration binding names and checks the same).
+    internal const string CheckedName = "FioMem.Checked", CheckedVariable = "FIOMEM_CHECKED";
+    internal const string MaxPooledBlocksName = "FioMem.MaxPooledBlocks", MaxPooledBlocksVariable = "FIOMEM_MAX_POOLED_BLOCKS";
+    internal const string ReserveBytesName = "FioMem.ReserveBytes", ReserveBytesVariable = "FIOMEM_RESERVE_BYTES";
+    internal const string PortableMemoryName = "FioMem.PortableMemory", PortableMemoryVariable = "FIOMEM_PORTABLE_MEMORY";
+    internal const string TrimDelayName = "FioMem.TrimDelay", TrimDelayVariable = "FIOMEM_TRIM_DELAY";
+
+    /// <summary>The least address space FioMem reserves: four blocks.</summary>
+    internal const long MinReserveBytes = Layout.BlockSize * 4L;
+
+    /// <summary>The longest idle-trim delay, in milliseconds (about 24.8 days).</summary>
+    internal const int MaxTrimDelayMilliseconds = int.MaxValue - 1;
+
     /// <summary>Whether checked mode is on.</summary>
-    public static readonly bool Checked = ReadBool("FioMem.Checked", "FIOMEM_CHECKED");
+    public static readonly bool Checked = ReadBool(CheckedName, CheckedVariable);
 
     /// <summary>The pool cap, in blocks.</summary>
-    public static readonly int MaxPooledBlocks = (int)ReadInteger("FioMem.MaxPooledBlocks", "FIOMEM_MAX_POOLED_BLOCKS",
+    public static readonly int MaxPooledBlocks = (int)ReadInteger(MaxPooledBlocksName, MaxPooledBlocksVariable,
         Math.Max(512, 128 * Environment.ProcessorCount), min: 0, max: int.MaxValue);
 
     /// <summary>Address space to reserve for blocks, in bytes.</summary>
-    public static readonly long ReserveBytes = ReadInteger("FioMem.ReserveBytes", "FIOMEM_RESERVE_BYTES",
-        Environment.Is64BitProcess ? 64L << 30 : 1L << 30, min: Layout.BlockSize * 4L, max: long.MaxValue);
+    public static readonly long ReserveBytes = ReadInteger(ReserveBytesName, ReserveBytesVariable,
+        Environment.Is64BitProcess ? 64L << 30 : 1L << 30, min: MinReserveBytes, max: long.MaxValue);
 
     /// <summary>Whether to use the portable block source.</summary>
-    public static readonly bool PortableMemory = ReadBool("FioMem.PortableMemory", "FIOMEM_PORTABLE_MEMORY");
+    public static readonly bool PortableMemory = ReadBool(PortableMemoryName, PortableMemoryVariable);
 
     /// <summary>Throws the configuration error, if a setting was malformed; called on the allocation slow paths.</summary>
     public static void ThrowIfInvalid()
@@ -48,8 +62,8 @@ internal static class FioMemoryOptions
             throw new InvalidOperationException(error.Message, error);
     }
     /// <summary>Milliseconds a pooled block stays unused before the idle trim releases it; 0 turns automatic trimming off.</summary>
-    public static readonly int TrimDelayMilliseconds = (int)ReadInteger("FioMem.TrimDelay", "FIOMEM_TRIM_DELAY",
-        5000, min: 0, max: int.MaxValue - 1);
+    public static readonly int TrimDelayMilliseconds = (int)ReadInteger(TrimDelayName, TrimDelayVariable,
+        5000, min: 0, max: MaxTrimDelayMilliseconds);
 
     /// <summary>Tells <see cref="FioMemorySettings.AreRead"/> the settings above are read; the last initialiser, so it
     /// runs after all of them.</summary>

@@ -62,11 +62,7 @@ internal static class IdleTrim
     /// A thread that had a cache has exited (called from a finalizer): the idle trim takes its block back after the
     /// delay, even when nothing is pooled.
     /// </summary>
-    public static void OnThreadExited()
-    {
-        if (FioMemoryOptions.TrimDelayMilliseconds > 0 && !s_armed)
-            Arm(FioMemoryOptions.TrimDelayMilliseconds);
-    }
+    public static void OnThreadExited() => OnBlockPooled();
 
     /// <summary>Makes sure a trim runs within <paramref name="dueMilliseconds"/>; an earlier pending one is kept.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -117,7 +113,7 @@ internal static class IdleTrim
             return;
         GCMemoryInfo info = GC.GetGCMemoryInfo();
         bool high = info.HighMemoryLoadThresholdBytes > 0 && info.MemoryLoadBytes >= info.HighMemoryLoadThresholdBytes * HighPressure;
-        TrimNow(high);
+        TrimPooled(high);
     }
 
     /// <summary>
@@ -128,8 +124,12 @@ internal static class IdleTrim
     internal static int TrimNow(bool all)
     {
         SweepExitedThreads();
-        return BlockPool.TrimIdle(all ? long.MaxValue : Environment.TickCount64 - FioMemoryOptions.TrimDelayMilliseconds, out _);
+        return TrimPooled(all);
     }
+
+    // Releases the pooled blocks idle for the delay, or all of them when all.
+    private static int TrimPooled(bool all) =>
+        BlockPool.TrimIdle(all ? long.MaxValue : Environment.TickCount64 - FioMemoryOptions.TrimDelayMilliseconds, out _);
 
     /// <summary>
     /// Retires the blocks of threads that exited. Nobody called for it, so a write after free that checked mode finds

@@ -90,7 +90,7 @@ internal sealed unsafe class FioMemoryOwner : MemoryManager<byte>
     public static FioMemoryOwner Rent(int length, bool clearReused = true)
     {
         // Allocate first: when memory runs out, no owner is taken. A returned 4 KiB segment is reused before any new one.
-        void* p = length == SegmentCache.SegmentSize && !FioMemoryOptions.Checked ? SegmentCache.TryTake(clearReused) : null;
+        void* p = SegmentCache.Holds(length) ? SegmentCache.TryTake(clearReused) : null;
         if (p is null)
             p = FioMemory.Alloc((nuint)length);
         FioMemoryOwner owner = Take();
@@ -150,7 +150,7 @@ internal sealed unsafe class FioMemoryOwner : MemoryManager<byte>
         Interlocked.Increment(ref s_returns);
         try
         {
-            if (length == SegmentCache.SegmentSize && !FioMemoryOptions.Checked)
+            if (SegmentCache.Holds(length))
                 SegmentCache.Keep((void*)p);
             else
                 FioMemory.Free((void*)p);

@@ -45,8 +45,6 @@ public sealed class FioMemoryPool : MemoryPool<byte>
     {
     }
 
-    private FioMemoryPool(bool shared) => _shared = shared;
-
     /// <summary>
     /// A pool for buffers whose every byte is written before it is read, such as pipe segments: a reused 4 KiB
     /// segment comes back as its last renter left it, which saves clearing 4 KiB per rental. Any other rental is
@@ -54,7 +52,7 @@ public sealed class FioMemoryPool : MemoryPool<byte>
     /// </summary>
     internal static FioMemoryPool CreateUncleared() => new(shared: false, clearReused: false);
 
-    private FioMemoryPool(bool shared, bool clearReused)
+    private FioMemoryPool(bool shared, bool clearReused = true)
     {
         _shared = shared;
         _clearReused = clearReused;

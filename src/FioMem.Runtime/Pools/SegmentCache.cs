@@ -57,7 +57,10 @@ internal static unsafe class SegmentCache
     /// <summary>Created with the first cached segment.</summary>
     private static Timer? s_timer;
 
-    /// <summary>Serialises evictions (the timer's and <see cref="Clear"/>), which share <see cref="s_evicting"/>.</summary>
+    /// <summary>
+    /// Serialises evictions (the timer's and <see cref="Clear"/>), which share <see cref="s_evicting"/>; it also makes
+    /// <see cref="Clear"/> return only once an eviction the timer started has freed its segments.
+    /// </summary>
     private static readonly Lock s_evictionLock = new();
 
     /// <summary>Where an eviction copies the addresses it frees outside <see cref="s_lock"/>. Guarded by <see cref="s_evictionLock"/>.</summary>
@@ -78,6 +81,10 @@ internal static unsafe class SegmentCache
 
     /// <summary>Segments evicted (freed to FioMem) since start-up.</summary>
     public static long Evicted => Volatile.Read(ref s_evicted);
+
+    /// <summary>Whether buffers of <paramref name="length"/> bytes go through the cache: segments, outside checked mode.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static bool Holds(int length) => length == SegmentSize && !FioMemoryOptions.Checked;
 
     /// <summary>A cached segment, cleared unless <paramref name="clear"/> is false; null when the cache is empty.</summary>
     public static void* TryTake(bool clear = true)
