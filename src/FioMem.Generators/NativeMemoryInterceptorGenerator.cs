@@ -154,28 +154,23 @@ public sealed class NativeMemoryInterceptorGenerator : IIncrementalGenerator
     private static readonly WholeCompilationFacts s_unused = new(false, EquatableArray<FileFacts>.Empty);
 
     // The second round in one file: the members that spell a name the first round reached (and no NativeMemory name, the
-    // first round walked those), their facts added to the first round's.
+    // first round walked those), their facts added to the first round's. When the first round reached everything, the
+    // plan walks the whole compilation instead (Settled) and these facts are not used.
     private static FileFacts SecondRound(SyntaxTree tree, FileFacts first, ReachedNames reached, AnalysisInput input,
         System.Threading.CancellationToken cancellationToken)
     {
-        if (input.Compilation is null)
+        if (input.Compilation is null || reached.Everything)
             return first;
-        var facts = first;
-        if (!reached.Everything)
+        var seeds = input.SeedSet;
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string name in reached.Names)
         {
-            var seeds = input.SeedSet;
-            var names = new HashSet<string>(StringComparer.Ordinal);
-            foreach (string name in reached.Names)
-            {
-                if (!seeds.Contains(name))
-                    names.Add(name);
-            }
-
-            var second = InterceptionFactsCollector.CollectFile(tree, input, names, seeds, cancellationToken);
-            if (!second.IsEmpty)
-                facts = KeyedFacts.Merge(first, second);
+            if (!seeds.Contains(name))
+                names.Add(name);
         }
 
+        var second = InterceptionFactsCollector.CollectFile(tree, input, names, seeds, cancellationToken);
+        var facts = second.IsEmpty ? first : KeyedFacts.Merge(first, second);
         return KeyedFacts.WithTaints(facts, InterceptionFactsCollector.PartialMemberTaints(tree, input, cancellationToken));
     }
 

@@ -59,15 +59,13 @@ internal static class OwnershipTrees
     /// <paramref name="walkedBefore"/> (the names of an earlier round of <see cref="RelevantMembers"/>, whose members that
     /// round walked): one round of the relevance walk, for one file.
     /// </summary>
-    /// <returns>How many members were walked.</returns>
-    public static int WalkMembersSpelling(OwnershipWalker walker, SemanticModel model, ICollection<string> names,
+    public static void WalkMembersSpelling(OwnershipWalker walker, SemanticModel model, ICollection<string> names,
         ICollection<string>? walkedBefore, bool isGeneratedFile, CancellationToken cancellationToken)
     {
         var root = (CompilationUnitSyntax)model.SyntaxTree.GetRoot(cancellationToken);
         var blocks = MemberBlocks(root, cancellationToken);
         blocks.Sort(static (x, y) => x.Node.SpanStart.CompareTo(y.Node.SpanStart));
         bool? mayHaveAttribute = null;
-        int walked = 0;
         var filter = CalledNames.NativeMemoryType.With(names);
         var filterBefore = walkedBefore is null ? null : CalledNames.NativeMemoryType.With(walkedBefore);
         foreach (var block in blocks)
@@ -77,15 +75,12 @@ internal static class OwnershipTrees
                 continue;
             if (block.Owner(model, cancellationToken) is not { } owner)
                 continue;
-            walked++;
             var roots = MemberOperations.Roots(block.Node, owner, model, cancellationToken);
             if (roots.IsEmpty)
                 continue;
             mayHaveAttribute ??= !isGeneratedFile && MentionsGeneratedCodeAttribute(root);
             walker.AnalyzeMember(owner, roots, isGeneratedFile || (mayHaveAttribute.Value && HasGeneratedCodeAttribute(owner)));
         }
-
-        return walked;
     }
 
     /// <summary>
@@ -153,28 +148,19 @@ internal static class OwnershipTrees
             CancellationToken cancellationToken)
         {
             // The driver hands members over in any order; walking them in source order keeps the facts' order stable. By
-            // path (ordinal), then position: each tree's path is ranked once, not compared at each step of the sort.
+            // path (ordinal), then position: each tree's path is ranked once, not compared at each step of the sort
+            // (trees that share a path share a rank).
             var ranks = new Dictionary<SyntaxTree, int>();
-            var paths = new List<string>();
             foreach (var member in _members)
+                ranks[member.Node.SyntaxTree] = 0;
+            var trees = new List<SyntaxTree>(ranks.Keys);
+            trees.Sort(static (x, y) => string.CompareOrdinal(x.FilePath, y.FilePath));
+            for (int i = 1; i < trees.Count; i++)
             {
-                if (!ranks.ContainsKey(member.Node.SyntaxTree))
-                {
-                    ranks[member.Node.SyntaxTree] = 0;
-                    paths.Add(member.Node.SyntaxTree.FilePath);
-                }
+                int previous = ranks[trees[i - 1]];
+                ranks[trees[i]] = trees[i].FilePath == trees[i - 1].FilePath ? previous : previous + 1;
             }
 
-            paths.Sort(string.CompareOrdinal);
-            var rankOfPath = new Dictionary<string, int>(StringComparer.Ordinal);
-            foreach (var path in paths)
-            {
-                if (!rankOfPath.ContainsKey(path))
-                    rankOfPath[path] = rankOfPath.Count;
-            }
-
-            foreach (var tree in new List<SyntaxTree>(ranks.Keys))
-                ranks[tree] = rankOfPath[tree.FilePath];
             foreach (var member in _members)
                 member.PathRank = ranks[member.Node.SyntaxTree];
             _members.Sort(static (x, y) =>

@@ -106,23 +106,24 @@ internal static class InterceptionFactsCollector
     /// spells to reach each place (<see cref="PlaceName"/>, for the next round). Without the taints of partial members
     /// (<see cref="PartialMemberTaints"/>).
     /// </summary>
-    public static FileFacts CollectFile(SyntaxTree tree, AnalysisInput input, IReadOnlyCollection<string> names,
-        IReadOnlyCollection<string>? walkedBefore, CancellationToken cancellationToken)
+    public static FileFacts CollectFile(SyntaxTree tree, AnalysisInput input, HashSet<string> names,
+        HashSet<string>? walkedBefore, CancellationToken cancellationToken)
     {
+        // A file that never spells a name of the round has nothing to walk in it: no compilation, no semantic model, no
+        // binding.
+        if (names.Count == 0 || !CalledNames.NativeMemoryType.With(names).OccurIn(tree.GetRoot(cancellationToken)))
+            return FileFacts.Empty(tree.FilePath);
+
         var compilation = input.CompilationWith(tree);
         var symbols = KnownSymbols.TryCreate(compilation);
         if (symbols?.NativeMemory is not { } nativeMemory || input.Options is not { } options)
-            return FileFacts.Empty(tree.FilePath);
-
-        // A file that never spells a name of the round has nothing to walk in it: no semantic model, no binding.
-        if (names.Count == 0 || !CalledNames.NativeMemoryType.With(names).OccurIn(tree.GetRoot(cancellationToken)))
             return FileFacts.Empty(tree.FilePath);
 
         var model = compilation.GetSemanticModel(tree);
         var graph = new OwnershipGraph();
         var scope = MigrationScope.Create(compilation, new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty, options));
         var walker = new OwnershipWalker(graph, nativeMemory, symbols.FioMemory, compilation.Assembly, scope);
-        OwnershipTrees.WalkMembersSpelling(walker, model, AsCollection(names), walkedBefore is null ? null : AsCollection(walkedBefore),
+        OwnershipTrees.WalkMembersSpelling(walker, model, names, walkedBefore,
             IsGeneratedFile(tree, options.GetOptions(tree), cancellationToken), cancellationToken);
 
         var keys = new Dictionary<PointerLocation, string>();
@@ -158,9 +159,6 @@ internal static class InterceptionFactsCollector
             taints.Add(new TaintFact(Key(place, keys), (int)LeftAloneReason.GeneratedCode));
         return taints;
     }
-
-    private static ICollection<string> AsCollection(IReadOnlyCollection<string> names) =>
-        names as ICollection<string> ?? new HashSet<string>(names, StringComparer.Ordinal);
 
     // Whether the tree may declare a partial method or property (the word alone; PlacesImplementedElsewhere decides).
     private static bool MayDeclarePartialMembers(SyntaxTree tree, CancellationToken cancellationToken) =>
