@@ -174,16 +174,21 @@ public unsafe class FioMemoryContractTests
     [Fact]
     public void Realloc_grows_the_latest_allocation_in_place_and_zeroes_the_growth()
     {
-        byte* p = (byte*)FioMemory.Alloc(100);
-        Bytes.Fill(p, 100, 0x42);
-        byte* q = (byte*)FioMemory.Realloc(p, 1000);
-        Assert.True(p == q, "the latest allocation in the thread's block should grow in place");
-        Bytes.AssertAll(q, 100, 0x42);
-        Bytes.AssertAll(q + 100, 900, 0);
-        byte* next = (byte*)FioMemory.Alloc(16);
-        Assert.True(next >= q + 1000, "the next allocation must start after the grown one");
-        FioMemory.Free(next);
-        FioMemory.Free(q);
+        // On a thread of its own, whose block has room for the growth (a test thread's block may be nearly full).
+        using var thread = new ParkedThread();
+        thread.Run(() =>
+        {
+            byte* p = (byte*)FioMemory.Alloc(100);
+            Bytes.Fill(p, 100, 0x42);
+            byte* q = (byte*)FioMemory.Realloc(p, 1000);
+            Assert.True(p == q, "the latest allocation in the thread's block should grow in place");
+            Bytes.AssertAll(q, 100, 0x42);
+            Bytes.AssertAll(q + 100, 900, 0);
+            byte* next = (byte*)FioMemory.Alloc(16);
+            Assert.True(next >= q + 1000, "the next allocation must start after the grown one");
+            FioMemory.Free(next);
+            FioMemory.Free(q);
+        });
     }
 
     [Fact]
