@@ -55,8 +55,8 @@ internal static class AbCompare
             try
             {
                 Action runA = a.Action(benchA), runB = b.Action(benchB);
-                var timerA = new Turn(runA, a.OperationsPerInvoke);
-                var timerB = new Turn(runB, b.OperationsPerInvoke);
+                var timerA = new Interleaved.Peer("A", runA, a.OperationsPerInvoke);
+                var timerB = new Interleaved.Peer("B", runB, b.OperationsPerInvoke);
                 for (int warm = 0; warm < 10; warm++)
                 {
                     timerA.Calibrate(BatchTarget);
@@ -163,37 +163,6 @@ internal static class AbCompare
             if (assemblyName.Name is "FioMem" or "FioMem.Benchmarks")
                 return LoadFromAssemblyPath(Path.Combine(directory, assemblyName.Name + ".dll"));
             return null;
-        }
-    }
-
-    /// <summary>One build's method and how many invocations make a batch.</summary>
-    private sealed class Turn(Action invoke, int operationsPerInvoke)
-    {
-        private int _invocations = 1;
-
-        public void Calibrate(TimeSpan target)
-        {
-            long start = Stopwatch.GetTimestamp();
-            invoke();
-            var once = Stopwatch.GetElapsedTime(start);
-            _invocations = Math.Max(1, (int)(target.Ticks / Math.Max(1, once.Ticks)));
-            Batch();
-        }
-
-        public double Best(int batches)
-        {
-            double best = double.MaxValue;
-            for (int i = 0; i < batches; i++)
-                best = Math.Min(best, Batch());
-            return best;
-        }
-
-        private double Batch()
-        {
-            long start = Stopwatch.GetTimestamp();
-            for (int i = 0; i < _invocations; i++)
-                invoke();
-            return Stopwatch.GetElapsedTime(start).TotalSeconds / ((double)_invocations * operationsPerInvoke);
         }
     }
 }

@@ -174,8 +174,8 @@ internal static class Interleaved
         return sorted.Count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
-    /// <summary>One benchmark method and how many invocations make a batch.</summary>
-    private sealed class Peer(string name, Action invoke, int operationsPerInvoke)
+    /// <summary>One benchmark method and how many invocations make a batch (also the A/B tool's timer).</summary>
+    internal sealed class Peer(string name, Action invoke, int operationsPerInvoke)
     {
         private int _invocations = 1;
 
@@ -189,6 +189,15 @@ internal static class Interleaved
             var once = Stopwatch.GetElapsedTime(start);
             _invocations = Math.Max(1, (int)(target.Ticks / Math.Max(1, once.Ticks)));
             Batch();
+        }
+
+        /// <summary>The fastest of <paramref name="batches"/> batches, in seconds per operation.</summary>
+        public double Best(int batches)
+        {
+            double best = double.MaxValue;
+            for (int i = 0; i < batches; i++)
+                best = Math.Min(best, Batch());
+            return best;
         }
 
         /// <summary>Times one batch; returns seconds per operation.</summary>
