@@ -2,7 +2,6 @@
 // change in the machine's speed moves both; the figure is the median of per-pair ratios B / A.
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Reflection;
