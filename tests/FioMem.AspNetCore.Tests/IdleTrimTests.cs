@@ -69,6 +69,9 @@ public unsafe class IdleTrimTests
         Assert.True(SpinWait.SpinUntil(() => !IdleTrim.IsArmed, Patience), "the trim stayed armed with an empty pool");
         long before = FioMemory.GetStatistics().BlocksInUse;
         var threads = new Thread[4];
+        // No thread exits before every one has its cache: a new thread's first allocation may sweep the caches of
+        // threads that exited already, which would take an early finisher's block back before the count below.
+        using var allHaveAllocated = new Barrier(threads.Length);
         for (int t = 0; t < threads.Length; t++)
         {
             // Each thread allocates and frees everything within one block (nothing is pooled), then exits.
@@ -77,6 +80,7 @@ public unsafe class IdleTrimTests
                 var pointers = new nint[20];
                 for (int i = 0; i < pointers.Length; i++)
                     pointers[i] = (nint)FioMemory.Alloc(1000);
+                allHaveAllocated.SignalAndWait();
                 foreach (nint p in pointers)
                     FioMemory.Free((void*)p);
             });
