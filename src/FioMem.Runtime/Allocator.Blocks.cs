@@ -134,7 +134,10 @@ internal static unsafe partial class Allocator
         return cache;
     }
 
-    /// <summary>A write after free found by a sweep nobody called for (the idle trim), thrown by the next sweep that has a caller.</summary>
+    /// <summary>
+    /// What a sweep nobody called for (the idle trim) found — a write after free (checked mode) or a block with more frees
+    /// than allocations (either mode) — thrown by the next sweep that has a caller.
+    /// </summary>
     private static Exception? s_deferredReport;
 
     /// <summary>Keeps a checked-mode report from the idle trim for the next sweep with a caller (the first one kept wins).</summary>
@@ -144,8 +147,8 @@ internal static unsafe partial class Allocator
     public static void SweepExitedThreads()
     {
         List<ThreadCache>? exited = ThreadCache.TakeExited();
-        // Checked mode only: what the idle trim found, reported to a caller now.
-        Exception? problem = FioMemoryOptions.Checked ? Interlocked.Exchange(ref s_deferredReport, null) : null;
+        // What the idle trim found, reported to a caller now.
+        Exception? problem = Interlocked.Exchange(ref s_deferredReport, null);
         if (exited is null)
         {
             if (problem is not null)

@@ -35,9 +35,22 @@ internal static unsafe partial class Allocator
 
     public static void Trim()
     {
-        if (ThreadCache.Current is { } cache)
-            SettlePendingFrees(cache);
-        SweepExitedThreads();
-        BlockPool.Trim();
+        // A double free or a write after free found on the way is thrown once the pooled blocks are released too.
+        try
+        {
+            if (ThreadCache.Current is { } cache)
+                SettlePendingFrees(cache);
+        }
+        finally
+        {
+            try
+            {
+                SweepExitedThreads();
+            }
+            finally
+            {
+                BlockPool.Trim();
+            }
+        }
     }
 }

@@ -227,6 +227,10 @@ public static unsafe class FioMemory
     /// The calling thread's frees into a block it retired, which it counts before taking them off the block's count,
     /// are settled first, and the 4 KiB buffers <see cref="FioMemoryPool"/> keeps for reuse are freed first, so a block
     /// they emptied is pooled (and given back) too.</remarks>
+    /// <exception cref="InvalidOperationException">Misuse found while taking frees and blocks back, by this call or by an
+    /// idle trim since the last call: a block with more frees than allocations (one allocation freed at the same moment on
+    /// two threads), or, in checked mode, memory written after it was freed. Everything is reclaimed and trimmed before
+    /// it is thrown; the block with too many frees is kept out of use.</exception>
     public static void Trim()
     {
         SegmentCache.Clear();

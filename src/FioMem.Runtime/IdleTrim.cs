@@ -132,9 +132,9 @@ internal static class IdleTrim
         BlockPool.TrimIdle(all ? long.MaxValue : Environment.TickCount64 - FioMemoryOptions.TrimDelayMilliseconds, out _);
 
     /// <summary>
-    /// Retires the blocks of threads that exited. Nobody called for it, so a write after free that checked mode finds
-    /// in one of them is kept for the next call that sweeps on a caller's behalf (<c>Trim()</c>, a new thread's first
-    /// allocation) rather than thrown on a timer or finalizer thread.
+    /// Retires the blocks of threads that exited. Nobody called for it, so misuse found in one of them (a block with more
+    /// frees than allocations; in checked mode, a write after free) is kept for the next call that sweeps on a caller's
+    /// behalf (<c>Trim()</c>, a new thread's first allocation) rather than thrown on a timer or finalizer thread.
     /// </summary>
     private static void SweepExitedThreads()
     {

@@ -113,6 +113,35 @@ public unsafe class PendingFreeTests
     }
 
     [Fact]
+    public void Too_many_frees_found_by_the_idle_trim_in_an_exited_threads_pending_count_are_reported_by_the_next_Trim()
+    {
+        if (Checked)
+            return; // checked mode counts no frees in the thread
+        List<nint> first, rest;
+        using (var thread = new ParkedThread())
+        {
+            (first, rest) = AllocateTwoRetiredBlocks(thread);
+            thread.Run(() =>
+            {
+                FreeAll(first.GetRange(0, first.Count - 1));
+                // Two frees more than the block has left: what two frees of one allocation at the same moment, on this
+                // thread and on another, can leave behind when neither sees the other's freed bit.
+                ThreadCache.Current!.PendingFrees += 2;
+            });
+        }
+        FreeAll(rest);
+
+        // Nobody called for the idle trim's sweep (a timer or finalizer thread): it keeps what it finds.
+        IdleTrim.TrimNow(all: false);
+        var reported = Assert.Throws<InvalidOperationException>(FioMemory.Trim);
+
+        Assert.Contains("more frees than allocations", reported.Message);
+        Assert.Equal(BlockState.Retired, StateOf(BlockOf((void*)first[0])));
+        FioMemory.Trim(); // reported once
+        DoubleFreeTests.AssertWorkloadRunsIntact();
+    }
+
+    [Fact]
     public void A_free_into_another_retired_block_settles_the_frees_pending_for_the_first()
     {
         using var thread = new ParkedThread();
