@@ -5,8 +5,8 @@
 # then idles, and the script prints requests/s per case and round, the medians over the rounds with FioMem's median as
 # a multiple of Kestrel's, and the resident memory before the load, at its peak and after the idle period, with the
 # server's own peaks per case (working set, GC committed bytes, FioMem's reservation, pool buffers, the transport buffers
-# rented by either pool and the connections open; and at the working set's peak: buffers rented, segments per connection,
-# the GC's generations; /peak). It writes RSS-over-time CSVs and a chart to $OUT (artifacts/loadtest).
+# rented by either pool, the connections open and 4 KiB segments per connection at those peaks; and at the working set's
+# peak: buffers rented, GC committed bytes and the GC's generations; /peak). It writes RSS-over-time CSVs and a chart to $OUT (artifacts/loadtest).
 #
 #   samples/FioMem.Server/loadtest.sh                                  # 8 s per case, 20 s idle, 3 rounds
 #   LOAD_SECONDS=15 ROUNDS=5 CASES="64:json:1 64:echo:1" samples/FioMem.Server/loadtest.sh
@@ -40,7 +40,7 @@ memory="$OUT/memory.tsv"
 printf 'round\tpool\tcase\trequests_per_s\tp99\terrors\n' > "$results"
 printf 'round\tpool\trss_before_mib\trss_peak_mib\trss_after_idle_mib\tfiomem_reserved_mib_before/end/idle\tthreads_before/idle\n' > "$memory"
 peaks="$OUT/peaks.tsv"
-printf 'round\tpool\tcase\tworking_set_peak_mib\tgc_committed_peak_mib\tfiomem_reserved_peak_mib\tpool_buffers_peak\tpool_rented_peak_mib\tconnections_peak\tat_ws_peak:rented_mib\tsegments_per_connection\tgc_committed_mib\tgen0/gen1/gen2/loh/poh_mib\n' > "$peaks"
+printf 'round\tpool\tcase\tworking_set_peak_mib\tgc_committed_peak_mib\tfiomem_reserved_peak_mib\tpool_buffers_peak\tpool_rented_peak_mib\tconnections_peak\tsegments_per_connection\tat_ws_peak:rented_mib\tgc_committed_mib\tgen0/gen1/gen2/loh/poh_mib\n' > "$peaks"
 pipes="$OUT/pipes.tsv"
 if [[ ${FIOMEM_SERVER_PIPES:-} == 1 ]]; then
   printf 'round\tpool\tcase\tpool_rented_peak_mib\tconnections\tunread_input_mib\tinput_segments\tunsent_output_mib\toutput_segments\tother_segments\n' > "$pipes"
@@ -76,8 +76,8 @@ run_case() {
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$pool" "$spec" "$(bytes_mib "$(stat_field workingSetBytes "$peak")")" \
     "$(bytes_mib "$(stat_field gcCommittedBytes "$peak")")" "$(bytes_mib "$(stat_field fioReservedBytes "$peak")")" \
     "$(stat_field fioPoolBuffers "$peak")" "$(bytes_mib "$(stat_field poolRentedBytes "$peak")")" "$(stat_field connections "$peak")" \
+    "$(awk -v r="$(stat_field poolRentedBytes "$peak")" -v c="$(stat_field connections "$peak")" 'BEGIN { printf "%.1f", (c > 0 ? r / 4096 / c : 0) }')" \
     "$(bytes_mib "$(at_peak poolRentedBytes "$peak")")" \
-    "$(awk -v r="$(at_peak poolRentedBytes "$peak")" -v c="$(at_peak connections "$peak")" 'BEGIN { printf "%.1f", (c > 0 ? r / 4096 / c : 0) }')" \
     "$(bytes_mib "$(at_peak gcCommittedBytes "$peak")")" "$gens" >>"$peaks"
   # With FIOMEM_SERVER_PIPES=1 the server also splits its rented peak into the connections' unread input and unsent output.
   if [[ ${FIOMEM_SERVER_PIPES:-} == 1 ]]; then
