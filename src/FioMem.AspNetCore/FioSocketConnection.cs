@@ -19,8 +19,9 @@ namespace FioMem.AspNetCore;
 /// the output pipe into it; they end as Kestrel's socket transport ends them.
 /// </summary>
 /// <remarks>
-/// <para>Receiving starts with the application's first read of the input (<see cref="FirstReadInput"/>), not at
-/// accept: a connection still waiting to be dispatched holds no buffer. Then, unless
+/// <para>Receiving starts with the application's first read of the input (<see cref="FirstReadInput"/>) or its first
+/// write, not at accept: a connection still waiting to be dispatched holds no buffer. (An application that neither
+/// reads nor writes learns of a peer's FIN only once it does one or the other.) Then, unless
 /// <c>WaitForDataBeforeAllocatingBuffer</c> is off, a zero-byte receive waits for data before
 /// a buffer is taken, so an idle connection holds none (skipped right after a receive that filled its buffer: more is
 /// likely waiting then). Each receive asks the pipe for half a segment, so a segment
@@ -129,7 +130,7 @@ internal sealed class FioSocketConnection : ConnectionContext, IMemoryPoolFeatur
     public Socket Socket => _socket;
 
     /// <summary>Starts the send loop; the receive loop starts with the application's first read of the input
-    /// (<see cref="FirstReadInput"/>), or when the connection closes without one.</summary>
+    /// (<see cref="FirstReadInput"/>) or first write, or when the connection closes without either.</summary>
     public void Start() => _sending = SendLoopAsync();
 
     public override void Abort(ConnectionAbortedException abortReason)
@@ -212,6 +213,9 @@ internal sealed class FioSocketConnection : ConnectionContext, IMemoryPoolFeatur
             while (true)
             {
                 ReadResult result = await reader.ReadAsync().ConfigureAwait(false);
+                // An application that writes before it reads (or never reads) is serving the connection too: receive,
+                // so that a peer's FIN or reset still fires ConnectionClosed.
+                _inputReader.Start();
                 if (result.IsCanceled)
                     break;
                 ReadOnlySequence<byte> buffer = result.Buffer;

@@ -9,7 +9,7 @@ namespace FioMem.AspNetCore;
 
 /// <summary>
 /// The input pipe's reader as the application sees it: every call goes to the pipe's own reader, and the first read
-/// (or completion) starts the receive loop.
+/// (or completion) starts the receive loop, unless the connection's first write or its shutdown started it already.
 /// </summary>
 /// <remarks>
 /// Kestrel's socket transport starts receiving as it accepts, so a connection whose bytes arrive before Kestrel
