@@ -37,18 +37,25 @@ catch (ArgumentException e)
     return 2;
 }
 
+// Before the host: Kestrel's pool counts only what happens once a listener is on.
+using var meters = new MeterReadings();
+var peaks = new PeakSampler(TimeSpan.FromMilliseconds(20), meters);
 WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
 builder.Logging.ClearProviders();
 builder.Logging.AddSimpleConsole();
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 // Loopback only: the sample is for local measurements.
-builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, options.Port));
+PipeCensus? census = PipeCensus.Requested ? new PipeCensus(() => peaks.Now().PoolRentedBytes) : null;
+builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, options.Port, listen =>
+{
+    if (census is not null)
+        listen.Use(census.Track);
+}));
 if (options.UseFioMem)
     builder.Services.AddFioMemoryPool();
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJsonContext.Default));
 
 WebApplication app = builder.Build();
-var peaks = new PeakSampler(TimeSpan.FromMilliseconds(20));
 
 // Echo: the request body back, as it arrives.
 app.MapPost("/echo", async (HttpContext context) =>
@@ -73,11 +80,18 @@ app.MapGet("/stats", () =>
         fio.ReservedBytes, fio.BlocksInUse, fio.BlocksPooled, fio.BlocksTrimmed, fio.MemoryPoolRentals, fio.MemoryPoolBuffers);
 });
 
-// The highest figures seen since start-up (or the last ?reset=1), sampled every 20 ms in the server: what /stats,
-// asked once in a while, misses under load.
+// The highest figures seen since start-up (or the last ?reset=true), sampled every 20 ms in the server: what /stats,
+// asked once in a while, misses under load. Besides each figure's own peak, the whole sample at the working set's
+// peak: the transport buffers rented (FioMem's pool or Kestrel's, from its meter), the connections open and the GC's
+// generations.
 app.MapGet("/peak", (bool? reset) => reset == true ? peaks.Reset() : peaks.Read());
 
-Console.WriteLine($"FioMem.Server on http://127.0.0.1:{options.Port}/ (pool: {options.PoolName}, pid {Environment.ProcessId})");
+// With FIOMEM_SERVER_PIPES=1: what the connections' pipes held when the transport buffers rented peaked (unread
+// input, unsent output), since the last call.
+if (census is not null)
+    app.MapGet("/pipes", () => census.TakePeak());
+
+Console.WriteLine($"FioMem.Server on http://127.0.0.1:{options.Port}/ (pool: {options.PoolName}, pid {Environment.ProcessId}, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC)");
 app.Run();
 return 0;
 
@@ -93,4 +107,6 @@ internal sealed record ServerStats(string Pool, long WorkingSetBytes, int Thread
 [JsonSerializable(typeof(Greeting))]
 [JsonSerializable(typeof(ServerStats))]
 [JsonSerializable(typeof(PeakFigures))]
+[JsonSerializable(typeof(MemorySample))]
+[JsonSerializable(typeof(PipeFigures))]
 internal sealed partial class ServerJsonContext : JsonSerializerContext;

@@ -4,11 +4,13 @@
 #   64 and 2,000 connections  x  GET /json and POST /echo with 16 KiB bodies  x  one request at a time and 16-deep pipelining
 # then idles, and the script prints requests/s per case and round, the medians over the rounds with FioMem's median as
 # a multiple of Kestrel's, and the resident memory before the load, at its peak and after the idle period, with the
-# server's own peaks per case (working set, GC committed bytes, FioMem's reservation, pool buffers; /peak). It writes
-# RSS-over-time CSVs and a chart to $OUT (artifacts/loadtest).
+# server's own peaks per case (working set, GC committed bytes, FioMem's reservation, pool buffers, the transport buffers
+# rented by either pool, the connections open and 4 KiB segments per connection at those peaks; and at the working set's
+# peak: buffers rented, GC committed bytes and the GC's generations; /peak). It writes RSS-over-time CSVs and a chart to $OUT (artifacts/loadtest).
 #
 #   samples/FioMem.Server/loadtest.sh                                  # 8 s per case, 20 s idle, 3 rounds
 #   LOAD_SECONDS=15 ROUNDS=5 CASES="64:json:1 64:echo:1" samples/FioMem.Server/loadtest.sh
+#   FIOMEM_SERVER_PIPES=1 CASES="2000:echo:16" samples/FioMem.Server/loadtest.sh   # and where the rented peak was
 #
 # A case is CONNECTIONS:ROUTE:DEPTH (ROUTE json or echo, DEPTH 1 or the pipelining depth). 2,000 connections need
 # `ulimit -n` above 2,100 for wrk and the server. Needs wrk (Debian/Ubuntu: apt-get install wrk); installs nothing itself.
@@ -38,13 +40,19 @@ memory="$OUT/memory.tsv"
 printf 'round\tpool\tcase\trequests_per_s\tp99\terrors\n' > "$results"
 printf 'round\tpool\trss_before_mib\trss_peak_mib\trss_after_idle_mib\tfiomem_reserved_mib_before/end/idle\tthreads_before/idle\n' > "$memory"
 peaks="$OUT/peaks.tsv"
-printf 'round\tpool\tcase\tworking_set_peak_mib\tgc_committed_peak_mib\tfiomem_reserved_peak_mib\tpool_buffers_peak\n' > "$peaks"
+printf 'round\tpool\tcase\tworking_set_peak_mib\tgc_committed_peak_mib\tfiomem_reserved_peak_mib\tpool_buffers_peak\tpool_rented_peak_mib\tconnections_peak\tsegments_per_connection\tat_ws_peak:rented_mib\tgc_committed_mib\tgen0/gen1/gen2/loh/poh_mib\n' > "$peaks"
+pipes="$OUT/pipes.tsv"
+if [[ ${FIOMEM_SERVER_PIPES:-} == 1 ]]; then
+  printf 'round\tpool\tcase\tpool_rented_peak_mib\tconnections\tunread_input_mib\tinput_segments\tunsent_output_mib\toutput_segments\tother_segments\n' > "$pipes"
+fi
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$OUT/loadavg.txt" >&2
 
 kib() { awk -v key="$1:" '$1 == key { print $2 }' "/proc/$2/status"; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 bytes_mib() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
-stat_field() { sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p" <<<"$2"; }
+# A figure of /stats, or of /peak's own peaks (the first occurrence); at_peak: of /peak's sample at the working set's peak (the last).
+stat_field() { grep -o "\"$1\":[0-9]*" <<<"$2" | head -1 | cut -d: -f2; }
+at_peak() { grep -o "\"$1\":[0-9]*" <<<"$2" | tail -1 | cut -d: -f2; }
 
 run_case() {
   local pool=$1 round=$2 spec=$3
@@ -63,9 +71,23 @@ run_case() {
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$pool" "$spec" "${rps:-0}" "${p99:--}" "${errors:-none}" >>"$results"
   # The server's own peaks during the case (sampled every 20 ms), then start over for the next case.
   local peak; peak=$(curl -fs "http://127.0.0.1:$PORT/peak?reset=true" || true)
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$pool" "$spec" "$(bytes_mib "$(stat_field workingSetBytes "$peak")")" \
+  local gens="" g
+  for g in gen0Bytes gen1Bytes gen2Bytes lohBytes pohBytes; do gens+="${gens:+/}$(bytes_mib "$(at_peak $g "$peak")")"; done
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$pool" "$spec" "$(bytes_mib "$(stat_field workingSetBytes "$peak")")" \
     "$(bytes_mib "$(stat_field gcCommittedBytes "$peak")")" "$(bytes_mib "$(stat_field fioReservedBytes "$peak")")" \
-    "$(stat_field fioPoolBuffers "$peak")" >>"$peaks"
+    "$(stat_field fioPoolBuffers "$peak")" "$(bytes_mib "$(stat_field poolRentedBytes "$peak")")" "$(stat_field connections "$peak")" \
+    "$(awk -v r="$(stat_field poolRentedBytes "$peak")" -v c="$(stat_field connections "$peak")" 'BEGIN { printf "%.1f", (c > 0 ? r / 4096 / c : 0) }')" \
+    "$(bytes_mib "$(at_peak poolRentedBytes "$peak")")" \
+    "$(bytes_mib "$(at_peak gcCommittedBytes "$peak")")" "$gens" >>"$peaks"
+  # With FIOMEM_SERVER_PIPES=1 the server also splits its rented peak into the connections' unread input and unsent output.
+  if [[ ${FIOMEM_SERVER_PIPES:-} == 1 ]]; then
+    local census; census=$(curl -fs "http://127.0.0.1:$PORT/pipes" || true)
+    local rented inseg outseg
+    rented=$(stat_field poolRentedBytes "$census"); inseg=$(stat_field inputSegments "$census"); outseg=$(stat_field outputSegments "$census")
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$pool" "$spec" "$(bytes_mib "$rented")" "$(stat_field connections "$census")" \
+      "$(bytes_mib "$(stat_field inputBytes "$census")")" "$inseg" "$(bytes_mib "$(stat_field outputBytes "$census")")" "$outseg" \
+      "$(( ${rented:-0} / 4096 - ${inseg:-0} - ${outseg:-0} ))" >>"$pipes"
+  fi
   echo "round $round $pool $spec: ${rps:-0} req/s, p99 ${p99:--}" >&2
 }
 
@@ -145,4 +167,5 @@ column -t -s $'\t' "$memory"
 echo
 column -t -s $'\t' "$peaks"
 echo
+if [[ ${FIOMEM_SERVER_PIPES:-} == 1 ]]; then column -t -s $'\t' "$pipes"; echo; fi
 column -t -s $'\t' "$summary"

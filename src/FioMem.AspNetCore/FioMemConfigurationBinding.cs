@@ -65,14 +65,11 @@ internal sealed class FioMemConfigurationBinding(FioMemConfigurationLocator loca
 
     private static bool? ParseBoolean(FioMemOptions options, string path, string text)
     {
-        switch (text.ToLowerInvariant())
-        {
-            case "true" or "1": return true;
-            case "false" or "0": return false;
-            default:
-                options.ConfigurationErrors.Add($"{path} must be true or false; got '{text}'.");
-                return null;
-        }
+        // The words the environment and runtimeconfig accept for the same setting.
+        if (FioMemoryOptions.TryParseSwitch(text, out bool value))
+            return value;
+        options.ConfigurationErrors.Add($"{path} must be {FioMemoryOptions.SwitchWords}; got '{text}'.");
+        return null;
     }
 
     private static long? ParseInteger(FioMemOptions options, string path, string text, long max)

@@ -19,7 +19,10 @@ namespace FioMem.AspNetCore;
 /// the output pipe into it; they end as Kestrel's socket transport ends them.
 /// </summary>
 /// <remarks>
-/// <para>Receiving: unless <c>WaitForDataBeforeAllocatingBuffer</c> is off, a zero-byte receive waits for data before
+/// <para>Receiving starts with the application's first read of the input (<see cref="FirstReadInput"/>) or its first
+/// write, not at accept: a connection still waiting to be dispatched holds no buffer. (An application that neither
+/// reads nor writes learns of a peer's FIN only once it does one or the other.) Then, unless
+/// <c>WaitForDataBeforeAllocatingBuffer</c> is off, a zero-byte receive waits for data before
 /// a buffer is taken, so an idle connection holds none (skipped right after a receive that filled its buffer: more is
 /// likely waiting then). Each receive asks the pipe for half a segment, so a segment
 /// with that much room left is filled further rather than replaced: memory held grows with the bytes held, whatever
@@ -66,6 +69,9 @@ internal sealed class FioSocketConnection : ConnectionContext, IMemoryPoolFeatur
 
     private readonly Pipe _output;
 
+    /// <summary>The input as the application reads it: its first read starts the receive loop.</summary>
+    private readonly FirstReadInput _inputReader;
+
     private readonly ILogger _logger;
 
     private readonly bool _waitForData;
@@ -83,7 +89,8 @@ internal sealed class FioSocketConnection : ConnectionContext, IMemoryPoolFeatur
 
     private readonly Lock _shutdownLock = new();
 
-    private Task _receiving = Task.CompletedTask;
+    /// <summary>The receive loop, once <see cref="FirstReadInput"/> has started it (on whichever thread read first).</summary>
+    private volatile Task _receiving = Task.CompletedTask;
 
     private Task _sending = Task.CompletedTask;
 
@@ -100,7 +107,8 @@ internal sealed class FioSocketConnection : ConnectionContext, IMemoryPoolFeatur
         (PipeOptions input, PipeOptions output) = settings.NextQueue();
         _input = new Pipe(input);
         _output = new Pipe(output);
-        Transport = new DuplexPipe(_input.Reader, _output.Writer);
+        _inputReader = new FirstReadInput(_input.Reader, () => _receiving = ReceiveLoopAsync());
+        Transport = new DuplexPipe(_inputReader, _output.Writer);
         ConnectionId = "fiomem-" + Interlocked.Increment(ref s_lastId).ToString("x");
         LocalEndPoint = socket.LocalEndPoint;
         RemoteEndPoint = socket.RemoteEndPoint;
@@ -121,11 +129,9 @@ internal sealed class FioSocketConnection : ConnectionContext, IMemoryPoolFeatur
 
     public Socket Socket => _socket;
 
-    public void Start()
-    {
-        _receiving = ReceiveLoopAsync();
-        _sending = SendLoopAsync();
-    }
+    /// <summary>Starts the send loop; the receive loop starts with the application's first read of the input
+    /// (<see cref="FirstReadInput"/>) or first write, or when the connection closes without either.</summary>
+    public void Start() => _sending = SendLoopAsync();
 
     public override void Abort(ConnectionAbortedException abortReason)
     {
@@ -137,7 +143,7 @@ internal sealed class FioSocketConnection : ConnectionContext, IMemoryPoolFeatur
 
     public override async ValueTask DisposeAsync()
     {
-        _input.Reader.Complete();
+        _inputReader.Complete();
         _output.Writer.Complete();
         await _receiving.ConfigureAwait(false);
         await _sending.ConfigureAwait(false);
@@ -207,6 +213,9 @@ internal sealed class FioSocketConnection : ConnectionContext, IMemoryPoolFeatur
             while (true)
             {
                 ReadResult result = await reader.ReadAsync().ConfigureAwait(false);
+                // An application that writes before it reads (or never reads) is serving the connection too: receive,
+                // so that a peer's FIN or reset still fires ConnectionClosed.
+                _inputReader.Start();
                 if (result.IsCanceled)
                     break;
                 ReadOnlySequence<byte> buffer = result.Buffer;
@@ -310,6 +319,14 @@ internal sealed class FioSocketConnection : ConnectionContext, IMemoryPoolFeatur
     /// <param name="reason">Null when the output completed or the peer closed its side; otherwise why the connection ends.</param>
     private void Shutdown(Exception? reason)
     {
+        ShutdownSocket(reason);
+        // A connection closed before the application read it still ends as any other: the receive loop meets the
+        // closed socket, completes the input and fires ConnectionClosed.
+        _inputReader.Start();
+    }
+
+    private void ShutdownSocket(Exception? reason)
+    {
         lock (_shutdownLock)
         {
             if (_shutdownReason is not null)
@@ -337,7 +354,7 @@ internal sealed class FioSocketConnection : ConnectionContext, IMemoryPoolFeatur
         }
     }
 
-    // Called once, when the receive loop ends (Start runs it once per connection).
+    // Called once, when the receive loop ends (FirstReadInput starts it once per connection).
     private void FireConnectionClosed()
     {
         // Off this thread: the token's callbacks (Kestrel's, the application's) may take a while.

@@ -112,14 +112,38 @@ internal static class FioMemoryOptions
         }
     }
 
-    /// <summary>Parses a switch: 1/0, true/false, yes/no, on/off; anything else is a configuration error.</summary>
-    internal static bool ParseBoolean(string name, string variable, string text) =>
-        text.Trim().ToLowerInvariant() switch
+    /// <summary>The words a switch accepts, as error messages name them.</summary>
+    internal const string SwitchWords = "true or false (or 1/0, yes/no, on/off)";
+
+    /// <summary>
+    /// Reads a switch the way every FioMem setting source does (environment, runtimeconfig, the ASP.NET Core
+    /// configuration section): 1/0, true/false, yes/no, on/off, any case, blanks around it ignored.
+    /// </summary>
+    internal static bool TryParseSwitch(string text, out bool value)
+    {
+        switch (text.Trim().ToLowerInvariant())
         {
-            "1" or "true" or "yes" or "on" => true,
-            "0" or "false" or "no" or "off" or "" => false,
-            _ => throw new InvalidOperationException($"FioMem setting {name} ({variable}) must be true/false or 1/0; got '{text}'."),
-        };
+            case "1" or "true" or "yes" or "on":
+                value = true;
+                return true;
+            case "0" or "false" or "no" or "off":
+                value = false;
+                return true;
+            default:
+                value = false;
+                return false;
+        }
+    }
+
+    /// <summary>Parses a switch (<see cref="TryParseSwitch"/>; empty is off); anything else is a configuration error.</summary>
+    internal static bool ParseBoolean(string name, string variable, string text)
+    {
+        if (text.Trim().Length == 0)
+            return false;
+        if (TryParseSwitch(text, out bool value))
+            return value;
+        throw new InvalidOperationException($"FioMem setting {name} ({variable}) must be {SwitchWords}; got '{text}'.");
+    }
 
     /// <summary>Parses an integer setting in [min, max]; empty means the fallback; anything else is a configuration error.</summary>
     internal static long ParseInteger(string name, string variable, string? text, long fallback, long min, long max)

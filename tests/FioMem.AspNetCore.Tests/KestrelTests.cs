@@ -4,6 +4,7 @@ using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Net.Sockets;
+using System.Threading;
 using System.Threading.Tasks;
 using FioMem.AspNetCore;
 using Microsoft.AspNetCore.Builder;
@@ -96,6 +97,37 @@ public class KestrelTests
             await app.StopAsync();
         }
         Assert.Equal(outstandingBefore, FioMemory.GetStatistics().MemoryPoolBuffers);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_connection_handler_that_only_writes_learns_of_the_peers_close(bool useFioMem)
+    {
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using WebApplication app = await StartServerAsync(useFioMem, kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
+            listen.Run(async connection =>
+            {
+                // Never reads: the transport must still receive the client's FIN to fire ConnectionClosed.
+                await connection.Transport.Output.WriteAsync("hi"u8.ToArray());
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, connection.ConnectionClosed);
+                }
+                catch (OperationCanceledException)
+                {
+                    closed.TrySetResult();
+                }
+            })));
+        int port = new Uri(AddressOf(app)).Port;
+        using (var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
+            byte[] greeting = new byte[2];
+            Assert.Equal(2, await socket.ReceiveAsync(greeting.AsMemory()).AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
+            socket.Shutdown(SocketShutdown.Send);
+        }
+        await closed.Task.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     [Fact]

@@ -10,6 +10,9 @@ public class OptionsTests
     [InlineData("1", true)]
     [InlineData("true", true)]
     [InlineData(" ON ", true)]
+    [InlineData("yes", true)]
+    [InlineData("No", false)]
+    [InlineData("off", false)]
     [InlineData("0", false)]
     [InlineData("False", false)]
     [InlineData("", false)]
@@ -22,6 +25,7 @@ public class OptionsTests
         var error = Assert.Throws<InvalidOperationException>(() => FioMemoryOptions.ParseBoolean("FioMem.Checked", "FIOMEM_CHECKED", "maybe"));
         Assert.Contains("FIOMEM_CHECKED", error.Message);
         Assert.Contains("maybe", error.Message);
+        Assert.Contains("yes/no, on/off", error.Message);
     }
 
     [Theory]

@@ -3,7 +3,11 @@
 // binding the same sources (GetDiagnostics on a fresh compilation built without concurrency): each binds the members it
 // walks again through its own semantic models.
 //
-// Usage: AnalyzerCost.InterceptionInProcess <source-directory> [rounds] [--exe] [--emit <directory>]
+// Usage: AnalyzerCost.InterceptionInProcess <source-directory> [rounds] [--exe] [--emit <directory>] [--sdk-analyzers]
+//
+// --sdk-analyzers also times FIO003 in the company it has in a default build or the IDE: with the .NET SDK's own
+// analyzers (Microsoft.CodeAnalysis.NetAnalyzers from the running SDK, rules as the SDK enables them by default), several
+// of which ask the driver for every member's operation tree. FIO003's time there is what it adds to them.
 //
 // --emit writes what the generator produces with both FioMemInterceptNativeMemory and FioMemMigrationReport set (the
 // interceptors, the interception report and the migration report) into the directory and times nothing: two builds of
@@ -30,6 +34,7 @@ if (args.Length < 1)
 
 int rounds = args.Length > 1 && int.TryParse(args[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out int r) ? r : 3;
 bool exe = args.Contains("--exe");
+var sdkAnalyzers = args.Contains("--sdk-analyzers") ? SdkAnalyzers() : ImmutableArray<DiagnosticAnalyzer>.Empty;
 var parseOptions = new CSharpParseOptions(LanguageVersion.Latest)
     .WithFeatures([new("InterceptorsNamespaces", NativeMemoryInterceptorGenerator.InterceptorsNamespace)]);
 var trees = Directory.GetFiles(args[0], "*.cs").Order(StringComparer.Ordinal)
@@ -72,6 +77,17 @@ for (int round = 0; round <= rounds; round++)
     double on = Cpu(() => summary = Run(Fresh(), enabled: true));
     var (reported, fio003) = RunFio003(Fresh());
     Console.WriteLine($"{(round == 0 ? "cold   " : "round " + round)}: compiler binding {bind:F2} s, generator with the property {on:F2} s, without {off:F3} s CPU ({summary}); FIO003 {fio003:F2} s ({reported} diagnostics)");
+    if (!sdkAnalyzers.IsEmpty)
+    {
+        var (sdkAlone, _) = RunWith(Fresh(), sdkAnalyzers, fio003: false);
+        var (sdkBeside, fio003Beside) = RunWith(Fresh(), sdkAnalyzers, fio003: true);
+        Console.WriteLine($"         the SDK's analyzers {sdkAlone:F2} s alone, {sdkBeside:F2} s beside FIO003; FIO003 beside them {fio003Beside:F2} s");
+        if (round > 0)
+        {
+            Add("sdk", sdkAlone);
+            Add("fio003-beside", fio003Beside);
+        }
+    }
     if (round == 0)
         continue; // the first round JIT-compiles the compiler and the generator
     Add("bind", bind);
@@ -83,7 +99,43 @@ for (int round = 0; round <= rounds; round++)
 Console.WriteLine($"medians over {rounds} warm rounds: compiler binding {Median("bind"):F2} s, generator with the property {Median("on"):F2} s " +
                   $"({100 * Median("on") / Median("bind"):F0}% of binding), without {Median("off"):F3} s; " +
                   $"FIO003 {Median("fio003"):F2} s ({100 * Median("fio003") / Median("bind"):F0}% of binding)");
+if (!sdkAnalyzers.IsEmpty)
+{
+    Console.WriteLine($"beside the SDK's analyzers ({sdkAnalyzers.Length} of them, {Median("sdk"):F2} s, {100 * Median("sdk") / Median("bind"):F0}% of binding): " +
+                      $"FIO003 {Median("fio003-beside"):F2} s ({100 * Median("fio003-beside") / Median("bind"):F0}% of binding)");
+}
+
 return 0;
+
+// The time in the SDK's analyzers' actions and in FIO003's, run together (one action at a time) or the SDK's alone.
+static (double Sdk, double Fio003) RunWith(CSharpCompilation compilation, ImmutableArray<DiagnosticAnalyzer> sdk, bool fio003)
+{
+    var analyzer = new NativeMemoryMigrationAnalyzer();
+    var all = fio003 ? sdk.Add(analyzer) : sdk;
+    var analyzers = compilation.WithAnalyzers(all,
+        new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty, new BuildProperties(false)),
+            onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: true));
+    _ = analyzers.GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
+    double sdkSeconds = sdk.Sum(a => analyzers.GetAnalyzerTelemetryInfoAsync(a, default).GetAwaiter().GetResult().ExecutionTime.TotalSeconds);
+    double fio003Seconds = fio003 ? analyzers.GetAnalyzerTelemetryInfoAsync(analyzer, default).GetAwaiter().GetResult().ExecutionTime.TotalSeconds : 0;
+    return (sdkSeconds, fio003Seconds);
+}
+
+// The running SDK's code-quality analyzers (the C# and language-neutral assemblies), as a default build loads them.
+static ImmutableArray<DiagnosticAnalyzer> SdkAnalyzers()
+{
+    string runtime = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
+    string root = Path.GetFullPath(Path.Combine(runtime, "..", "..", ".."));
+    string? folder = Directory.GetDirectories(Path.Combine(root, "sdk"))
+        .Select(sdk => Path.Combine(sdk, "Sdks", "Microsoft.NET.Sdk", "analyzers"))
+        .Where(Directory.Exists).OrderBy(path => path, StringComparer.Ordinal).LastOrDefault();
+    if (folder is null)
+        throw new InvalidOperationException("No SDK analyzers folder under " + Path.Combine(root, "sdk"));
+    var loader = new SdkAnalyzerLoader();
+    return new[] { "Microsoft.CodeAnalysis.NetAnalyzers.dll", "Microsoft.CodeAnalysis.CSharp.NetAnalyzers.dll" }
+        .SelectMany(name => new AnalyzerFileReference(Path.Combine(folder, name), loader).GetAnalyzers(LanguageNames.CSharp))
+        .ToImmutableArray();
+}
 
 static string Run(CSharpCompilation compilation, bool enabled)
 {
@@ -164,4 +216,15 @@ internal sealed class BuildProperties(bool enabled, bool migrationReport = false
         public override bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value) =>
             values.TryGetValue(key, out value);
     }
+}
+
+/// <summary>Loads the SDK's analyzer assemblies (and what they reference from their folder) into this process.</summary>
+internal sealed class SdkAnalyzerLoader : IAnalyzerAssemblyLoader
+{
+    public void AddDependencyLocation(string fullPath)
+    {
+    }
+
+    public System.Reflection.Assembly LoadFromPath(string fullPath) =>
+        System.Runtime.Loader.AssemblyLoadContext.Default.LoadFromAssemblyPath(fullPath);
 }

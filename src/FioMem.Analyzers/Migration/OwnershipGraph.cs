@@ -1,6 +1,7 @@
 // FIO003's compilation-wide facts (which places share pointers, which are tainted) and their solution into groups.
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using FioMem.Analyzers.Common;
 
 namespace FioMem.Analyzers.Migration;
 
@@ -127,13 +128,8 @@ internal sealed class OwnershipGraph : IOwnershipFacts
         return groups;
     }
 
-    private static void Join(Dictionary<PointerLocation, PointerLocation> parent, PointerLocation a, PointerLocation b)
-    {
-        var rootA = Find(parent, a);
-        var rootB = Find(parent, b);
-        if (!rootA.Equals(rootB))
-            parent[rootA] = rootB;
-    }
+    private static void Join(Dictionary<PointerLocation, PointerLocation> parent, PointerLocation a, PointerLocation b) =>
+        DisjointSets.Join(parent, a, b);
 
     // Arguments passed to a parameter whose group needs them: it releases, reallocates or hands out memory, or its memory
     // crosses the public API (a place other assemblies read, or the public hub).
@@ -350,24 +346,8 @@ internal sealed class OwnershipGraph : IOwnershipFacts
             sink.AddCall(candidate);
     }
 
-    private static PointerLocation Find(Dictionary<PointerLocation, PointerLocation> parent, PointerLocation node)
-    {
-        var root = node;
-        while (parent.TryGetValue(root, out var next) && !next.Equals(root))
-            root = next;
-        if (!parent.ContainsKey(node))
-            parent[node] = node;
-
-        // Path compression.
-        while (!node.Equals(root))
-        {
-            var next = parent[node];
-            parent[node] = root;
-            node = next;
-        }
-
-        return root;
-    }
+    private static PointerLocation Find(Dictionary<PointerLocation, PointerLocation> parent, PointerLocation node) =>
+        DisjointSets.Find(parent, node);
 }
 
 /// <summary>One solved group: its calls, the place that names it, and why it stays (if it does).</summary>

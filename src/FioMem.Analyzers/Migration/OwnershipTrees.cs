@@ -413,39 +413,9 @@ internal static class OwnershipTrees
 
         private string? NameOf(PointerLocation node, out bool unspelled) => SpelledName(node, _assembly, out unspelled);
 
-        private void Link(PointerLocation a, PointerLocation b)
-        {
-            var ra = Root(a);
-            var rb = Root(b);
-            if (!ra.Equals(rb))
-                _parent[ra] = rb;
-        }
+        private void Link(PointerLocation a, PointerLocation b) => DisjointSets.Join(_parent, a, b);
 
-        private PointerLocation Root(PointerLocation node)
-        {
-            if (!_parent.TryGetValue(node, out var parent))
-            {
-                _parent[node] = node;
-                return node;
-            }
-
-            var root = node;
-            while (!parent.Equals(root))
-            {
-                root = parent;
-                parent = _parent[root];
-            }
-
-            // Path compression.
-            while (!node.Equals(root))
-            {
-                var next = _parent[node];
-                _parent[node] = root;
-                node = next;
-            }
-
-            return root;
-        }
+        private PointerLocation Root(PointerLocation node) => DisjointSets.Find(_parent, node);
     }
 
     // The methods a pattern or the language calls without spelling their names.

@@ -26,6 +26,9 @@ internal sealed partial class OwnershipWalker
         if (!method.IsGenericMethod || !IsFramework(method) || !IsParametric(method.ContainingType))
             return null;
 
+        if (_followedByCall.TryGetValue(invocation, out var known))
+            return known;
+
         var definition = method.OriginalDefinition;
         List<(ITypeParameterSymbol, List<PointerLocation>)>? followed = null;
         for (int i = 0; i < definition.TypeParameters.Length && i < method.TypeArguments.Length; i++)
@@ -37,8 +40,13 @@ internal sealed partial class OwnershipWalker
                 (followed ??= new()).Add((typeParameter, places));
         }
 
+        _followedByCall[invocation] = followed;
         return followed;
     }
+
+    // FollowedTypeParameters of the framework generic calls of the member being walked, asked again for each argument,
+    // the result and each delegate's return of a call: computed once per call. Emptied for each member.
+    private readonly Dictionary<IInvocationOperation, List<(ITypeParameterSymbol TypeParameter, List<PointerLocation> Places)>?> _followedByCall = new();
 
     // The places of a type parameter's positions in the call's delegate bodies, or null when a position is one the walk
     // does not follow.

@@ -69,6 +69,7 @@ internal sealed partial class OwnershipWalker
     [MethodImpl(Hot.Optimized)]
     private void Walk(List<IOperation> operations, ISymbol owner, bool isGeneratedCode)
     {
+        _followedByCall.Clear();
         t_cursors = FindCursors(operations);
         foreach (var operation in operations)
         {

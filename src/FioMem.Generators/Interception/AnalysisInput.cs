@@ -3,6 +3,7 @@ using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using FioMem.Analyzers.Common;
 using FioMem.Analyzers.Migration;
@@ -97,19 +98,27 @@ internal sealed class AnalysisInput : IEquatable<AnalysisInput>
     /// <see cref="Compilation"/>, or, when it does not hold <paramref name="tree"/> (the compilation this input was made
     /// from had an older version of the file, with the same declarations), that compilation with the tree replaced.
     /// </summary>
+    /// <remarks>One compilation per edited tree, kept while the tree lives: a file's rounds of the walk bind in it
+    /// without building its declarations and symbols again each time.</remarks>
     public Compilation CompilationWith(SyntaxTree tree)
     {
         var compilation = Compilation ?? throw new InvalidOperationException("No compilation to analyse.");
         if (compilation.ContainsSyntaxTree(tree))
             return compilation;
-        foreach (var old in compilation.SyntaxTrees)
+        return _withEditedTree.GetValue(tree, edited =>
         {
-            if (old.FilePath == tree.FilePath)
-                return compilation.ReplaceSyntaxTree(old, tree);
-        }
+            foreach (var old in compilation.SyntaxTrees)
+            {
+                if (old.FilePath == edited.FilePath)
+                    return compilation.ReplaceSyntaxTree(old, edited);
+            }
 
-        throw new InvalidOperationException("The compilation has no file '" + tree.FilePath + "'.");
+            throw new InvalidOperationException("The compilation has no file '" + edited.FilePath + "'.");
+        });
     }
+
+    // The compilations CompilationWith made, by the tree each replaced a file with.
+    private readonly ConditionalWeakTable<SyntaxTree, Compilation> _withEditedTree = new();
 
     /// <inheritdoc/>
     public bool Equals(AnalysisInput? other)

@@ -2,6 +2,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using FioMem.Analyzers.Common;
 using FioMem.Generators.Helpers;
 using FioMem.Generators.Models;
 
@@ -67,36 +68,7 @@ internal static class FactReach
         return new ReachedNames(new EquatableArray<string>(reached.ToImmutableArray()), Everything: false);
     }
 
-    private static void Link(Dictionary<string, string> parent, string a, string b)
-    {
-        string ra = Root(parent, a);
-        string rb = Root(parent, b);
-        if (ra != rb)
-            parent[ra] = rb;
-    }
+    private static void Link(Dictionary<string, string> parent, string a, string b) => DisjointSets.Join(parent, a, b);
 
-    private static string Root(Dictionary<string, string> parent, string node)
-    {
-        if (!parent.TryGetValue(node, out var next))
-        {
-            parent[node] = node;
-            return node;
-        }
-
-        string root = node;
-        while (next != root)
-        {
-            root = next;
-            next = parent[root];
-        }
-
-        while (node != root)
-        {
-            string up = parent[node];
-            parent[node] = root;
-            node = up;
-        }
-
-        return root;
-    }
+    private static string Root(Dictionary<string, string> parent, string node) => DisjointSets.Find(parent, node);
 }

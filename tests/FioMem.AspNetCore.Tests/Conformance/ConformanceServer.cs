@@ -75,6 +75,9 @@ internal sealed class ConformanceServer : IAsyncDisposable
     /// <summary>The handler of the latest <c>/download</c> or <c>/hold</c> request.</summary>
     public HandlerReport Report { get; private set; } = new();
 
+    /// <summary>When set, new connections wait for it to complete before Kestrel's HTTP layer reads them.</summary>
+    public TaskCompletionSource? HeldConnections { get; set; }
+
     /// <summary>Completes the <c>/hold</c> handlers.</summary>
     public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -91,7 +94,14 @@ internal sealed class ConformanceServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        ConformanceServer? server = null;
+        // While HeldConnections is set, Kestrel's connection middleware waits on it before the HTTP layer reads.
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Use(next => async context =>
+        {
+            if (server?.HeldConnections is { } held)
+                await held.Task;
+            await next(context);
+        })));
         if (configure is not null)
             builder.Services.Configure(configure);
         CountingPoolFactory? counting = null;
@@ -105,7 +115,6 @@ internal sealed class ConformanceServer : IAsyncDisposable
             builder.Services.AddSingleton<IMemoryPoolFactory<byte>>(counting);
         }
         WebApplication app = builder.Build();
-        ConformanceServer? server = null;
         app.MapGet("/hello", (HttpContext context) =>
         {
             context.Response.ContentLength = 5;
@@ -169,6 +178,7 @@ internal sealed class ConformanceServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Release.TrySetResult();
+        HeldConnections?.TrySetResult();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }

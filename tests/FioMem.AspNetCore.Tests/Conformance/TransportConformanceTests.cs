@@ -228,6 +228,49 @@ public class TransportConformanceTests
 
     [Theory]
     [MemberData(nameof(Transports))]
+    public async Task A_connection_waiting_for_the_application_holds_its_bytes_on_Kestrel_and_no_buffer_on_FioMem(TransportKind kind)
+    {
+        await using ConformanceServer server = await ConformanceServer.StartAsync(kind);
+        server.HeldConnections = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        long before = await SettledOutstandingAsync(server);
+        using Socket socket = await ConnectAsync(server);
+        const int BodyLength = 64 * 1024;
+        byte[] body = RandomNumberGenerator.GetBytes(BodyLength);
+        await socket.SendAsync(Encoding.ASCII.GetBytes($"POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: {BodyLength}\r\n\r\n"));
+        await socket.SendAsync(body);
+        // Kestrel's transport receives as it accepts: the request waits in its pipe. FioMem's receives once the
+        // application first reads: the request waits in the socket's buffer.
+        long held = 0;
+        for (int i = 0; i < 100 && (kind == TransportKind.FioMem ? i < 10 : held < BodyLength / 4096); i++)
+        {
+            await Task.Delay(20);
+            held = server.OutstandingBuffers - before;
+        }
+        if (kind == TransportKind.FioMem)
+            Assert.True(held == 0, $"{held} buffers held by a connection the application has not read");
+        else
+            Assert.True(held >= BodyLength / 4096, $"only {held} buffers held by a connection whose {BodyLength} body bytes were sent");
+        // Once the application reads, the request is served as usual.
+        server.HeldConnections.TrySetResult();
+        var response = new List<byte>();
+        int headEnd = -1;
+        while (headEnd < 0 || response.Count < headEnd + BodyLength)
+        {
+            byte[] more = await ReadAtLeastAsync(socket, 1);
+            Assert.True(more.Length > 0, "the server closed the connection before the whole echo arrived");
+            response.AddRange(more);
+            if (headEnd < 0 && response.Count >= 4)
+            {
+                int at = Encoding.ASCII.GetString(response.ToArray()).IndexOf("\r\n\r\n", StringComparison.Ordinal);
+                headEnd = at < 0 ? -1 : at + 4;
+            }
+        }
+        Assert.StartsWith("HTTP/1.1 200", Encoding.ASCII.GetString(response.ToArray(), 0, headEnd));
+        Assert.Equal(body, response.GetRange(headEnd, BodyLength).ToArray());
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports))]
     public async Task WaitForDataBeforeAllocatingBuffer_decides_whether_an_idle_connection_holds_a_buffer(TransportKind kind)
     {
         foreach (bool waitForData in new[] { true, false })

@@ -90,6 +90,25 @@ public class SettingsTests
         Assert.Equal(TimeSpan.FromSeconds(2), options.TrimDelay);
     }
 
+    [Theory]
+    [InlineData("yes", true)]
+    [InlineData("On", true)]
+    [InlineData("1", true)]
+    [InlineData("no", false)]
+    [InlineData("OFF", false)]
+    [InlineData("0", false)]
+    public void A_switch_in_configuration_takes_the_words_the_environment_takes(string text, bool expected)
+    {
+        using IHost host = BuildHost(new() { ["FioMem:Checked"] = text, ["FioMem:PortableMemory"] = text },
+            services => services.AddFioMemoryPool(), new LogCapture());
+
+        FioMemOptions options = host.Services.GetRequiredService<IOptions<FioMemOptions>>().Value;
+        Assert.Empty(options.ConfigurationErrors);
+        Assert.Equal(expected, options.Checked);
+        Assert.Equal(expected, options.PortableMemory);
+        Assert.Equal(expected, FioMemoryOptions.ParseBoolean(FioMemoryOptions.CheckedName, FioMemoryOptions.CheckedVariable, text));
+    }
+
     [Fact]
     public void Settings_left_out_stay_null_so_FioMem_keeps_its_own()
     {
@@ -130,7 +149,7 @@ public class SettingsTests
 
     [Theory]
     [InlineData("FioMem:Checkd", "true", "FioMem:Checkd is not a FioMem setting; the settings are Checked, MaxPooledBlocks, ReserveBytes, PortableMemory, TrimDelay.")]
-    [InlineData("FioMem:Checked", "maybe", "FioMem:Checked must be true or false; got 'maybe'.")]
+    [InlineData("FioMem:Checked", "maybe", "FioMem:Checked must be true or false (or 1/0, yes/no, on/off); got 'maybe'.")]
     [InlineData("FioMem:MaxPooledBlocks", "lots", "FioMem:MaxPooledBlocks must be an integer up to 2147483647; got 'lots'.")]
     [InlineData("FioMem:MaxPooledBlocks", "-1", "FioMem:MaxPooledBlocks must be 0 or more; got -1.")]
     [InlineData("FioMem:ReserveBytes", "4096", "FioMem:ReserveBytes must be at least 524288 (four blocks); got 4096.")]
@@ -156,14 +175,14 @@ public class SettingsTests
 
         configuration["FioMem:TrimDelay"] = "00:00:03";
         configuration.Reload();
-        configuration["FioMem:Checked"] = "yes";
+        configuration["FioMem:Checked"] = "sometimes";
         configuration.Reload();
         await host.StopAsync();
 
         Assert.Equal(
         [
             "FioMem:TrimDelay changed to 00:00:03 after FioMem read its settings; it keeps 00:00:00.2500000 until the process restarts",
-            "FioMem's configuration changed to something it cannot use, and is ignored until the process restarts: FioMem:Checked must be true or false; got 'yes'.",
+            "FioMem's configuration changed to something it cannot use, and is ignored until the process restarts: FioMem:Checked must be true or false (or 1/0, yes/no, on/off); got 'sometimes'.",
         ], log.Messages(LogLevel.Warning));
         Assert.Equal(ProjectTrimDelay, FioMemorySettings.TrimDelay);
     }

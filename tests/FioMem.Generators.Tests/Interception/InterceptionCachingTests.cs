@@ -106,6 +106,24 @@ public class InterceptionCachingTests
     }
 
     [Fact]
+    public void The_rounds_of_an_edited_file_bind_in_one_compilation_with_that_file_replaced()
+    {
+        CSharpCompilation compilation = InterceptionHarness.CreateCompilation([("Buffers.cs", Buffers), ("Other.cs", Other)]);
+        GeneratorDriver driver = InterceptionHarness.CreateDriver(BuildProperties.Intercepting(), track: true).RunGenerators(compilation);
+        var input = (FioMem.Generators.Interception.AnalysisInput)driver.GetRunResult().Results.Single()
+            .TrackedSteps[NativeMemoryInterceptorGenerator.TrackingNames.Input].Single().Outputs.Single().Value;
+        SyntaxTree edited = CSharpSyntaxTree.ParseText(Buffers.Replace("(64)", "(128)"), InterceptionHarness.ParseOptions, "Buffers.cs");
+
+        Compilation first = input.CompilationWith(edited);
+
+        Assert.NotSame(input.Compilation, first);
+        Assert.True(first.ContainsSyntaxTree(edited));
+        Assert.Same(first, input.CompilationWith(edited));
+        Assert.Same(input.Compilation, input.CompilationWith(compilation.SyntaxTrees.First()));
+        Assert.Throws<InvalidOperationException>(() => input.CompilationWith(CSharpSyntaxTree.ParseText("class C { }", InterceptionHarness.ParseOptions, "Elsewhere.cs")));
+    }
+
+    [Fact]
     public void Handing_the_memory_to_unseen_code_in_another_file_removes_the_allocations_interceptor()
     {
         // The other file's facts change the solution of this file's group: the plan follows.
