@@ -1,6 +1,6 @@
 // Entry point: `dotnet run -c Release --project bench/FioMem.Benchmarks -- --filter '*'` (add `--job short` for a quick run),
 // `-- memory` for the memory check, `-- seed-phases [passes] [allocator]` for the seed round timed phase by phase, or
-// `-- interleaved <seed|local|cross-thread|tiny|tiny-fifo|tiny-cross-thread|typed|groups> [rounds] [reference method]`
+// `-- interleaved <seed|seed-realloc|local|cross-thread|remote-free|tiny|tiny-fifo|tiny-cross-thread|typed|groups> [rounds] [reference method]`
 // for a workload with all peers timed in turn each round (ratios against the first FioMem method, or the one named),
 // `-- ab <build dir A> <build dir B> <workload> [pairs] [method]` for two builds of FioMem timed alternately in one process,
 // `-- tiny-positions [size] [places]` for the tiny pair timed at many places in a block.

@@ -274,6 +274,34 @@ public unsafe class FioMemoryContractTests
         FioMemory.Free(q);
     }
 
+    [Theory]
+    [InlineData(1, -1)]
+    [InlineData(127, -1)]
+    [InlineData(128, -1)]
+    [InlineData(129, -1)]
+    [InlineData(3000, -1)]
+    [InlineData(3000, 2999)]
+    [InlineData(6144, -1)]
+    [InlineData(6145, -1)]
+    [InlineData(10_000, 5_000)]
+    [InlineData(300, 200)]
+    public void A_moving_Realloc_copies_exactly_the_kept_bytes(int from, int copyLength)
+    {
+        nuint copy = copyLength < 0 ? nuint.MaxValue : (nuint)copyLength;
+        byte* p = (byte*)FioMemory.Alloc((nuint)from);
+        for (int i = 0; i < from; i++) p[i] = (byte)(i * 13 + 5);
+        // An allocation after it: the realloc cannot grow in place, so it moves and copies.
+        byte* neighbour = (byte*)FioMemory.Alloc(16);
+        int to = 2 * from + 16;
+        byte* q = (byte*)FioMemory.Realloc(p, (nuint)to, copy);
+        Assert.True(q != p, "moved");
+        int kept = (int)Math.Min((nuint)from, copy);
+        for (int i = 0; i < kept; i++) Assert.Equal((byte)(i * 13 + 5), q[i]);
+        Bytes.AssertAll(q + kept, (nuint)(to - kept), 0);
+        FioMemory.Free(q);
+        FioMemory.Free(neighbour);
+    }
+
     [Fact]
     public void Realloc_to_zero_returns_a_valid_pointer()
     {

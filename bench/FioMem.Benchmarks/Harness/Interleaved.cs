@@ -32,8 +32,10 @@ internal static class Interleaved
     internal static readonly Dictionary<string, Type> WorkloadTypes = new(StringComparer.OrdinalIgnoreCase)
     {
         ["seed"] = typeof(Workloads.SeedRoundBenchmarks),
+        ["seed-realloc"] = typeof(Workloads.SeedReallocBenchmarks),
         ["local"] = typeof(Workloads.LocalBenchmarks),
         ["cross-thread"] = typeof(Workloads.CrossThreadBenchmarks),
+        ["remote-free"] = typeof(Workloads.RemoteFreeBenchmarks),
         ["tiny"] = typeof(Workloads.TinyBenchmarks),
         ["tiny-fifo"] = typeof(Workloads.TinyFifoBenchmarks),
         ["tiny-cross-thread"] = typeof(Workloads.TinyCrossThreadBenchmarks),
