@@ -89,8 +89,12 @@ internal sealed class FioSocketConnection : ConnectionContext, IMemoryPoolFeatur
 
     private readonly Lock _shutdownLock = new();
 
-    /// <summary>The receive loop, once <see cref="FirstReadInput"/> has started it (on whichever thread read first).</summary>
-    private volatile Task _receiving = Task.CompletedTask;
+    /// <summary>
+    /// Completes when the receive loop has ended. The loop starts on whichever thread reads, writes, shuts down or
+    /// disposes first (<see cref="FirstReadInput"/>), so disposal waits for this rather than for a task another thread
+    /// may not have stored yet.
+    /// </summary>
+    private readonly TaskCompletionSource _receiveEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private Task _sending = Task.CompletedTask;
 
@@ -107,7 +111,7 @@ internal sealed class FioSocketConnection : ConnectionContext, IMemoryPoolFeatur
         (PipeOptions input, PipeOptions output) = settings.NextQueue();
         _input = new Pipe(input);
         _output = new Pipe(output);
-        _inputReader = new FirstReadInput(_input.Reader, () => _receiving = ReceiveLoopAsync());
+        _inputReader = new FirstReadInput(_input.Reader, () => _ = ReceiveLoopAsync());
         Transport = new DuplexPipe(_inputReader, _output.Writer);
         ConnectionId = "fiomem-" + Interlocked.Increment(ref s_lastId).ToString("x");
         LocalEndPoint = socket.LocalEndPoint;
@@ -145,7 +149,9 @@ internal sealed class FioSocketConnection : ConnectionContext, IMemoryPoolFeatur
     {
         _inputReader.Complete();
         _output.Writer.Complete();
-        await _receiving.ConfigureAwait(false);
+        // Completing the input above started the receive loop if nothing had; the completed output ends the send loop,
+        // which shuts the socket down, and the receive loop with it.
+        await _receiveEnded.Task.ConfigureAwait(false);
         await _sending.ConfigureAwait(false);
         _closed.Dispose();
     }
@@ -197,9 +203,16 @@ internal sealed class FioSocketConnection : ConnectionContext, IMemoryPoolFeatur
         }
         finally
         {
-            await writer.CompleteAsync(_shutdownReason ?? error).ConfigureAwait(false);
-            FireConnectionClosed();
-            await _closedFired.Task.ConfigureAwait(false);
+            try
+            {
+                await writer.CompleteAsync(_shutdownReason ?? error).ConfigureAwait(false);
+                FireConnectionClosed();
+                await _closedFired.Task.ConfigureAwait(false);
+            }
+            finally
+            {
+                _receiveEnded.TrySetResult();
+            }
         }
     }
 
