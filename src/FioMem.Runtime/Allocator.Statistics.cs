@@ -35,22 +35,28 @@ internal static unsafe partial class Allocator
 
     public static void Trim()
     {
-        // A double free or a write after free found on the way is thrown once the pooled blocks are released too.
+        // A double free or a write after free found on the way (the sweep's report over the settling's) is thrown once
+        // the pooled blocks are released too.
+        Exception? problem = null;
         try
         {
             if (ThreadCache.Current is { } cache)
                 SettlePendingFrees(cache);
         }
-        finally
+        catch (Exception e)
         {
-            try
-            {
-                SweepExitedThreads();
-            }
-            finally
-            {
-                BlockPool.Trim();
-            }
+            problem = e;
         }
+        try
+        {
+            SweepExitedThreads();
+        }
+        catch (Exception e)
+        {
+            problem = e;
+        }
+        BlockPool.Trim();
+        if (problem is not null)
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(problem);
     }
 }

@@ -105,13 +105,19 @@ internal static class MemberOperations
     {
         // A list, not an iterator: the iterator's state machine would not be compiled optimized (see Hot).
         var all = new List<IOperation>();
+        AddDescendantsAndSelf(roots, all);
+        return all;
+    }
+
+    /// <summary>Adds the operations of <see cref="DescendantsAndSelf(ImmutableArray{IOperation})"/> to <paramref name="all"/>
+    /// (a list the caller reuses).</summary>
+    public static void AddDescendantsAndSelf(ImmutableArray<IOperation> roots, List<IOperation> all)
+    {
         foreach (var root in roots)
         {
             foreach (var operation in root.DescendantsAndSelf())
                 all.Add(operation);
         }
-
-        return all;
     }
 
     /// <summary>

@@ -40,15 +40,11 @@ internal sealed partial class OwnershipWalker
         if (owner is IMethodSymbol method)
             LinkToOverriddenMembers(method);
 
-        // The member's operations in tree order (MemberOperations.DescendantsAndSelf), in a list this thread reuses:
-        // growing a fresh one for every member was a few per cent of the walk.
+        // The member's operations in tree order, in a list this thread reuses: growing a fresh one for every member was a
+        // few per cent of the walk.
         var operations = t_operations ?? new List<IOperation>(256);
         t_operations = null;
-        foreach (var root in roots)
-        {
-            foreach (var operation in root.DescendantsAndSelf())
-                operations.Add(operation);
-        }
+        MemberOperations.AddDescendantsAndSelf(roots, operations);
 
         try
         {

@@ -36,7 +36,7 @@ public sealed class FioMemoryPool : MemoryPool<byte>
     private readonly bool _shared;
 
     /// <summary>Whether a reused 4 KiB segment is cleared before it is handed out (see <see cref="SegmentCache"/>).</summary>
-    private readonly bool _clearReused = true;
+    private readonly bool _clearReused;
 
     private volatile bool _disposed;
 
